@@ -1,0 +1,89 @@
+"""The Focus TUI application: modes, global keys, styles. Screens do the rest."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from .session import Session, open_session
+from .tracker import Focus, current_focus
+
+FOCUS_POLL_SECONDS = 5
+
+
+class FocusApp(App):
+    CSS_PATH = "focus.tcss"
+    TITLE = "Focus"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("1", "main_view", "Main view", id="main_view", show=False),
+    ]
+
+    running_focus: reactive[Focus | None] = reactive(None, always_update=True)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def on_mount(self) -> None:
+        from .screens.main_view import MainScreen
+
+        # The focus lives in the database: a focus started before a quit or
+        # a crash is still running now.
+        self.running_focus = current_focus(self.session)
+        self.push_screen(MainScreen())
+        self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
+
+    def _poll_focus(self) -> None:
+        """Pick up a focus started or stopped elsewhere (CLI, another terminal)."""
+        self.run_worker(
+            self._read_focus, thread=True, exclusive=True, group="focus-poll"
+        )
+
+    def _read_focus(self) -> None:
+        focus = current_focus(self.session)
+        if focus != self.running_focus:
+            self.call_from_thread(setattr, self, "running_focus", focus)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        screen = self.screen
+        title = getattr(
+            screen, "help_title", type(screen).__name__.replace("Screen", "")
+        )
+        self.push_screen(HelpScreen(screen, title))
+
+    def action_main_view(self) -> None:
+        from .screens.main_view import MainScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+
+
+def run_app(db: str | None, user: str) -> int:
+    """Open the TUI on `db`, or on a throw-away demo database when None."""
+    demo_dir: Path | None = None
+    try:
+        if db is None:
+            demo_dir = Path(tempfile.mkdtemp(prefix="focus-tui-demo-"))
+            db = str(demo_dir / "demo.db")
+            session = open_session(db, user)
+            from .demo import fill_demo
+
+            fill_demo(session.db, records=3000, user_name=user, clock=session.clock)
+        else:
+            session = open_session(db, user)
+        FocusApp(session).run()
+        return 0
+    finally:
+        if demo_dir is not None:
+            shutil.rmtree(demo_dir, ignore_errors=True)

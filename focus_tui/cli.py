@@ -1,0 +1,347 @@
+"""The command line: `focus-tui` opens the TUI; subcommands run headless.
+
+Headless commands import no Textual (they must start fast) and call the same
+domain functions as the TUI. User mistakes print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+
+from . import config
+from .errors import DatabaseUnavailable, UserError
+
+EXIT_USER_ERROR = 2
+EXIT_DATABASE = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line, not a usage dump."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message}\n")
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--db",
+        default=default,
+        metavar="PATH|URL",
+        help="database file or postgresql:// URL (default: $FOCUS_TUI_DB, "
+        "else focus.db in the user data directory)",
+    )
+    parser.add_argument(
+        "--user",
+        default=default,
+        metavar="NAME",
+        help="who you are (default: $FOCUS_TUI_USER, else the login name)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="focus-tui",
+        description="Focus TUI: the sales process and time tracker for the terminal.",
+    )
+    _global_options(parser, suppress=False)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open on a throw-away demo database",
+    )
+    common = _Parser(add_help=False)
+    _global_options(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", parents=[common], help="fill a database with demo data")
+    p.add_argument("--records", type=int, default=2000, metavar="N")
+
+    p = sub.add_parser("add", parents=[common], help="create a record; prints its id")
+    p.add_argument("type", metavar="TYPE")
+    p.add_argument("title", metavar="TITLE")
+    p.add_argument("--date", metavar="EXPR")
+    p.add_argument("--parent", type=int, metavar="ID")
+    p.add_argument("--cloud", metavar="NAME")
+    p.add_argument("--notes", default="", metavar="TEXT")
+
+    p = sub.add_parser("list", parents=[common], help="list records")
+    p.add_argument("--type", dest="types", action="append", metavar="T")
+    p.add_argument("--all", action="store_true", help="include finished records")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("move", parents=[common], help="give an activity a new date")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("expr", metavar="EXPR", nargs="+")
+
+    for name, text in (("finish", "mark done"), ("unfinish", "mark not done")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("focus", parents=[common], help="start focusing on an activity")
+    p.add_argument("id", metavar="ID")
+    sub.add_parser("unfocus", parents=[common], help="stop the running focus")
+    sub.add_parser("status", parents=[common], help="show the running focus")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        return _run_command(args)
+    except UserError as exc:
+        print(f"focus-tui: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except DatabaseUnavailable as exc:
+        print(f"focus-tui: {exc}", file=sys.stderr)
+        return EXIT_DATABASE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `focus-tui list | head`
+        return 0
+
+
+def _target(args) -> str:
+    return args.db or config.default_database()
+
+
+def _user(args) -> str:
+    return args.user or config.default_user()
+
+
+def _run_tui(args) -> int:
+    from .app import run_app
+
+    return run_app(db=None if args.demo else _target(args), user=_user(args))
+
+
+def _run_command(args) -> int:
+    from .session import open_session
+
+    if args.command == "demo":
+        return _cmd_demo(args)
+    session = open_session(_target(args), _user(args))
+    handler = _COMMANDS[args.command]
+    return handler(session, args) or 0
+
+
+def _cmd_demo(args) -> int:
+    from .clock import Clock
+    from .demo import fill_demo
+    from .models import open_database
+    from .session import ensure_user
+
+    target = _target(args)
+    db = open_database(target)
+    clock = Clock()
+    ensure_user(_user(args), clock)
+    summary = fill_demo(db, records=args.records, user_name=_user(args), clock=clock)
+    print(
+        f"Filled {target} with {summary.records} records and "
+        f"{summary.time_entries} time entries in {summary.seconds:.1f} s."
+    )
+    return 0
+
+
+def _cmd_add(session, args) -> int:
+    from .dates import parse_when
+    from .records import create_record
+
+    when = parse_when(args.date, session.clock.today()) if args.date else None
+    record = create_record(
+        session,
+        args.type,
+        args.title,
+        body=args.notes,
+        when=when,
+        parent_id=args.parent,
+        cloud=args.cloud,
+    )
+    print(record.id)
+    return 0
+
+
+def _cmd_list(session, args) -> int:
+    from .listing import LIST_COLUMNS, to_rows
+    from .models import Cloud, Record
+    from .permissions import visible
+    from .record_types import parse_type
+
+    query = Record.select(*LIST_COLUMNS).where(visible(session))
+    if args.types:
+        keys = [parse_type(t).key for t in args.types]
+        query = query.where(Record.type.in_(keys))
+    if not args.all:
+        query = query.where(Record.finished_at.is_null())
+    clouds = {c.id: c.name for c in Cloud.select(Cloud.id, Cloud.name)}
+    out = sys.stdout
+
+    def rows() -> Iterator:
+        # Pages keep memory flat however many records there are.
+        last_id, page = 0, 2000
+        while True:
+            batch = to_rows(
+                session,
+                query.where(Record.id > last_id).order_by(Record.id).limit(page),
+            )
+            yield from batch
+            if len(batch) < page:
+                return
+            last_id = batch[-1].id
+
+    def as_dict(row) -> dict:
+        due = session.clock.to_local(row.due_at) if row.due_at else None
+        return {
+            "id": row.id,
+            "type": row.type,
+            "title": row.title,
+            "date": row.date.isoformat() if row.date else None,
+            "time": due.strftime("%H:%M") if due else None,
+            "finished": row.finished,
+            "finished_at": _iso_local(session, row.finished_at),
+            "parent_id": row.parent_id,
+            "cloud": clouds.get(row.cloud_id),
+            "focused_seconds": int(row.focused),
+        }
+
+    if args.format == "json":
+        out.write("[")
+        written = 0
+        for row in rows():
+            out.write(",\n " if written else "\n ")
+            out.write(json.dumps(as_dict(row), ensure_ascii=False))
+            written += 1
+        out.write("\n]\n" if written else "]\n")
+    elif args.format == "csv":
+        writer = None
+        for row in rows():
+            data = as_dict(row)
+            if writer is None:
+                writer = csv.DictWriter(out, fieldnames=list(data))
+                writer.writeheader()
+            writer.writerow(data)
+    else:
+        from .history import format_duration
+        from .record_types import type_of
+
+        count = 0
+        for row in rows():
+            if count == 0:
+                print(f"{'ID':>7}  {'TYPE':<19} {'DATE':<16} {'FOCUSED':>8}  TITLE")
+            count += 1
+            when = row.date.isoformat() if row.date else "-"
+            if row.due_at:
+                when += " " + session.clock.to_local(row.due_at).strftime("%H:%M")
+            mark = "✓ " if row.finished else ""
+            print(
+                f"{row.id:>7}  {type_of(row.type).name:<19} {when:<16} "
+                f"{format_duration(row.focused):>8}  {mark}{_plain(row.title)}"
+            )
+        if count == 0:
+            print("No records.", file=sys.stderr)
+    return 0
+
+
+def _iso_local(session, utc_naive) -> str | None:
+    if utc_naive is None:
+        return None
+    return (
+        session.clock.to_local(utc_naive)
+        .replace(tzinfo=None)
+        .isoformat(timespec="seconds")
+    )
+
+
+def _plain(text: str) -> str:
+    """Titles may hold control bytes (pasted text); never send them to a terminal."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def _cmd_move(session, args) -> int:
+    from .dates import describe_when, parse_when
+    from .records import move_record
+
+    when = parse_when(" ".join(args.expr), session.clock.today())
+    record = move_record(session, _id(args.id), when)
+    print(f"#{record.id} moved to {describe_when(when, session.clock.today())}.")
+    return 0
+
+
+def _cmd_finish(session, args, finished: bool = True) -> int:
+    from .records import set_finished
+
+    record = set_finished(session, _id(args.id), finished)
+    state = "finished" if finished else "back on the list"
+    print(f"#{record.id} {_plain(record.title)}: {state}.")
+    return 0
+
+
+def _cmd_unfinish(session, args) -> int:
+    return _cmd_finish(session, args, finished=False)
+
+
+def _cmd_focus(session, args) -> int:
+    from .tracker import focus
+
+    running = focus(session, _id(args.id))
+    print(f"Focusing on #{running.record_id} {_plain(running.title)}.")
+    return 0
+
+
+def _cmd_unfocus(session, args) -> int:
+    from .history import format_duration
+    from .models import Record
+    from .tracker import unfocus
+
+    entry = unfocus(session)
+    if entry is None:
+        print("Nothing is focused.")
+        return 0
+    title = Record.get_by_id(entry.record_id).title
+    print(
+        f"Stopped #{entry.record_id} {_plain(title)} "
+        f"after {format_duration(entry.seconds or 0)}."
+    )
+    return 0
+
+
+def _cmd_status(session, args) -> int:
+    from .history import format_clock
+    from .tracker import current_focus
+
+    running = current_focus(session)
+    if running is None:
+        print("Nothing is focused.")
+        return 0
+    elapsed = format_clock(running.elapsed(session.clock.now_utc_naive()))
+    print(f"#{running.record_id}\t{_plain(running.title)}\t{elapsed}")
+    return 0
+
+
+def _id(text: str) -> int:
+    text = str(text).strip().lstrip("#")
+    if not text.isdigit():
+        raise UserError(f"{text!r} is not a record id (a whole number).")
+    return int(text)
+
+
+_COMMANDS = {
+    "add": _cmd_add,
+    "list": _cmd_list,
+    "move": _cmd_move,
+    "finish": _cmd_finish,
+    "unfinish": _cmd_unfinish,
+    "focus": _cmd_focus,
+    "unfocus": _cmd_unfocus,
+    "status": _cmd_status,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Time as the program sees it: UTC for storage, the local zone for people.
+
+Everything that asks "what time is it" goes through a Clock so that tests can
+fix the moment and the time zone (including across a DST change).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+
+from dateutil import tz as dateutil_tz
+
+
+def local_zone() -> tzinfo:
+    """The user's zone: $FOCUS_TUI_TZ (an IANA name) if set, else the system's."""
+    name = os.environ.get("FOCUS_TUI_TZ")
+    if name:
+        zone = dateutil_tz.gettz(name)
+        if zone is not None:
+            return zone
+    return dateutil_tz.tzlocal()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Reads the current time; `fixed` pins it (an aware datetime) for tests."""
+
+    zone: tzinfo = field(default_factory=local_zone)
+    fixed: datetime | None = None
+
+    def now(self) -> datetime:
+        """Now, as an aware UTC datetime."""
+        if self.fixed is not None:
+            return self.fixed.astimezone(UTC)
+        return datetime.now(UTC)
+
+    def now_utc_naive(self) -> datetime:
+        """Now, as the naive UTC datetime the database stores."""
+        return self.now().replace(tzinfo=None)
+
+    def local_now(self) -> datetime:
+        return self.now().astimezone(self.zone)
+
+    def today(self) -> date:
+        return self.local_now().date()
+
+    def to_local(self, utc_naive: datetime) -> datetime:
+        """A stored (naive UTC) datetime as an aware local one."""
+        return utc_naive.replace(tzinfo=UTC).astimezone(self.zone)
+
+    def to_utc_naive(self, local: datetime) -> datetime:
+        """A local datetime (naive = in this clock's zone) as stored UTC."""
+        if local.tzinfo is None:
+            local = local.replace(tzinfo=self.zone)
+        return local.astimezone(UTC).replace(tzinfo=None)

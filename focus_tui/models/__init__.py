@@ -1,0 +1,33 @@
+"""Peewee models, database set-up and migrations. Imports no Textual."""
+
+from .db import database, is_sqlite, open_database
+from .schema import (
+    MODELS,
+    Cloud,
+    CloudMember,
+    ContactDetails,
+    Event,
+    Meta,
+    Participant,
+    Record,
+    RecordActor,
+    TimeEntry,
+    User,
+)
+
+__all__ = [
+    "MODELS",
+    "Cloud",
+    "CloudMember",
+    "ContactDetails",
+    "Event",
+    "Meta",
+    "Participant",
+    "Record",
+    "RecordActor",
+    "TimeEntry",
+    "User",
+    "database",
+    "is_sqlite",
+    "open_database",
+]

@@ -1,0 +1,89 @@
+"""Numbered schema migrations.
+
+The database keeps its schema version in the `meta` table. Each migration
+runs once, in order, inside one transaction; a database made by an older
+version opens in a newer one with nothing lost. Never edit a migration that
+has shipped: add the next number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import peewee as pw
+
+from . import schema
+
+Migration = Callable[[pw.Database], None]
+
+
+def _m001_initial(db: pw.Database) -> None:
+    db.create_tables(
+        [
+            schema.User,
+            schema.Cloud,
+            schema.CloudMember,
+            schema.Record,
+            schema.RecordActor,
+            schema.ContactDetails,
+            schema.Participant,
+            schema.TimeEntry,
+            schema.Event,
+        ],
+        safe=True,
+    )
+    statements = [
+        # Feeds: children of a record, newest first.
+        "CREATE INDEX record_parent_created ON record (parent_id, created_at)",
+        # Main view: open activities in date order (a partial index keeps it
+        # small however many finished records pile up).
+        "CREATE INDEX record_open_by_date ON record (date, due_at, id) "
+        "WHERE finished_at IS NULL",
+        "CREATE INDEX record_type_title ON record (type, title)",
+        "CREATE INDEX record_cloud ON record (cloud_id)",
+        "CREATE INDEX record_actor_user ON record_actor (user_id, record_id)",
+        "CREATE INDEX cloud_member_cloud ON cloud_member (cloud_id)",
+        "CREATE INDEX participant_person ON participant (person_id)",
+        "CREATE INDEX time_entry_record ON time_entry (record_id)",
+        "CREATE INDEX time_entry_user_start ON time_entry (user_id, started_at)",
+        # One running focus per user, enforced by the database itself so two
+        # processes can never both start one.
+        "CREATE UNIQUE INDEX time_entry_one_running ON time_entry (user_id) "
+        "WHERE ended_at IS NULL",
+        "CREATE INDEX event_record_at ON event (record_id, at)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
+MIGRATIONS: list[Migration] = [_m001_initial]
+
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(db: pw.Database) -> int:
+    if "meta" not in db.get_tables():
+        return 0
+    row = schema.Meta.get_or_none(schema.Meta.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def migrate(db: pw.Database) -> int:
+    """Apply every migration the database has not seen; return the version."""
+    if "meta" not in db.get_tables():
+        with db.atomic():
+            db.create_tables([schema.Meta], safe=True)
+    version = schema_version(db)
+    if version > LATEST:
+        raise pw.DatabaseError(
+            f"database schema {version} is newer than this program ({LATEST}); "
+            "please upgrade focus-tui"
+        )
+    for number in range(version + 1, LATEST + 1):
+        with db.atomic():
+            MIGRATIONS[number - 1](db)
+            schema.Meta.insert(key="schema_version", value=str(number)).on_conflict(
+                conflict_target=[schema.Meta.key],
+                update={schema.Meta.value: str(number)},
+            ).execute()
+    return LATEST

@@ -1,0 +1,132 @@
+"""The tables. Times are naive UTC datetimes; `Record.date` is a calendar day.
+
+Every record lives in exactly one cloud; who may see it follows from the
+cloud's members (see `focus_tui.permissions`).
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .db import database
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    name = pw.CharField(max_length=64, unique=True)
+    display_name = pw.CharField(max_length=128)
+    created_at = pw.DateTimeField()
+
+
+class Cloud(BaseModel):
+    name = pw.CharField(max_length=128, unique=True)
+    # "private" (one per user) or "team"
+    kind = pw.CharField(max_length=16, default="team")
+    owner = pw.ForeignKeyField(User, null=True, backref="owned_clouds")
+    created_at = pw.DateTimeField()
+
+
+class CloudMember(BaseModel):
+    cloud = pw.ForeignKeyField(Cloud, backref="members", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
+    role = pw.CharField(max_length=16, default="member")
+
+    class Meta:
+        primary_key = pw.CompositeKey("user", "cloud")
+
+
+class Record(BaseModel):
+    type = pw.CharField(max_length=32)
+    title = pw.TextField()
+    body = pw.TextField(default="")
+    cloud = pw.ForeignKeyField(Cloud, backref="records")
+    creator = pw.ForeignKeyField(User, backref="created_records")
+    parent = pw.ForeignKeyField(
+        "self", null=True, backref="children", on_delete="SET NULL"
+    )
+    # The day the activity is on the user's plate (local calendar day) and,
+    # when a time of day was given, that moment in UTC.
+    date = pw.DateField(null=True)
+    due_at = pw.DateTimeField(null=True)
+    finished_at = pw.DateTimeField(null=True)
+    created_at = pw.DateTimeField()
+    updated_at = pw.DateTimeField()
+
+
+class RecordActor(BaseModel):
+    record = pw.ForeignKeyField(Record, backref="actor_links", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, backref="actor_links", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = pw.CompositeKey("record", "user")
+
+
+class ContactDetails(BaseModel):
+    """The fields of a Contact Person record."""
+
+    record = pw.ForeignKeyField(
+        Record, primary_key=True, backref="contact", on_delete="CASCADE"
+    )
+    organisation = pw.CharField(max_length=200, default="")
+    email = pw.CharField(max_length=200, default="")
+    phone = pw.CharField(max_length=64, default="")
+
+
+class Participant(BaseModel):
+    """A Contact Person tagged on a record (e.g. a Contact Note)."""
+
+    record = pw.ForeignKeyField(
+        Record, backref="participant_links", on_delete="CASCADE"
+    )
+    person = pw.ForeignKeyField(Record, backref="participations", on_delete="CASCADE")
+
+    class Meta:
+        primary_key = pw.CompositeKey("record", "person")
+
+
+class TimeEntry(BaseModel):
+    """Focused time. A running focus is an entry with no end."""
+
+    user = pw.ForeignKeyField(User, backref="time_entries", on_delete="CASCADE")
+    record = pw.ForeignKeyField(Record, backref="time_entries", on_delete="CASCADE")
+    started_at = pw.DateTimeField()
+    ended_at = pw.DateTimeField(null=True)
+    # Filled when the entry ends, so reports sum integers on any backend.
+    seconds = pw.IntegerField(null=True)
+    phase = pw.CharField(max_length=16, default="other")
+
+
+class Event(BaseModel):
+    """One line of a record's history (created, moved, finished, focused...)."""
+
+    record = pw.ForeignKeyField(Record, backref="events", on_delete="CASCADE")
+    user = pw.ForeignKeyField(User, null=True, backref="events", on_delete="SET NULL")
+    kind = pw.CharField(max_length=32)
+    at = pw.DateTimeField()
+    data = pw.TextField(default="{}")  # JSON
+
+
+class Meta(BaseModel):
+    """Key/value facts about the database itself (schema version...)."""
+
+    key = pw.CharField(max_length=64, primary_key=True)
+    value = pw.TextField()
+
+
+MODELS = [
+    User,
+    Cloud,
+    CloudMember,
+    Record,
+    RecordActor,
+    ContactDetails,
+    Participant,
+    TimeEntry,
+    Event,
+    Meta,
+]

@@ -1,0 +1,179 @@
+"""The verbs both the main view and a feed offer on the highlighted activity.
+
+Kept in one mixin so `m`, `x`, `f`, `e` behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from .. import records, tracker
+from ..dates import When, describe_when
+from ..feed import feed_header
+from ..listing import RecordRow
+from ..record_types import type_of
+from ..text import one_line
+from .move_dialog import MoveDialog
+from .record_form import FormResult, FormStart, RecordForm
+
+RECORD_BINDINGS = [
+    Binding("n", "new", "New", id="new"),
+    Binding("e", "edit", "Edit", id="edit"),
+    Binding("m", "move", "Move", id="move"),
+    Binding("x", "finish", "Finish", id="finish"),
+    Binding("f", "focus_record", "Focus", id="focus"),
+]
+
+
+class RecordActions:
+    """Mixin for a DataScreen with a RecordList; subclasses define `target()`."""
+
+    def target(self) -> RecordRow | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def reload(self, keep: int | None = None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _need_target(self, activity: bool = True) -> RecordRow | None:
+        row = self.target()
+        if row is None:
+            self.notify("Nothing selected.", markup=False, timeout=2)
+            return None
+        if activity and not type_of(row.type).is_activity:
+            self.notify(
+                f"A {type_of(row.type).name} has no date, state or timer.",
+                markup=False,
+                timeout=3,
+            )
+            return None
+        return row
+
+    # -- move -----------------------------------------------------------------
+
+    def action_move(self) -> None:
+        row = self._need_target()
+        if row is None:
+            return
+
+        def moved(when: When | None) -> None:
+            if when is None:
+                return
+            self.run_db(
+                lambda: records.move_record(self.session, row.id, when),
+                lambda _: self._after_move(row, when),
+            )
+
+        self.app.push_screen(MoveDialog(row.title, self.session.clock), moved)
+
+    def _after_move(self, row: RecordRow, when: When) -> None:
+        self.say(f"Moved to {describe_when(when, self.session.clock.today())}.")
+        self.reload(keep=row.id)
+
+    # -- finish ---------------------------------------------------------------
+
+    def action_finish(self) -> None:
+        row = self._need_target()
+        if row is None:
+            return
+        self.run_db(
+            lambda: records.toggle_finished(self.session, row.id),
+            self._after_finish,
+        )
+
+    def _after_finish(self, record) -> None:
+        done = record.finished_at is not None
+        self.say(
+            f"Finished “{one_line(record.title)}” (x again undoes)."
+            if done
+            else f"“{one_line(record.title)}” is open again."
+        )
+        self.remember_finished(record.id, done)
+        self.reload(keep=record.id)
+
+    def remember_finished(self, record_id: int, finished: bool) -> None:
+        """Hook: the main view keeps just-finished rows visible."""
+
+    # -- focus ---------------------------------------------------------------
+
+    def action_focus_record(self) -> None:
+        row = self._need_target()
+        if row is None:
+            return
+        self.run_db(
+            lambda: tracker.toggle_focus(self.session, row.id),
+            lambda running: self._after_focus(row, running),
+        )
+
+    def _after_focus(self, row: RecordRow, running) -> None:
+        self.app.running_focus = running
+        if running is None:
+            self.say(f"Stopped focusing on “{one_line(row.title)}”.")
+        else:
+            self.say(f"Focusing on “{one_line(row.title)}”.")
+        self.reload(keep=row.id)
+
+    # -- new / edit ---------------------------------------------------------------
+
+    def open_new_form(self, start: FormStart, parent_id: int | None) -> None:
+        def created(result: FormResult | None) -> None:
+            if result is None:
+                return
+            self.run_db(
+                lambda: records.create_record(
+                    self.session,
+                    result.type,
+                    result.title,
+                    body=result.body,
+                    when=result.when,
+                    parent_id=parent_id,
+                    contact=result.contact,
+                    participant_ids=result.participant_ids,
+                    new_people=result.new_people,
+                ),
+                self._after_create,
+            )
+
+        self.app.push_screen(
+            RecordForm(start, self.session.clock, self.session), created
+        )
+
+    def _after_create(self, record) -> None:
+        self.say(f"Created {type_of(record.type).name} “{one_line(record.title)}”.")
+        self.reload(keep=record.id)
+
+    def action_edit(self) -> None:
+        row = self._need_target(activity=False)
+        if row is None:
+            return
+        self.run_db(lambda: feed_header(self.session, row.id), self._open_edit_form)
+
+    def _open_edit_form(self, header) -> None:
+        record = header.record
+        start = FormStart(
+            type=type_of(record.type),
+            title=record.title,
+            body=record.body,
+            contact=header.contact,
+            people=[(p.id, p.title) for p in header.participants],
+            editing=True,
+        )
+
+        def edited(result: FormResult | None) -> None:
+            if result is None:
+                return
+            self.run_db(
+                lambda: records.edit_record(
+                    self.session,
+                    record.id,
+                    title=result.title,
+                    body=result.body,
+                    contact=result.contact,
+                    participant_ids=result.participant_ids,
+                    new_people=result.new_people,
+                ),
+                lambda saved: (self.say("Saved."), self.reload(keep=saved.id)),
+            )
+
+        self.app.push_screen(
+            RecordForm(start, self.session.clock, self.session), edited
+        )

@@ -1,0 +1,75 @@
+"""What every screen shares: running database work off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ..errors import UserError
+
+
+class DataScreen(Screen):
+    """A screen whose database calls run in thread workers.
+
+    `run_db(job, then)` runs `job()` in a thread; `then(result)` runs back on
+    the event loop. A user mistake (UserError) becomes a notification; any
+    other failure is reported once, here, instead of crashing the app.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._then: dict[Worker, Callable[[Any], None] | None] = {}
+
+    @property
+    def session(self):
+        return self.app.session
+
+    def run_db(
+        self,
+        job: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        group: str = "db",
+        exclusive: bool = False,
+    ) -> Worker:
+        worker = self.run_worker(
+            job, thread=True, exit_on_error=False, group=group, exclusive=exclusive
+        )
+        self._then[worker] = then
+        return worker
+
+    @on(Worker.StateChanged)
+    def _db_job_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker not in self._then:
+            return
+        if event.state == WorkerState.SUCCESS:
+            then = self._then.pop(worker)
+            if then is not None:
+                then(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._then.pop(worker)
+            self.show_error(worker.error)
+        elif event.state == WorkerState.CANCELLED:
+            self._then.pop(worker)
+
+    def show_error(self, error: BaseException | None) -> None:
+        if isinstance(error, UserError):
+            self.notify(str(error), severity="error", markup=False)
+        else:
+            self.log.error("database job failed", error)
+            self.notify(
+                f"Something went wrong: {error}",
+                title="Error",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+
+    def say(self, message: str) -> None:
+        """A short confirmation; user text inside it is never markup."""
+        self.notify(message, markup=False, timeout=3)

@@ -1,0 +1,197 @@
+"""One record's feed: header, its children and its history, newest first."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+
+from .. import feed
+from ..dates import day_label
+from ..history import format_duration
+from ..listing import LIST_COLUMNS, RecordRow, to_rows
+from ..models import Record
+from ..record_types import (
+    CLIENT_RELATIONSHIP,
+    CONTACT_NOTE,
+    CONTACT_PERSON,
+    SALES_LEAD,
+    TASK,
+    type_of,
+)
+from ..text import one_line, visible
+from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
+from ..widgets.timer_bar import TimerBar
+from ..widgets.title_bar import TitleBar
+from .actions import RECORD_BINDINGS, RecordActions
+from .base import DataScreen
+from .record_form import FormStart
+
+# What a new child most likely is, by the parent's type.
+DEFAULT_CHILD = {
+    SALES_LEAD.key: CONTACT_NOTE,
+    CLIENT_RELATIONSHIP.key: CONTACT_NOTE,
+    CONTACT_PERSON.key: CONTACT_NOTE,
+}
+
+NOTES_LINES = 3
+
+
+class FeedScreen(RecordActions, DataScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        *RECORD_BINDINGS,
+    ]
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.header: feed.FeedHeader | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Feed")
+        yield TimerBar()
+        yield Static("", id="feed-header")
+        yield RecordList(self.session.clock, empty_text="Loading…", id="feed")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RecordList).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.header is not None:
+            self.reload(keep=self._current_id())
+
+    def _current_id(self) -> int | None:
+        row = self.target()
+        return row.id if row else None
+
+    # -- data -------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        session, record_id = self.session, self.record_id
+
+        def load():
+            header = feed.feed_header(session, record_id)
+            own = to_rows(
+                session, Record.select(*LIST_COLUMNS).where(Record.id == record_id)
+            )
+            count = feed.feed_count(session, record_id)
+            first = feed.feed_page(session, record_id, 0, PagedLines.PAGE)
+            return header, own[0], count, first
+
+        self.run_db(
+            load,
+            lambda result: self._show(*result, keep=keep),
+            group="load",
+            exclusive=True,
+        )
+
+    def _show(self, header, own: RecordRow, count: int, first, keep) -> None:
+        self.header = header
+        session, record_id = self.session, self.record_id
+        lines = PagedLines(
+            count,
+            lambda start, limit: feed.feed_page(session, record_id, start, limit),
+            [(0, SelfLine(own)), (0, GroupLine("Feed", count))],
+        )
+        lines.seed(0, first)
+        self.query_one(TitleBar).title = f"{type_of(own.type).name} #{own.id}"
+        self.query_one("#feed-header", Static).update(self._header_text(header))
+        record_list = self.query_one(RecordList)
+        record_list.empty_text = "Nothing here yet. Press n to add."
+        focus = self.app.running_focus
+        record_list.set_focus_record(focus.record_id if focus else None)
+        record_list.set_lines(lines, keep_record=keep)
+
+    def _header_text(self, header: feed.FeedHeader) -> Text:
+        record = header.record
+        rtype = type_of(record.type)
+        clock = self.session.clock
+        text = Text()
+        text.append(f"{rtype.name} ", style="bold")
+        text.append(one_line(record.title), style="bold")
+        facts = []
+        if rtype.is_activity:
+            if record.finished_at:
+                done = clock.to_local(record.finished_at).date()
+                facts.append(f"Finished {day_label(done, clock.today())}")
+            else:
+                facts.append("Open")
+            if record.date:
+                due = clock.to_local(record.due_at).time() if record.due_at else None
+                facts.append(day_label(record.date, clock.today(), due))
+            else:
+                facts.append("No date")
+            facts.append(f"focused {format_duration(header.focused)}")
+        facts.append(header.cloud)
+        if header.actors:
+            facts.append("actors: " + ", ".join(header.actors))
+        text.append("\n" + one_line(" · ".join(facts)), style="dim")
+        if header.parent is not None:
+            parent_type = type_of(header.parent.type).name
+            text.append(
+                f"\nIn {parent_type}: " + one_line(header.parent.title), style="dim"
+            )
+        if header.contact is not None:
+            contact = header.contact
+            bits = [
+                b for b in (contact.organisation, contact.email, contact.phone) if b
+            ]
+            if bits:
+                text.append("\n" + one_line(" · ".join(bits)))
+        if header.participants:
+            names = ", ".join(one_line(p.title) for p in header.participants)
+            text.append("\nWith: " + names)
+        if record.body.strip():
+            lines = visible(record.body.strip(), keep_newlines=True).splitlines()
+            shown = lines[:NOTES_LINES]
+            if len(lines) > NOTES_LINES:
+                shown[-1] += " …"
+            text.append("\n" + "\n".join(shown), style="italic")
+        return text
+
+    def target(self) -> RecordRow | None:
+        line = self.query_one(RecordList).current
+        if isinstance(line, SelfLine):
+            return line.row
+        if isinstance(line, RecordRow):
+            return line
+        return None
+
+    # -- actions ----------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_new(self) -> None:
+        if self.header is None:
+            return
+        parent = self.header.record
+        start = FormStart(
+            type=DEFAULT_CHILD.get(parent.type, TASK), parent_title=parent.title
+        )
+        self.open_new_form(start, parent_id=parent.id)
+
+    @on(RecordList.Selected)
+    def _open_child(self, event: RecordList.Selected) -> None:
+        if isinstance(event.line, RecordRow):
+            self.app.push_screen(FeedScreen(event.line.id))
+
+    def _after_finish(self, record) -> None:
+        self.remember_finished(record.id, record.finished_at is not None)
+        title = one_line(record.title)
+        self.say(
+            f"Finished “{title}” (x again undoes)."
+            if record.finished_at
+            else f"“{title}” is open again."
+        )
+        self.reload(keep=record.id)
+
+
+__all__ = ["FeedScreen", "dataclasses"]

@@ -1,0 +1,145 @@
+"""The start screen: my unfinished activities, grouped by date."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+from .. import agenda
+from ..dates import Bucket
+from ..listing import RecordRow
+from ..record_types import TASK
+from ..text import one_line
+from ..widgets.record_list import GroupLine, PagedLines, RecordList
+from ..widgets.timer_bar import TimerBar
+from ..widgets.title_bar import TitleBar
+from .actions import RECORD_BINDINGS, RecordActions
+from .base import DataScreen
+from .record_form import FormStart
+
+AUTO_REFRESH_SECONDS = 60
+
+
+class MainScreen(RecordActions, DataScreen):
+    """Overdue / Today / Tomorrow / This week / Later / No date."""
+
+    BINDINGS = [
+        *RECORD_BINDINGS,
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("My activities")
+        yield TimerBar()
+        yield RecordList(
+            self.session.clock,
+            empty_text="Nothing on your plate. Press n to add an activity.",
+            id="agenda",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(RecordList).focus()
+        self.reload()
+        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
+
+    def on_screen_resume(self) -> None:
+        # Back from a feed: what happened there may change this list.
+        if self.is_mounted and self.query(RecordList):
+            self.reload(keep=self._current_id())
+
+    def _auto_refresh(self) -> None:
+        if self.app.screen is self:
+            self.reload(keep=self._current_id())
+
+    def _current_id(self) -> int | None:
+        row = self.target()
+        return row.id if row else None
+
+    # -- data -------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        session = self.session
+
+        def load():
+            counts = agenda.bucket_counts(session)
+            dated = sum(c for b, c in counts if b is not Bucket.NO_DATE)
+            first = agenda.fetch_page(session, 0, PagedLines.PAGE, dated)
+            return counts, dated, first
+
+        self.run_db(
+            load,
+            lambda result: self._show(*result, keep=keep),
+            group="load",
+            exclusive=True,
+        )
+
+    def _show(self, counts, dated: int, first: list[RecordRow], keep) -> None:
+        session = self.session
+        fixed = []
+        offset = 0
+        for bucket, count in counts:
+            if count:
+                fixed.append((offset, GroupLine(bucket.label, count, bucket.value)))
+                offset += count
+        lines = PagedLines(
+            offset,
+            lambda start, limit: agenda.fetch_page(session, start, limit, dated),
+            fixed,
+        )
+        lines.seed(0, first)
+        record_list = self.query_one(RecordList)
+        focus = self.app.running_focus
+        record_list.set_focus_record(focus.record_id if focus else None)
+        record_list.set_lines(lines, keep_record=keep)
+        self.sub_title = f"{offset} open"
+
+    def target(self) -> RecordRow | None:
+        line = self.query_one(RecordList).current
+        return line if isinstance(line, RecordRow) else None
+
+    # -- actions ----------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.reload(keep=self._current_id())
+
+    def action_new(self) -> None:
+        self.open_new_form(FormStart(type=TASK), parent_id=None)
+
+    @on(RecordList.Selected)
+    def _open_feed(self, event: RecordList.Selected) -> None:
+        from .feed import FeedScreen
+
+        if isinstance(event.line, RecordRow):
+            self.app.push_screen(FeedScreen(event.line.id))
+
+    def _after_finish(self, record) -> None:
+        # Keep the row (ticked) until the next refresh, so x can undo it.
+        record_list = self.query_one(RecordList)
+        row = record_list.current
+        if isinstance(row, RecordRow) and row.id == record.id:
+            record_list.lines.replace(
+                dataclasses.replace(row, finished_at=record.finished_at)
+            )
+            record_list.refresh()
+        done = record.finished_at is not None
+        title = one_line(record.title)
+        self.say(
+            f"Finished “{title}” (x again undoes)."
+            if done
+            else f"“{title}” is open again."
+        )
+
+    def _after_focus(self, row: RecordRow, running) -> None:
+        self.app.running_focus = running
+        self.query_one(RecordList).set_focus_record(
+            running.record_id if running else None
+        )
+        title = one_line(row.title)
+        self.say(
+            f"Focusing on “{title}”." if running else f"Stopped focusing on “{title}”."
+        )

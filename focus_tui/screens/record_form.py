@@ -1,0 +1,292 @@
+"""The new / edit form: type, title, date, notes, people, contact details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ..clock import Clock
+from ..dates import DateError, When, describe_when, parse_when
+from ..record_types import CONTACT_PERSON, CREATABLE, RecordType, type_of
+from ..records import ContactFields, find_people
+from ..text import one_line
+
+
+@dataclass
+class FormResult:
+    type: RecordType
+    title: str
+    body: str
+    when: When | None
+    contact: ContactFields | None
+    participant_ids: list[int] = field(default_factory=list)
+    new_people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FormStart:
+    """What the form opens with (empty for new, the record's values for edit)."""
+
+    type: RecordType
+    title: str = ""
+    body: str = ""
+    contact: ContactFields | None = None
+    people: list[tuple[int, str]] = field(default_factory=list)
+    editing: bool = False
+    parent_title: str = ""
+
+
+NEW_PERSON = -1
+
+
+class RecordForm(ModalScreen[FormResult | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+    ]
+
+    def __init__(self, start: FormStart, clock: Clock, session) -> None:
+        super().__init__()
+        self.start = start
+        self.clock = clock
+        self.session = session
+        self.people: list[tuple[int, str]] = list(start.people)
+        self.new_people: list[str] = []
+        self._when: When | None = None
+        self._date_error: str | None = None
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        start = self.start
+        heading = f"Edit {start.type.name}" if start.editing else "New record"
+        if start.parent_title:
+            heading += " in " + one_line(start.parent_title)
+        with VerticalScroll(id="dialog", classes="dialog form"):
+            yield Label(Text(heading), classes="dialog-title")
+            if not start.editing:
+                with Horizontal(classes="field"):
+                    yield Label("Type", classes="field-label")
+                    yield Select(
+                        [(t.name, t.key) for t in CREATABLE],
+                        value=start.type.key,
+                        allow_blank=False,
+                        id="type",
+                    )
+            with Horizontal(classes="field"):
+                yield Label("Title", classes="field-label")
+                yield Input(start.title, id="title", placeholder="what is it?")
+            with Horizontal(classes="field", id="date-row"):
+                yield Label("Date", classes="field-label")
+                yield Input(
+                    id="date", placeholder="today, fri, +3d, 3.12. (empty: none)"
+                )
+            yield Static("", id="date-preview", classes="preview")
+            with Horizontal(classes="field person-only"):
+                yield Label("Company", classes="field-label")
+                yield Input(self._contact("organisation"), id="organisation")
+            with Horizontal(classes="field person-only"):
+                yield Label("E-mail", classes="field-label")
+                yield Input(self._contact("email"), id="email")
+            with Horizontal(classes="field person-only"):
+                yield Label("Phone", classes="field-label")
+                yield Input(self._contact("phone"), id="phone")
+            with Horizontal(classes="field not-person"):
+                yield Label("People", classes="field-label")
+                yield Input(id="people", placeholder="type part of a name, enter tags")
+            yield OptionList(id="suggestions", classes="not-person")
+            yield Static("", id="tagged", classes="not-person tagged")
+            with Horizontal(classes="field notes"):
+                yield Label("Notes", classes="field-label")
+                yield TextArea(
+                    start.body, id="body", soft_wrap=True, tab_behavior="focus"
+                )
+            yield Static("", id="form-error", classes="preview -error")
+            yield Static(
+                Text("ctrl+s save · tab next field · esc cancel"), classes="hint"
+            )
+
+    def _contact(self, name: str) -> str:
+        return getattr(self.start.contact, name) if self.start.contact else ""
+
+    def on_mount(self) -> None:
+        self._apply_type(self.start.type)
+        self._show_tagged()
+        self.query_one("#suggestions").display = False
+        if self.start.editing:
+            self.query_one("#date-row").display = False
+        self.query_one("#title", Input).focus()
+
+    @property
+    def chosen_type(self) -> RecordType:
+        if self.start.editing:
+            return self.start.type
+        value = self.query_one("#type", Select).value
+        return type_of(value) if isinstance(value, str) else self.start.type
+
+    @on(Select.Changed, "#type")
+    def _type_changed(self) -> None:
+        self._apply_type(self.chosen_type)
+
+    def _apply_type(self, rtype: RecordType) -> None:
+        is_person = rtype is CONTACT_PERSON
+        for widget in self.query(".person-only"):
+            widget.display = is_person
+        for widget in self.query(".not-person"):
+            widget.display = not is_person
+        if not self.start.editing:
+            self.query_one("#date-row").display = rtype.is_activity
+            self.query_one("#date-preview").display = rtype.is_activity
+        self.query_one("#suggestions").display = False
+
+    # -- date ------------------------------------------------------------------
+
+    @on(Input.Changed, "#date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        preview = self.query_one("#date-preview", Static)
+        text = event.value.strip()
+        self._when, self._date_error = None, None
+        if not text:
+            preview.update("")
+            return
+        try:
+            self._when = parse_when(text, self.clock.today())
+        except DateError as exc:
+            self._date_error = str(exc)
+            preview.update(Text("✗ " + str(exc)))
+            preview.set_class(True, "-error")
+        else:
+            preview.update(Text("→ " + describe_when(self._when, self.clock.today())))
+            preview.set_class(False, "-error")
+
+    # -- people ------------------------------------------------------------------
+
+    @on(Input.Changed, "#people")
+    def _people_changed(self, event: Input.Changed) -> None:
+        self._search_people(event.value)
+
+    @work(thread=True, exclusive=True, group="people", exit_on_error=False)
+    def _search_people(self, text: str) -> None:
+        found = find_people(self.session, text) if text.strip() else []
+        self.app.call_from_thread(self._show_suggestions, text, found)
+
+    def _show_suggestions(self, text: str, found) -> None:
+        if self.query_one("#people", Input).value != text:
+            return  # the user typed on; a newer search is coming
+        options = self.query_one("#suggestions", OptionList)
+        options.clear_options()
+        taken = {pid for pid, _ in self.people}
+        for record, organisation in found:
+            if record.id in taken:
+                continue
+            label = Text(one_line(record.title))
+            if organisation:
+                label.append(f"  {one_line(organisation)}", style="dim")
+            options.add_option(Option(label, id=str(record.id)))
+        if text.strip():
+            options.add_option(
+                Option(Text(f"+ New person “{one_line(text.strip())}”"), id="new")
+            )
+        options.display = options.option_count > 0
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#people")
+    def _people_submitted(self) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        if options.display and options.option_count:
+            index = options.highlighted or 0
+            self._pick(options.get_option_at_index(index))
+
+    def on_key(self, event) -> None:
+        # Down from the people field walks into the suggestions.
+        people = self.query_one("#people", Input)
+        options = self.query_one("#suggestions", OptionList)
+        if event.key == "down" and self.focused is people and options.display:
+            options.focus()
+            event.stop()
+        elif event.key == "backspace" and self.focused is people and not people.value:
+            self._untag_last()
+            event.stop()
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._pick(event.option)
+
+    def _pick(self, option: Option) -> None:
+        people = self.query_one("#people", Input)
+        if option.id == "new":
+            name = " ".join(people.value.split())
+            if name and name not in self.new_people:
+                self.new_people.append(name)
+        else:
+            pid = int(option.id)
+            if pid not in {p for p, _ in self.people}:
+                self.people.append((pid, str(option.prompt).split("  ")[0]))
+        people.value = ""
+        self.query_one("#suggestions", OptionList).display = False
+        self._show_tagged()
+        people.focus()
+
+    def _untag_last(self) -> None:
+        if self.new_people:
+            self.new_people.pop()
+        elif self.people:
+            self.people.pop()
+        self._show_tagged()
+
+    def _show_tagged(self) -> None:
+        names = [one_line(n) for _, n in self.people] + [
+            one_line(n) + " (new)" for n in self.new_people
+        ]
+        tagged = self.query_one("#tagged", Static)
+        tagged.update(Text("Tagged: " + ", ".join(names)) if names else "")
+
+    # -- save ------------------------------------------------------------------
+
+    @on(Input.Submitted, "#title,#date,#organisation,#email,#phone")
+    def _field_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        title = " ".join(self.query_one("#title", Input).value.split())
+        rtype = self.chosen_type
+        if not title:
+            error.update(Text("✗ A title is needed."))
+            self.query_one("#title", Input).focus()
+            return
+        if rtype.is_activity and self._date_error and not self.start.editing:
+            error.update(Text("✗ " + self._date_error))
+            self.query_one("#date", Input).focus()
+            return
+        contact = None
+        if rtype is CONTACT_PERSON:
+            contact = ContactFields(
+                organisation=self.query_one("#organisation", Input).value,
+                email=self.query_one("#email", Input).value,
+                phone=self.query_one("#phone", Input).value,
+            )
+        is_person = rtype is CONTACT_PERSON
+        self.dismiss(
+            FormResult(
+                type=rtype,
+                title=title,
+                body=self.query_one("#body", TextArea).text,
+                when=self._when if rtype.is_activity else None,
+                contact=contact,
+                participant_ids=[] if is_person else [p for p, _ in self.people],
+                new_people=[] if is_person else list(self.new_people),
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

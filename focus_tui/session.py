@@ -1,0 +1,82 @@
+"""Who is working, on which database, at what time.
+
+Every domain function takes a Session, so permissions (the user's clouds)
+and the clock are never forgotten.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from .clock import Clock
+from .errors import UserError
+from .models import Cloud, CloudMember, User, database, open_database
+
+
+@dataclass
+class Session:
+    db: pw.Database
+    user: User
+    clock: Clock = field(default_factory=Clock)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+    def cloud_ids(self) -> pw.Select:
+        """Subquery: the clouds this user is a member of."""
+        return CloudMember.select(CloudMember.cloud).where(
+            CloudMember.user == self.user.id
+        )
+
+    def transaction(self):
+        """One write transaction (IMMEDIATE on SQLite)."""
+        return self.db.atomic()
+
+
+def valid_user_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 64 or any(c.isspace() or ord(c) < 32 for c in name):
+        raise UserError(
+            f"{name!r} is not a usable user name: use 1-64 characters, no spaces."
+        )
+    return name
+
+
+def ensure_user(name: str, clock: Clock, display_name: str | None = None) -> User:
+    """The user called `name`, created with a private cloud on first use."""
+    name = valid_user_name(name)
+    user = User.get_or_none(User.name == name)
+    if user is not None:
+        return user
+    now = clock.now_utc_naive()
+    with database.atomic():
+        user = User.get_or_none(User.name == name)
+        if user is not None:  # created by another process meanwhile
+            return user
+        user = User.create(name=name, display_name=display_name or name, created_at=now)
+        cloud = Cloud.create(
+            name=private_cloud_name(name), kind="private", owner=user, created_at=now
+        )
+        CloudMember.create(cloud=cloud, user=user, role="owner")
+    return user
+
+
+def private_cloud_name(user_name: str) -> str:
+    return f"{user_name} (private)"
+
+
+def private_cloud(user: User) -> Cloud:
+    return Cloud.get((Cloud.owner == user.id) & (Cloud.kind == "private"))
+
+
+def open_session(
+    target: str | os.PathLike, user_name: str, clock: Clock | None = None
+) -> Session:
+    db = open_database(target)
+    clock = clock or Clock()
+    user = ensure_user(user_name, clock)
+    return Session(db=db, user=user, clock=clock)

@@ -1,0 +1,393 @@
+"""A list that draws only the lines on screen, fetching rows a page at a time.
+
+Built on the Line API (`ScrollView.render_line`): a list of a million rows
+costs what its visible lines cost. The data comes from a `PagedLines`, which
+asks the domain for pages of items and keeps a few in an LRU cache.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..clock import Clock
+from ..dates import day_label
+from ..feed import HistoryItem
+from ..history import format_duration
+from ..listing import RecordRow
+from ..record_types import type_of
+from ..text import one_line
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """A heading inside the list ("Today  4")."""
+
+    label: str
+    count: int
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class SelfLine:
+    """The feed's own record, shown first so the keys can act on it."""
+
+    row: RecordRow
+
+
+Line = GroupLine | SelfLine | RecordRow | HistoryItem
+Fetch = Callable[[int, int], list]
+
+
+class PagedLines:
+    """Items fetched by page, with fixed lines (headings) between them.
+
+    `fixed` maps an item offset to the lines shown just before that item.
+    """
+
+    PAGE = 100
+    CACHED_PAGES = 32
+
+    def __init__(
+        self, total_items: int, fetch: Fetch, fixed: list[tuple[int, Line]] = ()
+    ) -> None:
+        self.total_items = total_items
+        self._fetch = fetch
+        self._fixed = sorted(fixed, key=lambda pair: pair[0])
+        # Line index of each fixed line, in order.
+        self._fixed_at = [offset + i for i, (offset, _) in enumerate(self._fixed)]
+        self._pages: OrderedDict[int, list] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self.total_items + len(self._fixed)
+
+    def seed(self, offset: int, items: list) -> None:
+        """Pre-fill the cache (e.g. the first page, loaded by a worker)."""
+        if offset % self.PAGE == 0:
+            self._pages[offset // self.PAGE] = items[: self.PAGE]
+
+    def line(self, index: int) -> Line | None:
+        if index < 0 or index >= len(self):
+            return None
+        pos = bisect_right(self._fixed_at, index)
+        if pos and self._fixed_at[pos - 1] == index:
+            return self._fixed[pos - 1][1]
+        return self._item(index - pos)
+
+    def _item(self, offset: int):
+        page_no, within = divmod(offset, self.PAGE)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._fetch(page_no * self.PAGE, self.PAGE)
+            self._pages[page_no] = page
+            while len(self._pages) > self.CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page[within] if within < len(page) else None
+
+    def replace(self, row: RecordRow) -> bool:
+        """Swap a cached row for a newer version of it (same id)."""
+        for page in self._pages.values():
+            for i, item in enumerate(page):
+                if isinstance(item, RecordRow) and item.id == row.id:
+                    page[i] = row
+                    return True
+        for i, (offset, line) in enumerate(self._fixed):
+            if isinstance(line, SelfLine) and line.row.id == row.id:
+                self._fixed[i] = (offset, SelfLine(row))
+                return True
+        return False
+
+    def index_of(self, record_id: int, limit: int = 2000) -> int | None:
+        """Line index of a record among the cached lines (cheap; may miss)."""
+        for index in range(min(len(self), limit)):
+            if index >= len(self):
+                break
+            line = self._cached_line(index)
+            if isinstance(line, RecordRow) and line.id == record_id:
+                return index
+            if isinstance(line, SelfLine) and line.row.id == record_id:
+                return index
+        return None
+
+    def _cached_line(self, index: int):
+        pos = bisect_right(self._fixed_at, index)
+        if pos and self._fixed_at[pos - 1] == index:
+            return self._fixed[pos - 1][1]
+        page_no, within = divmod(index - pos, self.PAGE)
+        page = self._pages.get(page_no)
+        return page[within] if page and within < len(page) else None
+
+
+def selectable(line: Line | None) -> bool:
+    return isinstance(line, RecordRow | SelfLine)
+
+
+class RecordList(ScrollView, can_focus=True):
+    """A cursor over `PagedLines`; posts Highlighted / Selected messages."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="cursor_up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="cursor_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
+        Binding("home", "first", "First", show=False, id="first"),
+        Binding("end", "last", "Last", show=False, id="last"),
+        Binding("enter", "select", "Open", id="open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "record-list--cursor",
+        "record-list--group",
+        "record-list--overdue",
+        "record-list--dim",
+        "record-list--focused",
+        "record-list--self",
+        "record-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    RecordList {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    RecordList > .record-list--cursor { background: $accent 40%; text-style: bold; }
+    RecordList:focus > .record-list--cursor { background: $accent; }
+    RecordList > .record-list--group { color: $text-primary; text-style: bold; }
+    RecordList > .record-list--overdue { color: $text-error; text-style: bold; }
+    RecordList > .record-list--dim { color: $text-muted; }
+    RecordList > .record-list--focused { color: $text-success; text-style: bold; }
+    RecordList > .record-list--self { text-style: bold; }
+    RecordList > .record-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, record_list: RecordList, line: Line | None) -> None:
+            super().__init__()
+            self.record_list = record_list
+            self.line = line
+
+    class Selected(Message):
+        def __init__(self, record_list: RecordList, line: Line) -> None:
+            super().__init__()
+            self.record_list = record_list
+            self.line = line
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        empty_text: str = "Nothing here.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+        self.lines = PagedLines(0, lambda offset, limit: [])
+        self.cursor = 0
+        self.focus_record_id: int | None = None
+        self.empty_text = empty_text
+        self._today: date = clock.today()
+
+    # -- data ---------------------------------------------------------------
+
+    def set_lines(self, lines: PagedLines, keep_record: int | None = None) -> None:
+        """Show new data, keeping the cursor on `keep_record` if it is there."""
+        old_cursor = self.cursor
+        self.lines = lines
+        self._today = self.clock.today()
+        self.virtual_size = Size(self.size.width, len(lines))
+        target = lines.index_of(keep_record) if keep_record is not None else None
+        if target is None:
+            target = min(old_cursor, max(0, len(lines) - 1))
+        self.cursor = self._nearest_selectable(target, 1)
+        self.refresh()
+        self._scroll_cursor_visible()
+        self.post_message(self.Highlighted(self, self.current))
+
+    @property
+    def current(self) -> Line | None:
+        line = self.lines.line(self.cursor)
+        return line if selectable(line) else None
+
+    def set_focus_record(self, record_id: int | None) -> None:
+        if record_id != self.focus_record_id:
+            self.focus_record_id = record_id
+            self.refresh()
+
+    # -- cursor ---------------------------------------------------------------
+
+    def _nearest_selectable(self, index: int, step: int) -> int:
+        total = len(self.lines)
+        if total == 0:
+            return 0
+        index = max(0, min(index, total - 1))
+        for direction in (step, -step):
+            probe = index
+            # Headings are few; a short walk always finds an item.
+            for _ in range(16):
+                if 0 <= probe < total and selectable(self.lines.line(probe)):
+                    return probe
+                probe += direction
+        return index
+
+    def move_cursor(self, index: int, step: int = 1) -> None:
+        new = self._nearest_selectable(index, step)
+        if new == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = new
+        self._refresh_index(old)
+        self._refresh_index(new)
+        self._scroll_cursor_visible()
+        self.post_message(self.Highlighted(self, self.current))
+
+    def _refresh_index(self, index: int) -> None:
+        y = index - int(self.scroll_y)
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def _scroll_cursor_visible(self) -> None:
+        self.scroll_to_region(
+            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+        )
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor + step, step)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.size.height - 1)
+        self.move_cursor(self.cursor + direction * height, direction)
+
+    def action_first(self) -> None:
+        self.move_cursor(0, 1)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self.lines) - 1, -1)
+
+    def action_select(self) -> None:
+        line = self.current
+        if line is not None:
+            self.post_message(self.Selected(self, line))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y + int(self.scroll_y)
+        if selectable(self.lines.line(index)):
+            if index == self.cursor and event.chain >= 2:
+                self.action_select()
+            self.move_cursor(index)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.lines))
+
+    # -- drawing -------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = y + int(self.scroll_y)
+        width = self.size.width
+        if len(self.lines) == 0:
+            if y == 1:
+                style = self.get_component_rich_style("record-list--empty")
+                return Strip(
+                    [Segment(f"  {self.empty_text}", style)]
+                ).adjust_cell_length(width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        line = self.lines.line(index)
+        segments = self._segments(line, width)
+        strip = Strip(segments).adjust_cell_length(width, self.rich_style)
+        if index == self.cursor and selectable(line):
+            strip = strip.apply_style(
+                self.get_component_rich_style("record-list--cursor")
+            )
+        return strip
+
+    def _segments(self, line: Line | None, width: int) -> list[Segment]:
+        base = self.rich_style
+        if line is None:
+            return []
+        if isinstance(line, GroupLine):
+            cls = (
+                "record-list--overdue"
+                if line.key == "overdue"
+                else "record-list--group"
+            )
+            style = base + self.get_component_rich_style(cls)
+            return [
+                Segment(f" {line.label} ", style),
+                Segment(
+                    f"{line.count}",
+                    base + self.get_component_rich_style("record-list--dim"),
+                ),
+            ]
+        if isinstance(line, HistoryItem):
+            dim = base + self.get_component_rich_style("record-list--dim")
+            when = self.clock.to_local(line.at)
+            stamp = f"{day_label(when.date(), self._today)} {when:%H:%M}"
+            who = f" — {one_line(line.user)}" if line.user else ""
+            text = f"   · {stamp:<16} {one_line(line.text)}{who}"
+            return [Segment(_fit(text, width), dim)]
+        is_self = isinstance(line, SelfLine)
+        row = line.row if is_self else line
+        return self._record_segments(row, width, is_self)
+
+    def _record_segments(
+        self, row: RecordRow, width: int, is_self: bool
+    ) -> list[Segment]:
+        base = self.rich_style
+        dim = base + self.get_component_rich_style("record-list--dim")
+        focused = row.id == self.focus_record_id
+        mark = "●" if focused else ("✓" if row.finished else " ")
+        mark_style = (
+            base + self.get_component_rich_style("record-list--focused")
+            if focused
+            else dim
+        )
+        kind = type_of(row.type).short
+        due = None
+        if row.due_at is not None:
+            due = self.clock.to_local(row.due_at).time()
+        when = day_label(row.date, self._today, due) if row.date else ""
+        spent = format_duration(row.focused) if row.focused >= 60 else ""
+        right = f" {when:>12} {spent:>7} "
+        title_width = max(4, width - 2 - 9 - len(right))
+        title = _fit(one_line(row.title), title_width).ljust(title_width)
+        title_style = base
+        if is_self:
+            title_style = base + self.get_component_rich_style("record-list--self")
+        elif row.finished:
+            title_style = dim
+        overdue = row.date is not None and row.date < self._today and not row.finished
+        when_style = (
+            base + self.get_component_rich_style("record-list--overdue")
+            if overdue
+            else dim
+        )
+        return [
+            Segment(f" {mark}", mark_style),
+            Segment(f"{kind:<8} ", dim),
+            Segment(title, title_style),
+            Segment(right, when_style),
+        ]
+
+
+def _fit(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: max(0, width - 1)] + "…"
+
+
+__all__ = ["GroupLine", "Line", "PagedLines", "RecordList", "SelfLine", "Style"]
