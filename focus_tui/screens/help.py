@@ -16,13 +16,18 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
     by_action: dict[str, tuple[list[str], str]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description:
+        # Our bindings all carry an id; the rest are Textual's scrolling and
+        # clipboard plumbing, which only clutters this list.
+        if not binding.description or binding.id is None:
             continue
         display = screen.app.get_key_display(binding)
         keys, _ = by_action.setdefault(binding.description, ([], binding.description))
         if display not in keys:
             keys.append(display)
-    return [(" / ".join(keys), desc) for keys, desc in by_action.values()]
+    rows = [(" / ".join(keys), desc) for keys, desc in by_action.values()]
+    if screen.app.ENABLE_COMMAND_PALETTE:
+        rows.append((screen.app.COMMAND_PALETTE_BINDING, "Command palette"))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):

@@ -33,7 +33,7 @@ class MoveDialog(ModalScreen[When | None]):
             yield Label(
                 Text("Move: " + one_line(self.record_title)), classes="dialog-title"
             )
-            yield Input(placeholder="when?", id="when")
+            yield Input(placeholder="when?", id="when", compact=True)
             yield Static("", id="preview", classes="preview")
             yield Static(Text(EXAMPLES), classes="hint")
             yield Static(Text("enter move · esc cancel"), classes="hint")

@@ -80,34 +80,49 @@ class RecordForm(ModalScreen[FormResult | None]):
                         value=start.type.key,
                         allow_blank=False,
                         id="type",
+                        compact=True,
                     )
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label")
-                yield Input(start.title, id="title", placeholder="what is it?")
+                yield Input(
+                    start.title, id="title", placeholder="what is it?", compact=True
+                )
             with Horizontal(classes="field", id="date-row"):
                 yield Label("Date", classes="field-label")
                 yield Input(
-                    id="date", placeholder="today, fri, +3d, 3.12. (empty: none)"
+                    id="date",
+                    placeholder="today, fri, +3d, 3.12. (empty: none)",
+                    compact=True,
                 )
             yield Static("", id="date-preview", classes="preview")
             with Horizontal(classes="field person-only"):
                 yield Label("Company", classes="field-label")
-                yield Input(self._contact("organisation"), id="organisation")
+                yield Input(
+                    self._contact("organisation"), id="organisation", compact=True
+                )
             with Horizontal(classes="field person-only"):
                 yield Label("E-mail", classes="field-label")
-                yield Input(self._contact("email"), id="email")
+                yield Input(self._contact("email"), id="email", compact=True)
             with Horizontal(classes="field person-only"):
                 yield Label("Phone", classes="field-label")
-                yield Input(self._contact("phone"), id="phone")
+                yield Input(self._contact("phone"), id="phone", compact=True)
             with Horizontal(classes="field not-person"):
                 yield Label("People", classes="field-label")
-                yield Input(id="people", placeholder="type part of a name, enter tags")
+                yield Input(
+                    id="people",
+                    placeholder="type part of a name, enter tags",
+                    compact=True,
+                )
             yield OptionList(id="suggestions", classes="not-person")
             yield Static("", id="tagged", classes="not-person tagged")
             with Horizontal(classes="field notes"):
                 yield Label("Notes", classes="field-label")
                 yield TextArea(
-                    start.body, id="body", soft_wrap=True, tab_behavior="focus"
+                    start.body,
+                    id="body",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    compact=True,
                 )
             yield Static("", id="form-error", classes="preview -error")
             yield Static(
@@ -119,8 +134,6 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def on_mount(self) -> None:
         self._apply_type(self.start.type)
-        self._show_tagged()
-        self.query_one("#suggestions").display = False
         if self.start.editing:
             self.query_one("#date-row").display = False
         self.query_one("#title", Input).focus()
@@ -144,8 +157,10 @@ class RecordForm(ModalScreen[FormResult | None]):
             widget.display = not is_person
         if not self.start.editing:
             self.query_one("#date-row").display = rtype.is_activity
-            self.query_one("#date-preview").display = rtype.is_activity
+        self.query_one("#date-preview").display = False
         self.query_one("#suggestions").display = False
+        self.query_one("#form-error").display = False
+        self._show_tagged()
 
     # -- date ------------------------------------------------------------------
 
@@ -154,8 +169,8 @@ class RecordForm(ModalScreen[FormResult | None]):
         preview = self.query_one("#date-preview", Static)
         text = event.value.strip()
         self._when, self._date_error = None, None
+        preview.display = bool(text)
         if not text:
-            preview.update("")
             return
         try:
             self._when = parse_when(text, self.clock.today())
@@ -249,6 +264,7 @@ class RecordForm(ModalScreen[FormResult | None]):
         ]
         tagged = self.query_one("#tagged", Static)
         tagged.update(Text("Tagged: " + ", ".join(names)) if names else "")
+        tagged.display = bool(names) and self.chosen_type is not CONTACT_PERSON
 
     # -- save ------------------------------------------------------------------
 
@@ -258,6 +274,7 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def action_save(self) -> None:
         error = self.query_one("#form-error", Static)
+        error.display = True
         title = " ".join(self.query_one("#title", Input).value.split())
         rtype = self.chosen_type
         if not title:

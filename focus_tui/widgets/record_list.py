@@ -146,7 +146,7 @@ class RecordList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
         Binding("home", "first", "First", show=False, id="first"),
         Binding("end", "last", "Last", show=False, id="last"),
-        Binding("enter", "select", "Open", id="open"),
+        Binding("enter", "select", "Open", id="open", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -363,7 +363,7 @@ class RecordList(ScrollView, can_focus=True):
         when = day_label(row.date, self._today, due) if row.date else ""
         spent = format_duration(row.focused) if row.focused >= 60 else ""
         right = f" {when:>12} {spent:>7} "
-        title_width = max(4, width - 2 - 9 - len(right))
+        title_width = max(4, width - 3 - 9 - len(right))
         title = _fit(one_line(row.title), title_width).ljust(title_width)
         title_style = base
         if is_self:
@@ -377,7 +377,7 @@ class RecordList(ScrollView, can_focus=True):
             else dim
         )
         return [
-            Segment(f" {mark}", mark_style),
+            Segment(f" {mark} ", mark_style),
             Segment(f"{kind:<8} ", dim),
             Segment(title, title_style),
             Segment(right, when_style),
