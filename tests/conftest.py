@@ -1,0 +1,48 @@
+"""Shared fixtures: a throw-away database per test and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from dateutil import tz
+
+from focus_tui.clock import Clock
+from focus_tui.session import Session, open_session
+
+ZONE = tz.gettz("Europe/Helsinki")
+# Friday 27 Nov 2026, 11:00 in Helsinki.
+FIXED_NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path, monkeypatch):
+    """Never touch the user's real data directory or database."""
+    monkeypatch.setenv("FOCUS_TUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("FOCUS_TUI_DB", raising=False)
+    monkeypatch.setenv("FOCUS_TUI_USER", "tester")
+    monkeypatch.setenv("FOCUS_TUI_TZ", "Europe/Helsinki")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(zone=ZONE, fixed=FIXED_NOW)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "focus.db"
+
+
+@pytest.fixture
+def session(db_path, clock) -> Session:
+    s = open_session(db_path, "tester", clock)
+    yield s
+    s.db.close()
+
+
+def advance(session: Session, **delta) -> None:
+    """Move the session's fixed clock forward."""
+    session.clock = Clock(
+        zone=session.clock.zone, fixed=session.clock.now() + timedelta(**delta)
+    )

@@ -1,0 +1,132 @@
+"""Database set-up: migrations, pragmas, crash safety, two writers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import peewee
+import pytest
+
+from focus_tui.errors import DatabaseUnavailable
+from focus_tui.models import Meta, open_database
+from focus_tui.models.migrations import LATEST, schema_version
+
+
+def test_new_database_is_at_latest_schema_with_pragmas(db_path):
+    db = open_database(db_path)
+    assert schema_version(db) == LATEST
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    db.close()
+    # Opening again runs nothing twice and keeps the version.
+    db = open_database(db_path)
+    assert schema_version(db) == LATEST
+    db.close()
+
+
+def test_database_from_a_newer_version_is_refused(db_path):
+    db = open_database(db_path)
+    Meta.update(value=str(LATEST + 1)).where(Meta.key == "schema_version").execute()
+    db.close()
+    with pytest.raises(DatabaseUnavailable, match="newer"):
+        open_database(db_path)
+
+
+def test_corrupt_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(os.urandom(8192))
+    with pytest.raises(DatabaseUnavailable, match="not a Focus TUI database"):
+        open_database(path)
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from focus_tui.session import open_session
+    from focus_tui import records, tracker
+    s = open_session(sys.argv[1], "tester")
+    focused = records.create_record(s, "task", "Keep me running")
+    tracker.focus(s, focused.id)
+    print("focus", focused.id, flush=True)
+    i = 0
+    while True:  # write until killed
+        r = records.create_record(s, "task", f"record {i}")
+        print("committed", r.id, flush=True)
+        i += 1
+    """
+)
+
+
+def test_kill_9_loses_no_committed_record_and_keeps_the_focus(db_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    committed: list[int] = []
+    focused = None
+    for line in proc.stdout:
+        kind, value = line.split()
+        if kind == "focus":
+            focused = int(value)
+        else:
+            committed.append(int(value))
+        if len(committed) >= 200:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    from focus_tui import tracker
+    from focus_tui.models import Record
+    from focus_tui.session import open_session
+
+    session = open_session(db_path, "tester")
+    present = {r.id for r in Record.select(Record.id)}
+    assert set(committed) <= present
+    running = tracker.current_focus(session)
+    assert running is not None and running.record_id == focused
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from focus_tui.session import open_session
+    from focus_tui import records
+    s = open_session(sys.argv[1], sys.argv[2])
+    for i in range(150):
+        records.create_record(s, "task", f"{sys.argv[2]} {i}")
+    print("done")
+    """
+)
+
+
+def test_two_processes_writing_at_once_lose_nothing(db_path):
+    open_database(db_path).close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("anna", "bob")
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT COUNT(*) FROM record").fetchone()[0] == 300
+    conn.close()
+
+
+def test_peewee_is_the_orm():
+    assert peewee.__version__
