@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 
@@ -52,6 +54,21 @@ class FocusApp(App):
         focus = current_focus(self.session)
         if focus != self.running_focus:
             self.call_from_thread(setattr, self, "running_focus", focus)
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        """The palette offers every keyed action of the screen, like `?` does."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id is None or not binding.description or binding.id in seen:
+                continue
+            seen.add(binding.id)
+            yield SystemCommand(
+                binding.description,
+                f"key: {self.get_key_display(binding)}",
+                partial(self.call_later, self.run_action, binding.action, active.node),
+            )
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -364,7 +365,7 @@ class RecordList(ScrollView, can_focus=True):
         spent = format_duration(row.focused) if row.focused >= 60 else ""
         right = f" {when:>12} {spent:>7} "
         title_width = max(4, width - 3 - 9 - len(right))
-        title = _fit(one_line(row.title), title_width).ljust(title_width)
+        title = set_cell_size(_fit(one_line(row.title), title_width), title_width)
         title_style = base
         if is_self:
             title_style = base + self.get_component_rich_style("record-list--self")
@@ -385,9 +386,10 @@ class RecordList(ScrollView, can_focus=True):
 
 
 def _fit(text: str, width: int) -> str:
-    if len(text) <= width:
+    """Cut `text` to `width` terminal cells (wide characters count twice)."""
+    if cell_len(text) <= width:
         return text
-    return text[: max(0, width - 1)] + "…"
+    return set_cell_size(text, max(0, width - 1)) + "…"
 
 
 __all__ = ["GroupLine", "Line", "PagedLines", "RecordList", "SelfLine", "Style"]

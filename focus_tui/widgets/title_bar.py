@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -28,9 +29,8 @@ class TitleBar(Widget):
     def render(self) -> Text:
         session = self.app.session
         right = f"{session.user.display_name} · {session.clock.today():%a %-d %b %Y} "
-        width = self.size.width
+        room = max(0, self.size.width - cell_len(right))
         left = " Focus · " + one_line(self.title)
-        room = max(0, width - len(right))
-        if len(left) > room:
-            left = left[: max(0, room - 1)] + "…"
-        return Text(left.ljust(room) + right)
+        if cell_len(left) > room:
+            left = set_cell_size(left, max(0, room - 1)) + "…"
+        return Text(set_cell_size(left, room) + right)

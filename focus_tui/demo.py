@@ -1,0 +1,1292 @@
+"""Believable demo data, fast enough for a million records.
+
+`fill_demo` fills an empty, migrated database with the history of a small
+European sales team: the person who will use the app, four colleagues, their
+team clouds, companies (as Contact Persons' organisations), deals at every
+stage of the sales process with their Contact Notes, Tasks, Proposals and
+Orders, time entries and history events. The same arguments (and a fixed
+clock) always give the same data.
+
+What it builds, in proportions of N records (N = 50 ... 5,000,000):
+
+* ~8 % Contact Persons (1-4 per company), ~4 % stand-alone Tasks, the rest
+  deals: a Sales Lead with Contact Notes (1-2 participants each), Tasks, and
+  depending on its stage a Sales Proposal with follow-up notes; won deals
+  became a Client Relationship with an Order (plus fulfilment Tasks and
+  sometimes a repeat Order). Lost deals are finished.
+* About 3 % of the activities are open, dated from ~20 days overdue to ~60
+  days ahead (~15 % without a date, a few with a time of day); the rest are
+  finished in the past. The user always has at least ~40 open activities of
+  their own (1 % of N for big N) spread over every main-view group, and one
+  running focus on an open Sales Lead, started 12 minutes ago.
+* Time entries: about two per activity (fewer on open ones), 5-90 minutes,
+  on weekdays between 08:00 and 17:30 local time, never overlapping for one
+  person. Their phase is the phase the activity had when the entry started:
+  "lead" under a Sales Lead, "client_care" under a Client Relationship (for a
+  won deal, entries before the sale are "lead"), else "other".
+* Events: "created" for every record, "participants" for every Contact
+  Note, "finished" for every finished activity, "focused" for every ended
+  time entry and "moved" for some open activities. Nothing is skipped, also
+  at 1M records.
+
+Scale: one person can only track so many hours. The history covers the last
+six months while that holds about eight entries per person and working day,
+grows to at most three years, and beyond that (more than ~15,000 records)
+the team grows: extra colleagues join "Sales Team" (every second one also
+"Nordic Partners") so that nobody works around the clock. The user and the
+four named colleagues are always there.
+
+Speed: ids are assigned here (records are numbered from 1 on an empty
+database), rows are built as tuples and written with `executemany` in
+batches inside one transaction. SQLite runs with `synchronous=OFF` and a
+bigger page cache during the fill, and gets ANALYZE afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+import time
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import peewee
+
+from .clock import Clock
+from .dates import Bucket, bucket_bounds
+from .errors import UserError
+from .models import (
+    Cloud,
+    CloudMember,
+    ContactDetails,
+    Event,
+    Participant,
+    Record,
+    RecordActor,
+    TimeEntry,
+    User,
+)
+from .models.db import SQLITE_PRAGMAS
+from .session import ensure_user, private_cloud, private_cloud_name
+
+__all__ = ["MAX_RECORDS", "MIN_RECORDS", "DemoSummary", "fill_demo"]
+
+MIN_RECORDS = 50
+MAX_RECORDS = 5_000_000
+BATCH = 50_000
+
+MINUTE = 60
+HOUR = 3600
+DAY = 86_400
+WORK_START = 8 * HOUR
+WORK_END = 17 * HOUR + 30 * MINUTE
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+# Time-entry planning: what one person plausibly tracks.
+ENTRIES_PER_DAY = 8
+MIN_WORK_DAYS = 130  # ~6 months of weekdays
+MAX_WORK_DAYS = 780  # ~3 years
+
+# Record states.
+FINISHED, OPEN, NOT_ACTIVITY = 0, 1, 2
+
+LEAD, CLIENT_CARE, OTHER = "lead", "client_care", "other"
+
+# Deal stages.
+NEW, QUALIFYING, DRAFT, SENT, LOST_EARLY, LOST, WON = range(7)
+LIVE_STAGES = (NEW, NEW, QUALIFYING, QUALIFYING, DRAFT, SENT, SENT, WON)
+PAST_STAGES = (LOST_EARLY, LOST_EARLY, LOST, LOST, LOST, WON, WON, WON, WON)
+LIVE_SHARE = 0.045  # of colleagues' deals still in progress
+
+# ------------------------------------------------------------------ names
+
+COLLEAGUES = (
+    ("anna.virtanen", "Anna Virtanen"),
+    ("lars.berg", "Lars Berg"),
+    ("sofia.rossi", "Sofia Rossi"),
+    ("jan.novak", "Jan Novák"),
+)
+SPARE_COLLEAGUES = (
+    ("mikko.laine", "Mikko Laine"),
+    ("eva.muller", "Eva Müller"),
+    ("pieter.visser", "Pieter Visser"),
+    ("marta.kowalska", "Marta Kowalska"),
+    ("olga.nyberg", "Olga Nyberg"),
+)
+SALES_TEAM, KEY_ACCOUNTS, NORDIC_PARTNERS = (
+    "Sales Team",
+    "Key Accounts",
+    "Nordic Partners",
+)
+
+
+@dataclass(frozen=True)
+class _Country:
+    suffix: str
+    tld: str
+    phone: str  # "#" stands for a random digit
+    male: tuple[str, ...]
+    female: tuple[str, ...]
+    last_m: tuple[str, ...]
+    last_f: tuple[str, ...]
+    roots: tuple[str, ...]
+    trades: tuple[str, ...]
+    cities: tuple[str, ...]
+
+
+def _c(suffix, tld, phone, male, female, last_m, last_f, roots, trades, cities):
+    split = str.split
+    return _Country(
+        suffix,
+        tld,
+        phone,
+        tuple(split(male)),
+        tuple(split(female)),
+        tuple(split(last_m, ",")),
+        tuple(split(last_f or last_m, ",")),
+        tuple(split(roots)),
+        tuple(split(trades)),
+        tuple(split(cities)),
+    )
+
+
+COUNTRIES = (
+    _c(
+        "Oy",
+        "fi",
+        "+358 40 ### ####",
+        "Mikko Juha Timo Heikki Jari Pekka Antti Ville",
+        "Laura Sanna Aino Elina Kaisa Tuula Minna Riikka",
+        "Korhonen,Mäkinen,Nieminen,Hämäläinen,Laine,Heikkinen,Koskinen,Järvinen,"
+        "Lehtonen,Salminen",
+        "",
+        "Kivi Revontuli Kaleva Pohjola Saimaa Lumi Tammi Halla Aalto Koski",
+        "Logistiikka Tekniikka Metalli Rakennus Data Energia Kuljetus Systems",
+        "Helsinki Tampere Oulu Turku Jyväskylä Kuopio Lahti Vaasa",
+    ),
+    _c(
+        "AB",
+        "se",
+        "+46 70 ### ## ##",
+        "Erik Johan Anders Oskar Nils Magnus Henrik Gustav",
+        "Karin Maria Elin Sara Ingrid Annika Maja Linnea",
+        "Johansson,Andersson,Karlsson,Nilsson,Eriksson,Larsson,Lindqvist,Svensson,"
+        "Holm,Sjöberg",
+        "",
+        "Norrsken Fjäll Björk Ek Sjö Granit Vind Skog Älv Berg",
+        "Logistik Teknik Bygg Data Energi Transport Verkstad Industri",
+        "Stockholm Göteborg Malmö Uppsala Umeå Luleå Örebro Västerås",
+    ),
+    _c(
+        "GmbH",
+        "de",
+        "+49 151 #### ####",
+        "Thomas Stefan Michael Andreas Florian Jonas Tobias Markus",
+        "Julia Katrin Sabine Anja Lena Miriam Claudia Heike",
+        "Müller,Schmidt,Schneider,Fischer,Weber,Wagner,Becker,Hoffmann,Schulz,Krüger",
+        "",
+        "Nordlicht Alpen Rhein Elbe Tannen Hansa Falken Sonnen Eichen Isar",
+        "Logistik Technik Bau Datentechnik Energie Spedition Maschinenbau Systeme",
+        "Hamburg München Köln Bremen Leipzig Dresden Stuttgart Hannover",
+    ),
+    _c(
+        "S.r.l.",
+        "it",
+        "+39 333 ### ####",
+        "Marco Luca Alessandro Matteo Paolo Davide Stefano Andrea",
+        "Giulia Francesca Chiara Elena Sara Valentina Martina Federica",
+        "Bianchi,Romano,Colombo,Ricci,Marino,Greco,Bruno,Gallo,Conti,Esposito",
+        "",
+        "Aurora Adriatica Dolomiti Tirrena Stella Lombarda Vesuvio Alpina Marina",
+        "Logistica Tecnologie Costruzioni Dati Energia Trasporti Meccanica Sistemi",
+        "Milano Torino Bologna Verona Padova Firenze Genova Bergamo",
+    ),
+    _c(
+        "s.r.o.",
+        "cz",
+        "+420 6## ### ###",
+        "Petr Tomáš Martin Jakub Lukáš Ondřej Pavel Jiří",
+        "Jana Lucie Eva Tereza Kateřina Petra Veronika Markéta",
+        "Svoboda,Dvořák,Černý,Procházka,Kučera,Veselý,Horák,Němec,Marek,Pokorný",
+        "Svobodová,Dvořáková,Černá,Procházková,Kučerová,Veselá,Horáková,Němcová,"
+        "Marková,Pokorná",
+        "Vltava Morava Šumava Labe Beskydy Orel Lípa Sokol Javor Krkonoše",
+        "Logistika Technika Stavby Data Energie Doprava Strojírna Systémy",
+        "Praha Brno Ostrava Plzeň Olomouc Liberec Zlín Pardubice",
+    ),
+    _c(
+        "B.V.",
+        "nl",
+        "+31 6 #### ####",
+        "Daan Bram Jeroen Thijs Ruben Sander Joost Wouter",
+        "Sanne Lotte Eva Anouk Fleur Iris Marloes Femke",
+        "de Jong,Jansen,de Vries,van den Berg,Bakker,Visser,Smit,Meijer,de Boer,Mulder",
+        "",
+        "Noordzee Delta Tulp Molen Polder Oranje Dijk Haven Linde Zeeland",
+        "Logistiek Techniek Bouw Data Energie Transport Machines Systemen",
+        "Rotterdam Utrecht Eindhoven Groningen Tilburg Breda Arnhem Leiden",
+    ),
+)
+
+PRODUCTS = (
+    "Fleet tracking",
+    "Warehouse sensors",
+    "Cold chain monitoring",
+    "Energy monitoring",
+    "Service contract",
+    "Licence renewal",
+    "Field service app",
+    "Access control",
+    "Predictive maintenance",
+    "Cloud backup",
+    "Workshop tablets",
+    "Route planning",
+    "Telematics upgrade",
+    "Spare parts portal",
+    "Training package",
+    "Support extension",
+    "Asset tagging",
+    "Forklift telemetry",
+)
+NOTE_TITLES = (
+    "Call with {p}",
+    "Call with {p}: needs and timeline",
+    "E-mail from {p}: pricing questions",
+    "E-mail to {p}: references",
+    "Meeting with {p} at {c}",
+    "Call: {p} asked for a demo",
+    "Video call with {p}",
+    "E-mail to {p}: brochure and price list",
+)
+FOLLOW_UP_TITLES = (
+    "Follow-up call with {p}",
+    "E-mail to {p}: revised offer",
+    "Call: {p} is comparing offers",
+    "E-mail from {p}: questions on the proposal",
+    "Negotiation call with {p}",
+)
+NOTE_BODIES = (
+    "Interested, wants a short demo for the team.",
+    "Budget is approved for next quarter; decision by the board.",
+    "Currently using spreadsheets; pain point is reporting.",
+    "Asked for two customer references in the same industry.",
+    "Wants to start with a pilot at one site.",
+    "Price is the main question; compare with the competitor's offer.",
+    "",
+    "",
+)
+LEAD_TASKS = (
+    "Send references to {c}",
+    "Prepare demo for {c}",
+    "Check credit rating of {c}",
+    "Book site visit at {c}",
+    "Ask {c} for a decision date",
+    "Send brochure to {c}",
+    "Reserve demo units for {c}",
+    "Prepare pilot plan for {c}",
+)
+ORDER_TASKS = (
+    "Pack and deliver: {c}",
+    "Activate the service for {c}",
+    "Install devices at {c}",
+    "Send invoice to {c}",
+    "Schedule training at {c}",
+    "Confirm delivery date with {c}",
+    "Set up monthly billing for {c}",
+)
+OWN_TASKS = (
+    "Update the sales pipeline",
+    "Prepare weekly report",
+    "Expense report",
+    "Plan trade fair visit",
+    "Review price list",
+    "Call back unknown number",
+    "Prepare quarterly forecast",
+    "Clean up inbox",
+    "Book travel to {city}",
+    "Team meeting: agenda",
+    "Update product slides",
+    "Write case study draft",
+)
+COMPETITORS = ("Navico", "TrackOne", "Siltala Systems", "in-house team", "none yet")
+
+
+@dataclass
+class DemoSummary:
+    records: int
+    time_entries: int
+    users: list[str]
+    clouds: list[str]
+    seconds: float
+
+
+def fill_demo(
+    db: peewee.Database,
+    *,
+    records: int,
+    user_name: str,
+    clock: Clock,
+    seed: int = 7,
+) -> DemoSummary:
+    """Fill an empty, migrated database with `records` records of demo data."""
+    started = time.perf_counter()
+    if not isinstance(records, int) or not MIN_RECORDS <= records <= MAX_RECORDS:
+        raise UserError(
+            f"The demo needs between {MIN_RECORDS:,} and {MAX_RECORDS:,} records "
+            f"(got {records!r})."
+        )
+    if Record.select().exists():
+        raise UserError(
+            "The database already holds records; fill an empty database with demo data."
+        )
+    sqlite = isinstance(db, peewee.SqliteDatabase)
+    if sqlite:
+        db.execute_sql("PRAGMA synchronous = OFF")
+        db.execute_sql("PRAGMA cache_size = -262144")  # 256 MB while filling
+    try:
+        with db.atomic():
+            rng = random.Random(seed)
+            team = _Team.build(records, user_name, clock)
+            plan = _Plan(rng, clock, team, records)
+            plan.build()
+            time_entries = _write(db, plan)
+        if isinstance(db, peewee.PostgresqlDatabase):
+            _reset_sequence(db, Record)
+    finally:
+        if sqlite:
+            db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
+            db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
+    if sqlite:
+        db.execute_sql("ANALYZE")
+    return DemoSummary(
+        records=len(plan.r_type),
+        time_entries=time_entries,
+        users=[u.name for u in team.users],
+        clouds=team.cloud_names,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# ------------------------------------------------------------------ team
+
+
+@dataclass
+class _Person:
+    id: int
+    name: str
+    display: str
+    private: int  # id of the private cloud
+
+
+class _Team:
+    """Users and clouds; who is a member of what."""
+
+    def __init__(self) -> None:
+        self.users: list[_Person] = []
+        self.me: _Person
+        self.members: dict[int, list[int]] = {}  # cloud id -> user ids
+        self.clouds_of: dict[int, list[int]] = {}  # user id -> cloud ids
+        self.cloud_names: list[str] = []
+        self.team_clouds: dict[str, int] = {}
+        self.private_of: dict[int, int] = {}  # user id -> private cloud id
+        self.window_days = MIN_WORK_DAYS
+
+    @classmethod
+    def build(cls, n: int, user_name: str, clock: Clock) -> _Team:
+        team = cls()
+        entries = 1.7 * n  # ~2 per activity, ~88 % of records are activities
+        work_days = entries / (len(COLLEAGUES) + 1) / ENTRIES_PER_DAY
+        team.window_days = int(min(max(work_days, MIN_WORK_DAYS), MAX_WORK_DAYS))
+        size = max(
+            len(COLLEAGUES) + 1,
+            math.ceil(entries / (MAX_WORK_DAYS * ENTRIES_PER_DAY)),
+        )
+        start = clock.now_utc_naive() - timedelta(days=team.window_days * 7 // 5 + 7)
+
+        me = _display_name(user_name)
+        wanted = [(user_name, me)]
+        taken = {user_name.lower()}
+        for name, display in COLLEAGUES + SPARE_COLLEAGUES:
+            if len(wanted) == len(COLLEAGUES) + 1:
+                break
+            if name not in taken:
+                wanted.append((name, display))
+                taken.add(name)
+        extra = random.Random(size)
+        while len(wanted) < size:
+            country = extra.choice(COUNTRIES)
+            female = extra.random() < 0.5
+            first = extra.choice(country.female if female else country.male)
+            last = extra.choice(country.last_f if female else country.last_m)
+            name = _ascii(f"{first}.{last}").replace(" ", "")
+            number = 2
+            base = name
+            while name in taken:
+                name = f"{base}{number}"
+                number += 1
+            taken.add(name)
+            wanted.append((name, f"{first} {last}"))
+
+        for name, display in wanted:
+            user = ensure_user(name, clock, display_name=display)
+            cloud = private_cloud(user)
+            team.users.append(_Person(user.id, user.name, display, cloud.id))
+            team.private_of[user.id] = cloud.id
+        team.me = team.users[0]
+        ids = [u.id for u in team.users]
+        User.update(created_at=start).where(
+            User.id.in_(ids) & (User.created_at > start)
+        ).execute()
+
+        anna, lars, sofia, jan = (u.id for u in team.users[1:5])
+        extras = ids[5:]
+        spec = {
+            SALES_TEAM: ids,
+            KEY_ACCOUNTS: [team.me.id, sofia, lars],
+            NORDIC_PARTNERS: [anna, lars, jan] + extras[1::2],
+        }
+        for cloud_name, member_ids in spec.items():
+            cloud = Cloud.get_or_none(Cloud.name == cloud_name)
+            if cloud is None:
+                cloud = Cloud.create(
+                    name=cloud_name, kind="team", owner=ids[0], created_at=start
+                )
+            rows = [
+                {"cloud": cloud.id, "user": uid, "role": "member"} for uid in member_ids
+            ]
+            for chunk in _chunks(rows, 500):
+                CloudMember.insert_many(chunk).on_conflict_ignore().execute()
+            team.team_clouds[cloud_name] = cloud.id
+            team.cloud_names.append(cloud_name)
+        for person in team.users:
+            team.cloud_names.append(private_cloud_name(person.name))
+        for cloud_id, user_id in CloudMember.select(
+            CloudMember.cloud, CloudMember.user
+        ).tuples():
+            team.members.setdefault(cloud_id, []).append(user_id)
+            team.clouds_of.setdefault(user_id, []).append(cloud_id)
+        for values in itertools.chain(team.members.values(), team.clouds_of.values()):
+            values.sort()
+        return team
+
+
+def _display_name(user_name: str) -> str:
+    parts = [p for p in user_name.replace("_", ".").split(".") if p]
+    if len(parts) >= 2 and all(p.isalpha() for p in parts):
+        return " ".join(p.capitalize() for p in parts)
+    return user_name
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in folded if not unicodedata.combining(c)).lower()
+
+
+# ------------------------------------------------------------------ plan
+
+
+@dataclass
+class _Company:
+    name: str
+    cloud: int
+    created: int  # local seconds
+    people: list[tuple[int, str]]  # (record index, full name)
+
+
+class _Plan:
+    """All records, entries and events, planned in memory before writing.
+
+    Times are "local seconds": the local wall clock counted like a Unix
+    timestamp. Working hours are easy to express that way; `utc` converts.
+    """
+
+    def __init__(self, rng: random.Random, clock: Clock, team: _Team, n: int):
+        self.rng = rng
+        self.clock = clock
+        self.team = team
+        self.n = n
+        self.zone = clock.zone
+        local_now = clock.local_now().replace(tzinfo=None)
+        self.now = _local_seconds(local_now)
+        self.now_utc = clock.now_utc_naive()
+        self.today = clock.today()
+        self.today_day = self.today.toordinal() - _EPOCH_ORDINAL
+        self.cap = self.now - 30 * MINUTE  # nothing planned after this
+        self.start = self.now - (team.window_days * 7 // 5) * DAY
+        self.me = team.me.id
+        self._offsets: dict[int, int] = {}
+        self._days: dict[int, str] = {}
+        self._hms = [
+            f"{h:02d}:{m:02d}:{s:02d}"
+            for h in range(24)
+            for m in range(60)
+            for s in range(60)
+        ]
+        self.base = 1  # the database holds no records: ids start at 1
+        # One entry per record, in id order.
+        self.r_type: list[str] = []
+        self.r_title: list[str] = []
+        self.r_body: list[str] = []
+        self.r_cloud: list[int] = []
+        self.r_creator: list[int] = []
+        self.r_actor2: list[int] = []  # 0: none
+        self.r_parent: list[int] = []  # index, -1: none
+        self.r_created: list[int] = []
+        self.r_state: list[int] = []
+        self.r_phase: list[str] = []
+        self.r_sold: list[int] = []  # before this moment the phase was "lead"
+        self.r_finished: list[int] = []
+        self.when: dict[int, tuple[int | None, int | None]] = {}  # open: day, due
+        self.moved: dict[int, tuple[int, str]] = {}  # index -> (at, from text)
+        self.contacts: list[tuple[int, str, str, str]] = []
+        self.participants: list[tuple[int, int, str]] = []  # note, person, name
+        self.entries: list[tuple[int, int, int, int]] = []  # rec, user, start, end
+        self.running: tuple[int, str] | None = None
+
+    # ---------------------------------------------------------- helpers
+
+    def add(
+        self,
+        rtype: str,
+        title: str,
+        cloud: int,
+        creator: int,
+        parent: int,
+        created: int,
+        state: int,
+        phase: str = OTHER,
+        body: str = "",
+        actor2: int = 0,
+        sold: int = 0,
+    ) -> int:
+        self.r_type.append(rtype)
+        self.r_title.append(title)
+        self.r_body.append(body)
+        self.r_cloud.append(cloud)
+        self.r_creator.append(creator)
+        self.r_actor2.append(actor2)
+        self.r_parent.append(parent)
+        self.r_created.append(created)
+        self.r_state.append(state)
+        self.r_phase.append(phase)
+        self.r_sold.append(sold)
+        return len(self.r_type) - 1
+
+    def work_time(self, t: int) -> int:
+        """`t`, or the next moment in working hours on a weekday."""
+        day, sec = divmod(t, DAY)
+        weekday = (day + 3) % 7
+        if weekday < 5 and WORK_START <= sec < WORK_END - 20 * MINUTE:
+            return t
+        if weekday >= 5 or sec >= WORK_START:
+            day += 1
+            weekday = (weekday + 1) % 7
+            while weekday >= 5:
+                day += 1
+                weekday = (weekday + 1) % 7
+        return day * DAY + WORK_START + int(self.rng.random() * 40) * MINUTE
+
+    def to_work(self, t: int) -> int:
+        """A working moment near `t`: its day's clock squeezed into working
+        hours, a weekend replaced by a random weekday of the same week."""
+        day, sec = divmod(t, DAY)
+        weekday = (day + 3) % 7  # 1 Jan 1970 was a Thursday
+        if weekday >= 5:
+            day += int(self.rng.random() * 5) - weekday
+        return day * DAY + WORK_START + sec * (WORK_END - WORK_START - HOUR) // DAY
+
+    def when_in(self, lo: int, hi: int) -> int:
+        """A working moment between lo and hi (at most `cap`)."""
+        t = self.to_work(lo + int(self.rng.random() * max(0, hi - lo)))
+        if t < lo:
+            t = self.work_time(lo)
+        return min(t, self.cap)
+
+    def offset(self, day: int) -> int:
+        off = self._offsets.get(day)
+        if off is None:
+            noon = (_EPOCH + timedelta(days=day, hours=12)).replace(tzinfo=self.zone)
+            off = int(noon.utcoffset().total_seconds())
+            self._offsets[day] = off
+        return off
+
+    def day_text(self, day: int) -> str:
+        text = self._days.get(day)
+        if text is None:
+            text = date.fromordinal(day + _EPOCH_ORDINAL).isoformat()
+            self._days[day] = text
+        return text
+
+    def utc(self, local: int) -> str:
+        """Local seconds as the stored naive UTC text."""
+        u = local - self.offset(local // DAY)
+        day, sec = divmod(u, DAY)
+        return f"{self.day_text(day)} {self._hms[sec]}"
+
+    def member(self, cloud: int, *, other_than: int = 0) -> int:
+        members = self.team.members[cloud]
+        if other_than:
+            if len(members) < 2:
+                return 0
+            while True:
+                uid = members[int(self.rng.random() * len(members))]
+                if uid != other_than:
+                    return uid
+        return members[int(self.rng.random() * len(members))]
+
+    def second_actor(self, cloud: int, creator: int) -> int:
+        if self.rng.random() < 0.15:
+            return self.member(cloud, other_than=creator)
+        return 0
+
+    # ---------------------------------------------------------- build
+
+    def build(self) -> None:
+        rng = self.rng
+        n = self.n
+        target_mine = min(max(40, n // 100), n - 20)
+        people_quota = max(6, round(n * 0.08))
+        standalone_quota = round(n * 0.04)
+        companies = self.make_companies(people_quota)
+        visible_to_me = set(self.team.clouds_of[self.me])
+        my_companies = [c for c in companies if c.cloud in visible_to_me]
+
+        deal_budget = n - len(self.r_type) - standalone_quota - target_mine
+        # My deals in progress first: they guarantee an open Sales Lead.
+        for number in range(max(1, target_mine // 5)):
+            if deal_budget < 3 and number > 0:
+                break
+            company = my_companies[int(rng.random() * len(my_companies))]
+            stage = QUALIFYING if number == 0 else rng.choice(LIVE_STAGES)
+            deal_budget -= self.deal(
+                company, self.me, stage, True, max(deal_budget, 3), spread=90
+            )
+        while deal_budget >= 3:
+            company = companies[int(rng.random() * len(companies))]
+            owner = self.member(company.cloud)
+            live = rng.random() < LIVE_SHARE
+            stage = rng.choice(LIVE_STAGES if live else PAST_STAGES)
+            deal_budget -= self.deal(company, owner, stage, live, deal_budget)
+
+        mine_open = sum(
+            1
+            for i, s in enumerate(self.r_state)
+            if s == OPEN and self.me in (self.r_creator[i], self.r_actor2[i])
+        )
+        my_clouds = self.team.clouds_of[self.me]
+        for _ in range(max(0, target_mine - mine_open)):
+            if len(self.r_type) >= n:
+                break
+            self.own_task(self.me, my_clouds, True, spread=120)
+        users = [u.id for u in self.team.users]
+        while len(self.r_type) < n:
+            creator = users[int(rng.random() * len(users))]
+            self.own_task(creator, self.team.clouds_of[creator], rng.random() < 0.03)
+
+        self.schedule()
+        self.finish_times()
+        self.open_dates()
+
+    def make_companies(self, people_quota: int) -> list[_Company]:
+        rng = self.rng
+        team = self.team
+        teams = team.team_clouds
+        private = [u.private for u in team.users]
+        # The first companies land in every team cloud and my private cloud,
+        # so even the smallest demo shows each of them.
+        fixed = [
+            teams[SALES_TEAM],
+            teams[KEY_ACCOUNTS],
+            teams[NORDIC_PARTNERS],
+            team.me.private,
+        ]
+        used: set[str] = set()
+        companies: list[_Company] = []
+        people = 0
+        while people < people_quota:
+            if len(companies) < len(fixed):
+                cloud = fixed[len(companies)]
+            else:
+                r = rng.random()
+                if r < 0.45:
+                    cloud = teams[SALES_TEAM]
+                elif r < 0.57:
+                    cloud = teams[KEY_ACCOUNTS]
+                elif r < 0.70:
+                    cloud = teams[NORDIC_PARTNERS]
+                else:
+                    cloud = private[int(rng.random() * len(private))]
+            country = rng.choice(COUNTRIES)
+            root, trade = rng.choice(country.roots), rng.choice(country.trades)
+            name = f"{root} {trade} {country.suffix}"
+            if name in used:
+                name = f"{root} {trade} {rng.choice(country.cities)} {country.suffix}"
+            used.add(name)
+            domain = _ascii(f"{root}-{trade}").replace(" ", "") + "." + country.tld
+            created = self.when_in(
+                self.start, self.start + (self.now - self.start) // 2
+            )
+            company = _Company(name, cloud, created, [])
+            # Keep a person for each of the fixed companies still to come.
+            reserve = max(0, len(fixed) - len(companies) - 1)
+            size = min(1 + int(rng.random() * 4), people_quota - people - reserve)
+            for _ in range(max(1, size)):
+                female = rng.random() < 0.5
+                first = rng.choice(country.female if female else country.male)
+                last = rng.choice(country.last_f if female else country.last_m)
+                full = f"{first} {last}"
+                email = _ascii(f"{first}.{last}").replace(" ", "") + "@" + domain
+                digits = str(int(rng.random() * 10**10)).zfill(10)
+                phone = country.phone.replace("#", "{}").format(*digits)
+                creator = self.member(cloud)
+                t = created + int(rng.random() * 20 * HOUR)
+                idx = self.add(
+                    "contact_person",
+                    full,
+                    cloud,
+                    creator,
+                    -1,
+                    min(self.work_time(t), self.cap),
+                    NOT_ACTIVITY,
+                )
+                self.contacts.append((idx, name, email, phone))
+                company.people.append((idx, full))
+                people += 1
+            companies.append(company)
+        return companies
+
+    def deal(
+        self,
+        company: _Company,
+        owner: int,
+        stage: int,
+        live: bool,
+        limit: int,
+        spread: int = 40,
+    ) -> int:
+        """Plan one deal of at most `limit` records; return how many."""
+        rng = self.rng
+        cloud = company.cloud
+        c = company.name
+        product = rng.choice(PRODUCTS)
+        won = stage == WON
+        has_proposal = stage in (DRAFT, SENT, LOST, WON)
+        if live:
+            start = self.when_in(self.now - spread * DAY, self.now - DAY // 4)
+            start = max(start, company.created + DAY)
+        else:
+            start = self.when_in(company.created + DAY, self.now - 5 * DAY)
+        span = max(self.cap - start, HOUR)
+        pre = int(min(span * (0.2 + 0.3 * rng.random()), (2 + rng.random() * 20) * DAY))
+        proposal_t = min(self.work_time(start + pre), self.cap)
+        post = int(
+            min((self.cap - proposal_t) * rng.random(), (4 + rng.random() * 25) * DAY)
+        )
+        sold_t = min(self.work_time(proposal_t + post), self.cap) if won else 0
+
+        def state_of(open_chance: float) -> int:
+            return OPEN if live and rng.random() < open_chance else FINISHED
+
+        lead_open = live and stage in (NEW, QUALIFYING, DRAFT)
+        root_open = lead_open or (won and (live or rng.random() < 0.15))
+        phase = CLIENT_CARE if won else LEAD
+        root = self.add(
+            "client_relationship" if won else "sales_lead",
+            f"{product} for {c}",
+            cloud,
+            owner,
+            -1,
+            start,
+            OPEN if root_open else FINISHED,
+            phase,
+            body=self.lead_body(company),
+            actor2=self.second_actor(cloud, owner),
+            sold=sold_t,
+        )
+        count = 1
+
+        def child(rtype, title, parent, t, state, body="") -> int:
+            creator = owner
+            if self.team.members[cloud] and rng.random() < 0.15:
+                creator = self.member(cloud)
+            t = max(min(t, self.cap), self.r_created[parent] + MINUTE)
+            return self.add(
+                rtype,
+                title,
+                cloud,
+                creator,
+                parent,
+                t,
+                state,
+                phase,
+                body=body,
+                actor2=self.second_actor(cloud, creator),
+                sold=sold_t,
+            )
+
+        def note(parent, lo, hi, titles) -> None:
+            name_idx = company.people[int(rng.random() * len(company.people))]
+            idx = child(
+                "contact_note",
+                rng.choice(titles).format(p=name_idx[1], c=c),
+                parent,
+                self.when_in(lo, hi),
+                FINISHED,
+                body=rng.choice(NOTE_BODIES),
+            )
+            self.participants.append((idx, name_idx[0], name_idx[1]))
+            if len(company.people) > 1 and rng.random() < 0.35:
+                other = company.people[int(rng.random() * len(company.people))]
+                if other[0] != name_idx[0]:
+                    self.participants.append((idx, other[0], other[1]))
+
+        pre_end = proposal_t if has_proposal else min(start + pre * 2, self.cap)
+        for _ in range(1 + int(rng.random() * 3) + (stage != NEW)):
+            if count >= limit:
+                return count
+            note(root, start, pre_end, NOTE_TITLES)
+            count += 1
+        task_open = 0.5 if stage in (NEW, QUALIFYING, DRAFT) else 0.25
+        for _ in range(int(rng.random() * 3)):
+            if count >= limit:
+                return count
+            child(
+                "task",
+                rng.choice(LEAD_TASKS).format(c=c),
+                root,
+                self.when_in(start, pre_end),
+                state_of(task_open),
+            )
+            count += 1
+        if not has_proposal or count >= limit:
+            return count
+
+        sums = self.sums_text(rng)
+        if won:
+            prop_state = state_of(0.6)
+            prop = child(
+                "order",
+                f"Order: {product} for {c}",
+                root,
+                proposal_t,
+                prop_state,
+                body=sums,
+            )
+        else:
+            prop = child(
+                "sales_proposal",
+                f"Proposal: {product} for {c}",
+                root,
+                proposal_t,
+                OPEN if live else FINISHED,
+                body=sums,
+            )
+            prop_state = self.r_state[prop]
+        count += 1
+        follow_end = sold_t if won else min(proposal_t + 21 * DAY, self.cap)
+        if stage != DRAFT:
+            for _ in range(int(rng.random() * 3)):
+                if count >= limit:
+                    return count
+                note(prop, proposal_t + HOUR, follow_end, FOLLOW_UP_TITLES)
+                count += 1
+        if not won:
+            return count
+        for _ in range(1 + int(rng.random() * 3)):
+            if count >= limit:
+                return count
+            open_task = prop_state == OPEN and rng.random() < 0.5
+            child(
+                "task",
+                rng.choice(ORDER_TASKS).format(c=c),
+                prop,
+                self.when_in(sold_t + HOUR, sold_t + 6 * DAY),
+                OPEN if open_task else FINISHED,
+            )
+            count += 1
+        if not live and rng.random() < 0.3 and count + 2 <= limit:
+            later = self.when_in(sold_t + 30 * DAY, sold_t + 150 * DAY)
+            repeat = child(
+                "order",
+                f"Order: {rng.choice(PRODUCTS)} for {c}",
+                root,
+                later,
+                FINISHED,
+                body=self.sums_text(rng),
+            )
+            child(
+                "task",
+                rng.choice(ORDER_TASKS).format(c=c),
+                repeat,
+                self.when_in(later + HOUR, later + 4 * DAY),
+                FINISHED,
+            )
+            count += 2
+        return count
+
+    def own_task(
+        self, creator: int, clouds: Sequence[int], is_open: bool, spread: int = 0
+    ) -> int:
+        rng = self.rng
+        cloud = (
+            self.team.private_of[creator] if rng.random() < 0.5 else rng.choice(clouds)
+        )
+        lo = self.now - spread * DAY if spread else self.start
+        city = rng.choice(rng.choice(COUNTRIES).cities)
+        return self.add(
+            "task",
+            rng.choice(OWN_TASKS).format(city=city),
+            cloud,
+            creator,
+            -1,
+            self.when_in(lo, self.now - HOUR),
+            OPEN if is_open else FINISHED,
+            actor2=self.second_actor(cloud, creator),
+        )
+
+    def lead_body(self, company: _Company) -> str:
+        rng = self.rng
+        contact = company.people[int(rng.random() * len(company.people))][1]
+        budget = (int(rng.random() * 40) + 5) * 1000
+        quarter = 1 + int(rng.random() * 4)
+        return (
+            f"Background\n- Decision maker: {contact}\n- Budget: about {budget:,} EUR"
+            f"\n- Timeline: Q{quarter}\n- Competitors: {rng.choice(COMPETITORS)}"
+        ).replace(",", " ")
+
+    @staticmethod
+    def sums_text(rng: random.Random) -> str:
+        once = int(rng.random() * 60 + 2) * 500
+        monthly = int(rng.random() * 30) * 50
+        revision = 1 + int(rng.random() * 3)
+        return (
+            f"One-time {once:,} EUR, monthly {monthly:,} EUR. Revision {revision}."
+        ).replace(",", " ")
+
+    # ---------------------------------------------------------- time entries
+
+    def schedule(self) -> None:
+        """About two time entries per activity, never overlapping per person."""
+        rng = self.rng
+        requests: dict[int, list[tuple[int, int]]] = {u.id: [] for u in self.team.users}
+        finished_counts = (1, 2, 2, 3)
+        open_counts = (0, 1, 1, 2)
+        created = self.r_created
+        to_work = self.to_work
+        for i, state in enumerate(self.r_state):
+            if state == NOT_ACTIVITY:
+                continue
+            k = (finished_counts if state == FINISHED else open_counts)[
+                int(rng.random() * 4)
+            ]
+            creator = self.r_creator[i]
+            actor2 = self.r_actor2[i]
+            for j in range(k):
+                user = actor2 if actor2 and rng.random() < 0.3 else creator
+                earliest = to_work(created[i] + int(rng.random() * (1 + j) * 2 * DAY))
+                if earliest < created[i]:
+                    earliest = created[i]
+                requests[user].append((earliest, i))
+        entries = self.entries
+        for user, wanted in requests.items():
+            wanted.sort()
+            limit = self.now - (13 * MINUTE if user == self.me else MINUTE)
+            cursor = 0
+            for earliest, i in wanted:
+                t = self.work_time(earliest if earliest > cursor else cursor)
+                r = rng.random()
+                length = 5 * MINUTE + int(85 * MINUTE * r * r)
+                if t % DAY + length > WORK_END:
+                    t = self.work_time((t // DAY) * DAY + WORK_END)
+                end = t + length
+                if end > limit:
+                    break
+                entries.append((i, user, t, end))
+                cursor = end + MINUTE + int(rng.random() * 20 * MINUTE)
+        entries.sort()
+        # The user's running focus: an open Sales Lead of theirs.
+        for i, rtype in enumerate(self.r_type):
+            if (
+                rtype == "sales_lead"
+                and self.r_state[i] == OPEN
+                and self.r_creator[i] == self.me
+            ):
+                started = self.now_utc.replace(microsecond=0) - timedelta(minutes=12)
+                self.running = (i, started.isoformat(" "))
+                break
+
+    def finish_times(self) -> None:
+        """Finished activities end after their children and their last entry."""
+        rng = self.rng
+        n = len(self.r_type)
+        not_before = list(self.r_created)
+        for i in range(n):
+            p = self.r_parent[i]
+            if p >= 0 and self.r_created[i] + 10 * MINUTE > not_before[p]:
+                not_before[p] = self.r_created[i] + 10 * MINUTE
+        for i, _user, _start, end in self.entries:
+            if end > not_before[i]:
+                not_before[i] = end
+        finished = [0] * n
+        last = self.now - MINUTE
+        for i, state in enumerate(self.r_state):
+            if state == FINISHED:
+                t = not_before[i] + MINUTE + int(rng.random() * rng.random() * 2 * DAY)
+                t = self.work_time(t)
+                finished[i] = t if t < last else max(not_before[i], last)
+        self.r_finished = finished
+
+    def open_dates(self) -> None:
+        """Dates of the open activities; mine cover every main-view group."""
+        rng = self.rng
+        today = self.today_day
+        bounds = bucket_bounds(self.today)
+
+        def ordinal(d: date) -> int:
+            return d.toordinal() - _EPOCH_ORDINAL
+
+        ranges: list[tuple[Bucket, int, int]] = []  # inclusive day ranges
+        for bucket, (lo, hi) in bounds.items():
+            first = ordinal(lo) if lo is not None else today - 20
+            last = ordinal(hi) - 1 if hi is not None else today + 60
+            if first <= last:
+                ranges.append((bucket, first, last))
+        weights = {
+            Bucket.OVERDUE: 14,
+            Bucket.TODAY: 10,
+            Bucket.TOMORROW: 10,
+            Bucket.THIS_WEEK: 10,
+            Bucket.LATER: 41,
+        }
+        choices = [r for r in ranges for _ in range(weights[r[0]])]
+
+        mine: list[int] = []
+        for i, state in enumerate(self.r_state):
+            if state != OPEN:
+                continue
+            if self.me in (self.r_creator[i], self.r_actor2[i]):
+                mine.append(i)
+                continue
+            day = None
+            if rng.random() >= 0.15:
+                day = today - 20 + int(rng.random() * 81)
+            self.set_when(i, day, 0.08)
+        rng.shuffle(mine)
+        for number, i in enumerate(mine):
+            # Two of each group first, then by weight; 15 % without a date.
+            if number < 2 * (len(ranges) + 1):
+                slot = number % (len(ranges) + 1)
+                picked = ranges[slot] if slot < len(ranges) else None
+            else:
+                picked = None if rng.random() < 0.15 else rng.choice(choices)
+            day = None
+            if picked is not None:
+                _bucket, first, last = picked
+                day = first + int(rng.random() * (last - first + 1))
+            self.set_when(i, day, 0.25)
+
+    def set_when(self, i: int, day: int | None, move_chance: float) -> None:
+        rng = self.rng
+        due = None
+        if day is not None and rng.random() < 0.12:
+            due = day * DAY + 9 * HOUR + int(rng.random() * 16) * 30 * MINUTE
+        self.when[i] = (day, due)
+        if day is not None and rng.random() < move_chance:
+            created = self.r_created[i]
+            at = min(self.when_in(created + HOUR, self.now), self.now - MINUTE)
+            if at > created:
+                before = day - 1 - int(rng.random() * 10)
+                self.moved[i] = (at, self.day_text(before))
+
+    def when_text(self, i: int) -> str:
+        day, due = self.when[i]
+        if day is None:
+            return ""
+        text = self.day_text(day)
+        if due is not None:
+            return f"{text} {self._hms[due % DAY][:5]}"
+        return text
+
+
+def _local_seconds(naive: datetime) -> int:
+    return int((naive - _EPOCH).total_seconds())
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _write(db: peewee.Database, plan: _Plan) -> int:
+    """Insert everything the plan holds; return the number of time entries."""
+    cursor = db.cursor()
+    base = plan.base
+
+    def insert(model: type[peewee.Model], columns: Sequence[str], rows: Iterable):
+        table = _quote(db, model._meta.table_name)
+        names = ", ".join(
+            _quote(db, model._meta.fields[c].column_name) for c in columns
+        )
+        marks = ", ".join([db.param] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+        for chunk in _chunks(rows, BATCH):
+            cursor.executemany(sql, chunk)
+
+    record_columns = (
+        "id",
+        "type",
+        "title",
+        "body",
+        "cloud",
+        "creator",
+        "parent",
+        "date",
+        "due_at",
+        "finished_at",
+        "created_at",
+        "updated_at",
+    )
+    insert(Record, record_columns, _record_rows(plan))
+    insert(RecordActor, ("record", "user"), _actor_rows(plan))
+    insert(
+        ContactDetails,
+        ("record", "organisation", "email", "phone"),
+        ((base + i, org, email, phone) for i, org, email, phone in plan.contacts),
+    )
+    insert(
+        Participant,
+        ("record", "person"),
+        ((base + i, base + p) for i, p, _name in plan.participants),
+    )
+    utc = plan.utc
+    r_sold, r_phase = plan.r_sold, plan.r_phase
+
+    def entry_rows():
+        for i, user, start, end in plan.entries:
+            sold = r_sold[i]
+            phase = LEAD if sold and start < sold else r_phase[i]
+            yield (user, base + i, utc(start), utc(end), end - start, phase)
+        if plan.running is not None:
+            i, started = plan.running
+            yield (plan.me, base + i, started, None, None, r_phase[i])
+
+    insert(
+        TimeEntry,
+        ("user", "record", "started_at", "ended_at", "seconds", "phase"),
+        entry_rows(),
+    )
+    insert(Event, ("record", "user", "kind", "at", "data"), _event_rows(plan))
+    return len(plan.entries) + (plan.running is not None)
+
+
+def _record_rows(plan: _Plan):
+    base = plan.base
+    utc = plan.utc
+    day_text = plan.day_text
+    rng = random.Random(len(plan.r_type))  # dates of finished activities
+    for i, rtype in enumerate(plan.r_type):
+        state = plan.r_state[i]
+        created = utc(plan.r_created[i])
+        parent = plan.r_parent[i]
+        day = due = finished = None
+        updated = created
+        if state == FINISHED:
+            fin = plan.r_finished[i]
+            finished = updated = utc(fin)
+            # Mostly dated the day it was done, some a few days before,
+            # some never had a date.
+            r = rng.random()
+            if r < 0.7:
+                day = day_text(fin // DAY)
+            elif r < 0.85:
+                day = day_text(fin // DAY - 1 - int((r - 0.7) * 20))
+        elif state == OPEN:
+            d, due_local = plan.when[i]
+            if d is not None:
+                day = day_text(d)
+            if due_local is not None:
+                due = utc(due_local)
+            moved = plan.moved.get(i)
+            if moved is not None:
+                updated = utc(moved[0])
+        yield (
+            base + i,
+            rtype,
+            plan.r_title[i],
+            plan.r_body[i],
+            plan.r_cloud[i],
+            plan.r_creator[i],
+            base + parent if parent >= 0 else None,
+            day,
+            due,
+            finished,
+            created,
+            updated,
+        )
+
+
+def _actor_rows(plan: _Plan):
+    base = plan.base
+    for i, state in enumerate(plan.r_state):
+        if state == NOT_ACTIVITY:
+            continue
+        yield (base + i, plan.r_creator[i])
+        if plan.r_actor2[i]:
+            yield (base + i, plan.r_actor2[i])
+
+
+def _event_rows(plan: _Plan):
+    base = plan.base
+    utc = plan.utc
+    created_json = {
+        key: json.dumps({"type": key}, sort_keys=True) for key in set(plan.r_type)
+    }
+    participants: dict[int, list[str]] = {}
+    for i, _person, name in plan.participants:
+        participants.setdefault(i, []).append(name)
+    entries = plan.entries
+    e = 0
+    for i, rtype in enumerate(plan.r_type):
+        rid = base + i
+        creator = plan.r_creator[i]
+        at = utc(plan.r_created[i])
+        yield (rid, creator, "created", at, created_json[rtype])
+        names = participants.get(i)
+        if names:
+            data = json.dumps({"added": names}, sort_keys=True)
+            yield (rid, creator, "participants", at, data)
+        while e < len(entries) and entries[e][0] == i:
+            _i, user, start, end = entries[e]
+            yield (rid, user, "focused", utc(end), f'{{"seconds": {end - start}}}')
+            e += 1
+        state = plan.r_state[i]
+        if state == FINISHED:
+            who = plan.r_actor2[i] or creator
+            yield (rid, who, "finished", utc(plan.r_finished[i]), "{}")
+        elif state == OPEN and i in plan.moved:
+            at_local, before = plan.moved[i]
+            data = json.dumps({"from": before, "to": plan.when_text(i)}, sort_keys=True)
+            yield (rid, creator, "moved", utc(at_local), data)
+
+
+def _chunks(rows: Iterable, size: int):
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _quote(db: peewee.Database, name: str) -> str:
+    quote = getattr(db, "quote", '""')
+    return quote[0] + name + quote[1]
+
+
+def _reset_sequence(db: peewee.Database, model: type[peewee.Model]) -> None:
+    """PostgreSQL: ids we chose ourselves do not advance the serial."""
+    table = model._meta.table_name
+    db.execute_sql(
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        f"(SELECT MAX(id) FROM {_quote(db, table)}))"
+    )
