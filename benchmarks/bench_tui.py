@@ -81,8 +81,20 @@ def add_big_feed(db: str, user: str, children: int) -> int:
     now = session.clock.now_utc_naive()
     next_id = Record.select(Record.id).order_by(Record.id.desc()).first().id + 1
     rows = [
-        (next_id + i, "contact_note", f"Bench note {i}", "", lead.cloud_id,
-         session.user_id, lead.id, None, None, now, now, now)
+        (
+            next_id + i,
+            "contact_note",
+            f"Bench note {i}",
+            "",
+            lead.cloud_id,
+            session.user_id,
+            lead.id,
+            None,
+            None,
+            now,
+            now,
+            now,
+        )
         for i in range(children)
     ]
     p = session.db.param
@@ -113,7 +125,10 @@ async def measure_in_app(db: str, user: str, feed_id: int, runs: int, presses: i
             start = time.perf_counter()
             screen = FeedScreen(feed_id)
             await app.push_screen(screen)
-            while not (screen.header is not None and len(screen.query_one(RecordList).lines) > 2):
+            while not (
+                screen.header is not None
+                and len(screen.query_one(RecordList).lines) > 2
+            ):
                 await pilot.pause(0.001)
             await pilot.pause()
             feed_times.append(time.perf_counter() - start)
@@ -155,7 +170,9 @@ def main() -> None:
             shutil.copy(db, copy)
             feed_id = add_big_feed(copy, args.user, args.feed_children)
             feeds, keys = asyncio.run(
-                measure_in_app(copy, args.user, feed_id, max(3, args.runs // 2), args.presses)
+                measure_in_app(
+                    copy, args.user, feed_id, max(3, args.runs // 2), args.presses
+                )
             )
         print(
             f"{Path(db).name}: start-up median {statistics.median(startup) * 1000:.0f} ms"

@@ -80,8 +80,12 @@ class FocusApp(App):
         self.push_screen(HelpScreen(screen, title))
 
     def action_main_view(self) -> None:
+        from textual.screen import ModalScreen
+
         from .screens.main_view import MainScreen
 
+        if isinstance(self.screen, ModalScreen):
+            return  # a dialog is answered or cancelled, not abandoned
         while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
 

@@ -15,7 +15,7 @@ from .errors import UserError
 from .history import log_event
 from .models import ContactDetails, Participant, Record, RecordActor
 from .permissions import cloud_by_name, get_record, visible
-from .record_types import CONTACT_PERSON, RecordType, parse_type, type_of
+from .record_types import CONTACT_NOTE, CONTACT_PERSON, RecordType, parse_type, type_of
 from .session import Session, private_cloud
 
 MAX_TITLE = 500
@@ -103,6 +103,9 @@ def create_record(
     people = _visible_people(session, participant_ids)
     new_names = [clean_title(name) for name in new_people]
     now = session.clock.now_utc_naive()
+    # A Contact Note without a date logs a contact that happened: it is done
+    # on arrival, not a to-do that would sit in "No date" for ever.
+    logged = rtype is CONTACT_NOTE and (when is None or when.date is None)
     with session.transaction():
         record = Record.create(
             type=rtype.key,
@@ -113,6 +116,7 @@ def create_record(
             parent=parent.id if parent else None,
             created_at=now,
             updated_at=now,
+            finished_at=now if logged else None,
             **(_when_columns(session, when) if rtype.is_activity else {}),
         )
         if rtype.is_activity:

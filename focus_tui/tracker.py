@@ -106,12 +106,17 @@ def unfocus(session: Session) -> TimeEntry | None:
 
 
 def toggle_focus(session: Session, record_id: int) -> Focus | None:
-    """`f` in the TUI: focus this activity, or unfocus it if it is focused."""
-    running = current_focus(session)
-    if running is not None and running.record_id == int(record_id):
-        unfocus(session)
-        return None
-    return focus(session, record_id)
+    """`f` in the TUI: focus this activity, or unfocus it if it is focused.
+
+    Decided inside one transaction, so two quick presses (or two processes)
+    always alternate instead of both starting a focus.
+    """
+    with session.transaction():
+        running = current_focus(session)
+        if running is not None and running.record_id == int(record_id):
+            _end_running(session, session.clock.now_utc_naive())
+            return None
+        return focus(session, record_id)
 
 
 def focused_seconds(session: Session, record_ids: Iterable[int]) -> dict[int, float]:

@@ -99,9 +99,13 @@ class RecordActions:
         row = self._need_target()
         if row is None:
             return
+        # The toggle is decided inside one transaction; with `exclusive`, only
+        # the newest press's answer updates the screen.
         self.run_db(
             lambda: tracker.toggle_focus(self.session, row.id),
             lambda running: self._after_focus(row, running),
+            group="focus",
+            exclusive=True,
         )
 
     def _after_focus(self, row: RecordRow, running) -> None:

@@ -45,6 +45,7 @@ class FeedScreen(RecordActions, DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         *RECORD_BINDINGS,
+        Binding("p", "parent", "Parent", id="parent", show=False),
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -63,8 +64,11 @@ class FeedScreen(RecordActions, DataScreen):
         self.query_one(RecordList).focus()
         self.reload()
 
+    _left_for_feed = False
+
     def on_screen_resume(self) -> None:
-        if self.header is not None:
+        if self._left_for_feed:
+            self._left_for_feed = False
             self.reload(keep=self._current_id())
 
     def _current_id(self) -> int | None:
@@ -181,7 +185,21 @@ class FeedScreen(RecordActions, DataScreen):
     @on(RecordList.Selected)
     def _open_child(self, event: RecordList.Selected) -> None:
         if isinstance(event.line, RecordRow):
+            self._left_for_feed = True
             self.app.push_screen(FeedScreen(event.line.id))
+
+    def action_parent(self) -> None:
+        """Open the parent's feed (or go back to it if that is where we came from)."""
+        parent = self.header.parent if self.header else None
+        if parent is None:
+            self.notify("This record has no parent.", markup=False, timeout=2)
+            return
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if isinstance(below, FeedScreen) and below.record_id == parent.id:
+            self.app.pop_screen()
+        else:
+            self._left_for_feed = True
+            self.app.push_screen(FeedScreen(parent.id))
 
     def _after_finish(self, record) -> None:
         self.remember_finished(record.id, record.finished_at is not None)

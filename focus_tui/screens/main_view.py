@@ -32,6 +32,8 @@ class MainScreen(RecordActions, DataScreen):
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
     ]
 
+    _left_for_feed = False
+
     def compose(self) -> ComposeResult:
         yield TitleBar("My activities")
         yield TimerBar()
@@ -48,8 +50,10 @@ class MainScreen(RecordActions, DataScreen):
         self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
 
     def on_screen_resume(self) -> None:
-        # Back from a feed: what happened there may change this list.
-        if self.is_mounted and self.query(RecordList):
+        # Back from a feed: what happened there may change this list. (Back
+        # from a dialog the action reloads what it changed itself.)
+        if self._left_for_feed:
+            self._left_for_feed = False
             self.reload(keep=self._current_id())
 
     def _auto_refresh(self) -> None:
@@ -115,6 +119,7 @@ class MainScreen(RecordActions, DataScreen):
         from .feed import FeedScreen
 
         if isinstance(event.line, RecordRow):
+            self._left_for_feed = True
             self.app.push_screen(FeedScreen(event.line.id))
 
     def _after_finish(self, record) -> None:

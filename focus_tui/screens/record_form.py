@@ -126,7 +126,8 @@ class RecordForm(ModalScreen[FormResult | None]):
                 )
             yield Static("", id="form-error", classes="preview -error")
             yield Static(
-                Text("ctrl+s save · tab next field · esc cancel"), classes="hint"
+                Text("enter or ctrl+s save · tab / shift+tab fields · esc cancel"),
+                classes="hint",
             )
 
     def _contact(self, name: str) -> str:
@@ -193,9 +194,12 @@ class RecordForm(ModalScreen[FormResult | None]):
         found = find_people(self.session, text) if text.strip() else []
         self.app.call_from_thread(self._show_suggestions, text, found)
 
+    _suggested_for: str | None = None
+
     def _show_suggestions(self, text: str, found) -> None:
         if self.query_one("#people", Input).value != text:
             return  # the user typed on; a newer search is coming
+        self._suggested_for = text
         options = self.query_one("#suggestions", OptionList)
         options.clear_options()
         taken = {pid for pid, _ in self.people}
@@ -215,11 +219,15 @@ class RecordForm(ModalScreen[FormResult | None]):
             options.highlighted = 0
 
     @on(Input.Submitted, "#people")
-    def _people_submitted(self) -> None:
+    def _people_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            return
         options = self.query_one("#suggestions", OptionList)
-        if options.display and options.option_count:
-            index = options.highlighted or 0
-            self._pick(options.get_option_at_index(index))
+        if self._suggested_for != event.value:
+            # Enter before the search came back: ask now (one small query).
+            self._show_suggestions(event.value, find_people(self.session, event.value))
+        if options.option_count:
+            self._pick(options.get_option_at_index(options.highlighted or 0))
 
     def on_key(self, event) -> None:
         # Down from the people field walks into the suggestions.
@@ -280,6 +288,13 @@ class RecordForm(ModalScreen[FormResult | None]):
         if not title:
             error.update(Text("✗ A title is needed."))
             self.query_one("#title", Input).focus()
+            return
+        pending = self.query_one("#people", Input).value.strip()
+        if pending and rtype is not CONTACT_PERSON:
+            error.update(
+                Text(f"✗ Press enter to tag “{one_line(pending)}”, or clear the field.")
+            )
+            self.query_one("#people", Input).focus()
             return
         if rtype.is_activity and self._date_error and not self.start.editing:
             error.update(Text("✗ " + self._date_error))

@@ -147,7 +147,7 @@ class RecordList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
         Binding("home", "first", "First", show=False, id="first"),
         Binding("end", "last", "Last", show=False, id="last"),
-        Binding("enter", "select", "Open", id="open", show=False),
+        Binding("enter", "select", "Open", id="open"),
     ]
 
     COMPONENT_CLASSES = {
@@ -164,6 +164,7 @@ class RecordList(ScrollView, can_focus=True):
     RecordList {
         background: $surface;
         overflow-x: hidden;
+        scrollbar-size-vertical: 1;
     }
     RecordList > .record-list--cursor { background: $accent 40%; text-style: bold; }
     RecordList:focus > .record-list--cursor { background: $accent; }
@@ -211,7 +212,7 @@ class RecordList(ScrollView, can_focus=True):
         old_cursor = self.cursor
         self.lines = lines
         self._today = self.clock.today()
-        self.virtual_size = Size(self.size.width, len(lines))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
         target = lines.index_of(keep_record) if keep_record is not None else None
         if target is None:
             target = min(old_cursor, max(0, len(lines) - 1))
@@ -293,13 +294,13 @@ class RecordList(ScrollView, can_focus=True):
             self.move_cursor(index)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
 
     # -- drawing -------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if len(self.lines) == 0:
             if y == 1:
                 style = self.get_component_rich_style("record-list--empty")
