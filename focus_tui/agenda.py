@@ -1,7 +1,10 @@
 """The main view's data: my unfinished activities by date, loaded in pages.
 
 The list is never loaded whole: the screen asks for the group counts once and
-then for the page of rows it is about to draw.
+then for the page of rows it is about to draw. Both read the user's actor
+rows (which carry each activity's open state and date, see
+`RecordActor`), so the cost follows the user's own open activities, not the
+size of the database or the team.
 """
 
 from __future__ import annotations
@@ -16,40 +19,56 @@ from .record_types import ACTIVITY_KEYS
 from .session import Session
 
 
+def sync_actors(record_id: int) -> None:
+    """Copy the record's open state and date onto its actor rows.
+
+    Call inside the transaction of every change to a record's date, finished
+    state or type.
+    """
+    record = Record.get_by_id(record_id)
+    RecordActor.update(
+        is_open=record.finished_at is None and record.type in ACTIVITY_KEYS,
+        date=record.date,
+        due_at=record.due_at,
+    ).where(RecordActor.record == record_id).execute()
+
+
 def _mine_open(session: Session) -> pw.Expression:
-    is_actor = pw.fn.EXISTS(
-        RecordActor.select(pw.SQL("1")).where(
-            (RecordActor.record == Record.id) & (RecordActor.user == session.user_id)
-        )
-    )
     return (
-        Record.finished_at.is_null()
-        & Record.type.in_(ACTIVITY_KEYS)
-        & is_actor
+        (RecordActor.user == session.user_id)
+        & (RecordActor.is_open == True)  # noqa: E712 - SQL, not Python truth
         & visible(session)
+    )
+
+
+def _base(session: Session, *columns) -> pw.Select:
+    return (
+        RecordActor.select(*columns)
+        .join(Record, on=(Record.id == RecordActor.record))
+        .where(_mine_open(session))
     )
 
 
 def bucket_counts(session: Session) -> list[tuple[Bucket, int]]:
     """How many of my open activities fall in each group, in screen order."""
     bounds = bucket_bounds(session.clock.today())
-    columns = []
+    counts = []
     for bucket in Bucket:
+        query = _base(session, pw.fn.COUNT(RecordActor.record))
         if bucket is Bucket.NO_DATE:
-            condition = Record.date.is_null()
+            query = query.where(RecordActor.date.is_null())
         else:
             start, end = bounds[bucket]
-            condition = Record.date.is_null(False)
-            if start is not None:
-                condition &= Record.date >= start
-            if end is not None:
-                condition &= Record.date < end
             if start is not None and end is not None and start >= end:
-                condition = pw.SQL("1 = 0")
-        columns.append(pw.fn.COALESCE(pw.fn.SUM(pw.Case(None, [(condition, 1)], 0)), 0))
-    row = Record.select(*columns).where(_mine_open(session)).tuples().first()
-    counts = row or (0,) * len(columns)
-    return [(b, int(c)) for b, c in zip(Bucket, counts, strict=True)]
+                counts.append((bucket, 0))  # e.g. "this week" on a Sunday
+                continue
+            query = query.where(RecordActor.date.is_null(False))
+            if start is not None:
+                query = query.where(RecordActor.date >= start)
+            if end is not None:
+                query = query.where(RecordActor.date < end)
+        counts.append((bucket, int(query.scalar() or 0)))
+    return counts
 
 
 def fetch_page(
@@ -57,27 +76,27 @@ def fetch_page(
 ) -> list[RecordRow]:
     """Rows [offset, offset+limit) of the main view's order.
 
-    Dated rows come first (by date, time, id — the order of the partial
+    Dated rows come first (by date, time, id — the order of the agenda
     index), then undated ones; `dated_count` says where the switch is.
     """
     rows: list[RecordRow] = []
-    base = Record.select(*LIST_COLUMNS).where(_mine_open(session))
     if offset < dated_count:
         query = (
-            base.where(Record.date.is_null(False))
-            .order_by(Record.date, Record.due_at, Record.id)
+            _base(session, *LIST_COLUMNS)
+            .where(RecordActor.date.is_null(False))
+            .order_by(RecordActor.date, RecordActor.due_at, RecordActor.record)
             .limit(min(limit, dated_count - offset))
             .offset(offset)
         )
         rows.extend(to_rows(session, query))
     remaining = limit - len(rows)
     if remaining > 0:
-        undated_offset = max(0, offset - dated_count)
         query = (
-            base.where(Record.date.is_null())
-            .order_by(Record.id)
+            _base(session, *LIST_COLUMNS)
+            .where(RecordActor.date.is_null())
+            .order_by(RecordActor.record)
             .limit(remaining)
-            .offset(undated_offset)
+            .offset(max(0, offset - dated_count))
         )
         rows.extend(to_rows(session, query))
     return rows

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import peewee as pw
 
+from .agenda import sync_actors
 from .dates import When
 from .errors import UserError
 from .history import log_event
@@ -121,6 +122,7 @@ def create_record(
         )
         if rtype.is_activity:
             RecordActor.create(record=record.id, user=session.user_id)
+            sync_actors(record.id)
         if rtype is CONTACT_PERSON:
             c = contact or ContactFields()
             ContactDetails.create(
@@ -220,6 +222,7 @@ def move_record(session: Session, record_id: int, when: When) -> Record:
         Record.update(updated_at=session.clock.now_utc_naive(), **columns).where(
             Record.id == record.id
         ).execute()
+        sync_actors(record.id)
         log_event(session, record.id, "moved", **{"from": before, "to": after})
     return get_record(session, record.id)
 
@@ -234,6 +237,7 @@ def set_finished(session: Session, record_id: int, finished: bool) -> Record:
         Record.update(finished_at=now if finished else None, updated_at=now).where(
             Record.id == record.id
         ).execute()
+        sync_actors(record.id)
         log_event(session, record.id, "finished" if finished else "unfinished")
     return get_record(session, record.id)
 

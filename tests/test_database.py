@@ -130,3 +130,56 @@ def test_two_processes_writing_at_once_lose_nothing(db_path):
 
 def test_peewee_is_the_orm():
     assert peewee.__version__
+
+
+def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
+    """Build the schema exactly as version 1 left it, with data, then upgrade."""
+    from focus_tui import agenda
+    from focus_tui.models import database, schema
+    from focus_tui.models.db import make_database
+    from focus_tui.models.migrations import MIGRATIONS
+    from focus_tui.session import open_session
+
+    db = make_database(db_path)
+    database.initialize(db)
+    db.connect()
+    with db.atomic():
+        db.create_tables([schema.Meta])
+        MIGRATIONS[0](db)
+        Meta.create(key="schema_version", value="1")
+        now = "2026-11-20 08:00:00"
+        db.execute_sql(
+            "INSERT INTO user (id, name, display_name, created_at) "
+            f"VALUES (1, 'tester', 'Tester', '{now}')"
+        )
+        db.execute_sql(
+            "INSERT INTO cloud (id, name, kind, owner_id, created_at) "
+            f"VALUES (1, 'tester (private)', 'private', 1, '{now}')"
+        )
+        db.execute_sql("INSERT INTO cloud_member VALUES (1, 1, 'owner')")
+        for rid, kind, date, finished in [
+            (1, "task", "2026-11-27", None),
+            (2, "sales_lead", None, None),
+            (3, "task", "2026-11-20", now),
+        ]:
+            db.execute_sql(
+                "INSERT INTO record (id, type, title, body, cloud_id, creator_id, "
+                "date, finished_at, created_at, updated_at) VALUES "
+                "(?, ?, ?, '', 1, 1, ?, ?, ?, ?)",
+                (rid, kind, f"old {rid}", date, finished, now, now),
+            )
+            db.execute_sql("INSERT INTO record_actor VALUES (?, 1)", (rid,))
+    db.close()
+
+    from datetime import UTC, datetime
+
+    from focus_tui.clock import Clock
+
+    clock = Clock(fixed=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    session = open_session(db_path, "tester", clock)
+    assert schema_version(session.db) == LATEST
+    counts = {b.value: n for b, n in agenda.bucket_counts(session)}
+    assert counts["today"] == 1 and counts["no_date"] == 1
+    assert sum(counts.values()) == 2  # the finished one is not on the list
+    titles = [r.title for r in agenda.fetch_page(session, 0, 10, dated_count=1)]
+    assert titles == ["old 1", "old 2"]

@@ -11,20 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
+from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as run_migrations
 
+from ..record_types import ACTIVITY_KEYS
 from . import schema
 
 Migration = Callable[[pw.Database], None]
 
 
 def _m001_initial(db: pw.Database) -> None:
+    # Tables as they were in version 1 (later migrations add columns).
     db.create_tables(
         [
             schema.User,
             schema.Cloud,
             schema.CloudMember,
             schema.Record,
-            schema.RecordActor,
+            _RecordActorV1,
             schema.ContactDetails,
             schema.Participant,
             schema.TimeEntry,
@@ -56,7 +60,45 @@ def _m001_initial(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+class _RecordActorV1(pw.Model):
+    record = pw.ForeignKeyField(schema.Record, on_delete="CASCADE")
+    user = pw.ForeignKeyField(schema.User, on_delete="CASCADE")
+
+    class Meta:
+        database = schema.database
+        table_name = "record_actor"
+        primary_key = pw.CompositeKey("record", "user")
+
+
+def _m002_agenda_on_actors(db: pw.Database) -> None:
+    """Copy each activity's open state and date onto its actor rows, so the
+    main view reads one index range per user instead of every open record."""
+    migrator = SchemaMigrator.from_database(db)
+    run_migrations(
+        migrator.add_column("record_actor", "is_open", pw.BooleanField(default=False)),
+        migrator.add_column("record_actor", "date", pw.DateField(null=True)),
+        migrator.add_column("record_actor", "due_at", pw.DateTimeField(null=True)),
+    )
+    sync_all_actor_rows(db)
+    db.execute_sql(
+        "CREATE INDEX record_actor_agenda "
+        "ON record_actor (user_id, is_open, date, due_at, record_id)"
+    )
+
+
+def sync_all_actor_rows(db: pw.Database) -> None:
+    """Recompute every actor row's copy of its record (bulk loads, upgrades)."""
+    activities = ", ".join(f"'{key}'" for key in ACTIVITY_KEYS)
+    db.execute_sql(
+        "UPDATE record_actor SET "
+        "is_open = (SELECT r.finished_at IS NULL AND r.type IN "
+        f"({activities}) FROM record r WHERE r.id = record_actor.record_id), "
+        "date = (SELECT r.date FROM record r WHERE r.id = record_actor.record_id), "
+        "due_at = (SELECT r.due_at FROM record r WHERE r.id = record_actor.record_id)"
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_agenda_on_actors]
 
 LATEST = len(MIGRATIONS)
 

@@ -59,8 +59,18 @@ class Record(BaseModel):
 
 
 class RecordActor(BaseModel):
+    """A user responsible for an activity, and that activity's agenda entry.
+
+    `is_open`, `date` and `due_at` copy the record's state so the main view
+    ("my open activities by date") is one index range per user, however
+    many records the team has. `focus_tui.agenda.sync_actors` keeps them.
+    """
+
     record = pw.ForeignKeyField(Record, backref="actor_links", on_delete="CASCADE")
     user = pw.ForeignKeyField(User, backref="actor_links", on_delete="CASCADE")
+    is_open = pw.BooleanField(default=False)
+    date = pw.DateField(null=True)
+    due_at = pw.DateTimeField(null=True)
 
     class Meta:
         primary_key = pw.CompositeKey("record", "user")
