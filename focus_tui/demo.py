@@ -30,16 +30,24 @@ What it builds, in proportions of N records (N = 50 ... 5,000,000):
   at 1M records.
 
 Scale: one person can only track so many hours. The history covers the last
-six months while that holds about eight entries per person and working day,
-grows to at most three years, and beyond that (more than ~15,000 records)
-the team grows: extra colleagues join "Sales Team" (every second one also
-"Nordic Partners") so that nobody works around the clock. The user and the
-four named colleagues are always there.
+six months while that means at most ~8 entries per person and working day,
+grows to at most three years (10k records: ~1.6 years), and beyond that
+(more than ~15,000 records) the team grows: extra colleagues join "Sales
+Team" (every second one also "Nordic Partners"), about 28 people at 100k
+records and 273 at 1M. The user and the four named colleagues are always
+there. The user's own open activities grow with N (1 % of it), and open
+ones are created in the last months, so at 1M most of the user's open
+activities have no time entry yet: there is no room left in their days.
 
-Speed: ids are assigned here (records are numbered from 1 on an empty
-database), rows are built as tuples and written with `executemany` in
-batches inside one transaction. SQLite runs with `synchronous=OFF` and a
-bigger page cache during the fill, and gets ANALYZE afterwards.
+Speed (2 cores, SQLite file): 10k records ~0.6 s, 100k ~5 s, 1M ~60-80 s
+(~600 MB peak memory). Records get their ids here (1, 2, ... on an empty
+database) so children know their parents without reading back; rows are
+built as tuples and written with `executemany` in batches inside one
+transaction; rows that follow from others (the creator as actor, "created",
+"finished" and "focused" events) are copied inside the database with
+INSERT ... SELECT. On SQLite the fill runs with `synchronous=OFF`, drops the
+secondary indexes of the filled tables and builds them again at the end
+(same transaction), and runs a sampled ANALYZE afterwards.
 """
 
 from __future__ import annotations
@@ -50,6 +58,7 @@ import math
 import random
 import time
 import unicodedata
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -71,6 +80,7 @@ from .models import (
     User,
 )
 from .models.db import SQLITE_PRAGMAS
+from .record_types import ACTIVITY_KEYS
 from .session import ensure_user, private_cloud, private_cloud_name
 
 __all__ = ["MAX_RECORDS", "MIN_RECORDS", "DemoSummary", "fill_demo"]
@@ -84,6 +94,8 @@ HOUR = 3600
 DAY = 86_400
 WORK_START = 8 * HOUR
 WORK_END = 17 * HOUR + 30 * MINUTE
+WDAY = WORK_END - WORK_START  # a working day, in working seconds
+_MONDAY = 4  # 5 Jan 1970, the first Monday after the Unix epoch (in days)
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -91,6 +103,8 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 ENTRIES_PER_DAY = 8
 MIN_WORK_DAYS = 130  # ~6 months of weekdays
 MAX_WORK_DAYS = 780  # ~3 years
+
+_RECORD_BITS = 23  # record indexes fit (MAX_RECORDS < 2**23)
 
 # Record states.
 FINISHED, OPEN, NOT_ACTIVITY = 0, 1, 2
@@ -347,7 +361,7 @@ def fill_demo(
     sqlite = isinstance(db, peewee.SqliteDatabase)
     if sqlite:
         db.execute_sql("PRAGMA synchronous = OFF")
-        db.execute_sql("PRAGMA cache_size = -262144")  # 256 MB while filling
+        db.execute_sql("PRAGMA cache_size = -65536")  # 64 MB while filling
     try:
         with db.atomic():
             rng = random.Random(seed)
@@ -362,7 +376,10 @@ def fill_demo(
             db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
     if sqlite:
+        # Statistics for the query planner; sampling keeps it quick at 1M.
+        db.execute_sql("PRAGMA analysis_limit = 2000")
         db.execute_sql("ANALYZE")
+        db.execute_sql("PRAGMA analysis_limit = 0")
     return DemoSummary(
         records=len(plan.r_type),
         time_entries=time_entries,
@@ -394,6 +411,7 @@ class _Team:
         self.cloud_names: list[str] = []
         self.team_clouds: dict[str, int] = {}
         self.private_of: dict[int, int] = {}  # user id -> private cloud id
+        self.shared_of: dict[int, list[int]] = {}  # user id -> team cloud ids
         self.window_days = MIN_WORK_DAYS
 
     @classmethod
@@ -439,8 +457,13 @@ class _Team:
             team.private_of[user.id] = cloud.id
         team.me = team.users[0]
         ids = [u.id for u in team.users]
+        # They have been around since before the history starts.
         User.update(created_at=start).where(
             User.id.in_(ids) & (User.created_at > start)
+        ).execute()
+        privates = list(team.private_of.values())
+        Cloud.update(created_at=start).where(
+            Cloud.id.in_(privates) & (Cloud.created_at > start)
         ).execute()
 
         anna, lars, sofia, jan = (u.id for u in team.users[1:5])
@@ -465,13 +488,20 @@ class _Team:
             team.cloud_names.append(cloud_name)
         for person in team.users:
             team.cloud_names.append(private_cloud_name(person.name))
-        for cloud_id, user_id in CloudMember.select(
-            CloudMember.cloud, CloudMember.user
-        ).tuples():
+        # Only the demo's people and clouds (the database may know others).
+        clouds = privates + list(team.team_clouds.values())
+        for cloud_id, user_id in (
+            CloudMember.select(CloudMember.cloud, CloudMember.user)
+            .where(CloudMember.user.in_(ids) & CloudMember.cloud.in_(clouds))
+            .tuples()
+        ):
             team.members.setdefault(cloud_id, []).append(user_id)
             team.clouds_of.setdefault(user_id, []).append(cloud_id)
         for values in itertools.chain(team.members.values(), team.clouds_of.values()):
             values.sort()
+        team_ids = set(team.team_clouds.values())
+        for user_id, cloud_ids in team.clouds_of.items():
+            team.shared_of[user_id] = [c for c in cloud_ids if c in team_ids]
         return team
 
 
@@ -494,15 +524,19 @@ def _ascii(text: str) -> str:
 class _Company:
     name: str
     cloud: int
-    created: int  # local seconds
+    created: int  # working seconds
     people: list[tuple[int, str]]  # (record index, full name)
 
 
 class _Plan:
     """All records, entries and events, planned in memory before writing.
 
-    Times are "local seconds": the local wall clock counted like a Unix
-    timestamp. Working hours are easy to express that way; `utc` converts.
+    Times are "working seconds": seconds of working time (weekdays 08:00 to
+    17:30 local) counted from Monday 5 January 1970. Anything picked on that
+    axis is in working hours, evenly over the weekdays, and the order of
+    moments is kept when `_local` turns them into local wall-clock seconds
+    (local time counted like a Unix timestamp); `utc` (made by
+    `prepare_texts`) gives the stored text.
     """
 
     def __init__(self, rng: random.Random, clock: Clock, team: _Team, n: int):
@@ -512,17 +546,20 @@ class _Plan:
         self.n = n
         self.zone = clock.zone
         local_now = clock.local_now().replace(tzinfo=None)
-        self.now = _local_seconds(local_now)
+        now = _local_seconds(local_now)
         self.now_utc = clock.now_utc_naive()
         self.today = clock.today()
         self.today_day = self.today.toordinal() - _EPOCH_ORDINAL
-        self.cap = self.now - 30 * MINUTE  # nothing planned after this
-        self.start = self.now - (team.window_days * 7 // 5) * DAY
+        self.now = _working(now - MINUTE)
+        self.cap = _working(now - 30 * MINUTE)  # nothing planned after this
+        self.my_limit = _working(now - 13 * MINUTE)  # my focus runs since -12 min
+        self.start = self.now - team.window_days * WDAY
         self.me = team.me.id
         self._offsets: dict[int, int] = {}
         self._days: dict[int, str] = {}
+        # " HH:MM:SS" for every second of a day.
         self._hms = [
-            f"{h:02d}:{m:02d}:{s:02d}"
+            f" {h:02d}:{m:02d}:{s:02d}"
             for h in range(24)
             for m in range(60)
             for s in range(60)
@@ -536,16 +573,22 @@ class _Plan:
         self.r_creator: list[int] = []
         self.r_actor2: list[int] = []  # 0: none
         self.r_parent: list[int] = []  # index, -1: none
-        self.r_created: list[int] = []
+        self.r_created = array("q")
         self.r_state: list[int] = []
         self.r_phase: list[str] = []
         self.r_sold: list[int] = []  # before this moment the phase was "lead"
-        self.r_finished: list[int] = []
+        self.r_finished = array("q")
+        self.r_day: list[str | None] = []  # the stored `date` texts
+        self.due_text: dict[int, str] = {}  # the stored `due_at` of open ones
         self.when: dict[int, tuple[int | None, int | None]] = {}  # open: day, due
         self.moved: dict[int, tuple[int, str]] = {}  # index -> (at, from text)
         self.contacts: list[tuple[int, str, str, str]] = []
         self.participants: list[tuple[int, int, str]] = []  # note, person, name
-        self.entries: list[tuple[int, int, int, int]] = []  # rec, user, start, end
+        # Time entries (record index, user id, start, seconds), in columns.
+        self.e_record = array("q")
+        self.e_user = array("q")
+        self.e_start = array("q")
+        self.e_length = array("q")
         self.running: tuple[int, str] | None = None
 
     # ---------------------------------------------------------- helpers
@@ -577,35 +620,12 @@ class _Plan:
         self.r_sold.append(sold)
         return len(self.r_type) - 1
 
-    def work_time(self, t: int) -> int:
-        """`t`, or the next moment in working hours on a weekday."""
-        day, sec = divmod(t, DAY)
-        weekday = (day + 3) % 7
-        if weekday < 5 and WORK_START <= sec < WORK_END - 20 * MINUTE:
-            return t
-        if weekday >= 5 or sec >= WORK_START:
-            day += 1
-            weekday = (weekday + 1) % 7
-            while weekday >= 5:
-                day += 1
-                weekday = (weekday + 1) % 7
-        return day * DAY + WORK_START + int(self.rng.random() * 40) * MINUTE
-
-    def to_work(self, t: int) -> int:
-        """A working moment near `t`: its day's clock squeezed into working
-        hours, a weekend replaced by a random weekday of the same week."""
-        day, sec = divmod(t, DAY)
-        weekday = (day + 3) % 7  # 1 Jan 1970 was a Thursday
-        if weekday >= 5:
-            day += int(self.rng.random() * 5) - weekday
-        return day * DAY + WORK_START + sec * (WORK_END - WORK_START - HOUR) // DAY
-
     def when_in(self, lo: int, hi: int) -> int:
-        """A working moment between lo and hi (at most `cap`)."""
-        t = self.to_work(lo + int(self.rng.random() * max(0, hi - lo)))
-        if t < lo:
-            t = self.work_time(lo)
-        return min(t, self.cap)
+        """A working moment between lo and hi, both cut to `cap`."""
+        hi = min(hi, self.cap)
+        if lo >= hi:
+            return min(lo, self.cap)
+        return lo + int(self.rng.random() * (hi - lo))
 
     def offset(self, day: int) -> int:
         off = self._offsets.get(day)
@@ -622,11 +642,72 @@ class _Plan:
             self._days[day] = text
         return text
 
-    def utc(self, local: int) -> str:
+    def utc_local(self, local: int) -> str:
         """Local seconds as the stored naive UTC text."""
         u = local - self.offset(local // DAY)
         day, sec = divmod(u, DAY)
-        return f"{self.day_text(day)} {self._hms[sec]}"
+        return self.day_text(day) + self._hms[sec]
+
+    def prepare_texts(self) -> None:
+        """Tables that turn working seconds into stored text quickly: for
+        each working day the UTC moment of its 08:00, and the day texts."""
+        k0 = self.start // WDAY - 30
+        k1 = self.now // WDAY + 2
+        base_u = []
+        local_days = []
+        for k in range(k0, k1):
+            week, weekday = divmod(k, 5)
+            day = _MONDAY + week * 7 + weekday
+            base_u.append(day * DAY + WORK_START - self.offset(day))
+            local_days.append(self.day_text(day))
+        d0 = base_u[0] // DAY - 1
+        days = [self.day_text(d) for d in range(d0, base_u[-1] // DAY + 2)]
+        hms = self._hms
+
+        def utc(w: int) -> str:
+            """Working seconds as the stored naive UTC text."""
+            k, sec = divmod(w, WDAY)
+            d, sec = divmod(base_u[k - k0] + sec, DAY)
+            return days[d - d0] + hms[sec]
+
+        def utc_span(w: int, seconds: int) -> tuple[str, str]:
+            """Start and end of `seconds` of work from `w` (same day)."""
+            k, sec = divmod(w, WDAY)
+            u = base_u[k - k0] + sec
+            d, sec = divmod(u, DAY)
+            d2, sec2 = divmod(u + seconds, DAY)
+            return days[d - d0] + hms[sec], days[d2 - d0] + hms[sec2]
+
+        def local_day_text(w: int) -> str:
+            return local_days[w // WDAY - k0]
+
+        self.utc = utc
+        self.utc_span = utc_span
+        self.local_day_text = local_day_text
+
+    def record_dates(self) -> None:
+        """The `date` of every record and the `due_at` of the open ones."""
+        rng = self.rng
+        local_day = self.local_day_text
+        day_text = self.day_text
+        r_day: list[str | None] = [None] * len(self.r_type)
+        for i, state in enumerate(self.r_state):
+            if state == FINISHED:
+                # Mostly dated the day it was done, some a few days before,
+                # some never had a date.
+                fin = self.r_finished[i]
+                r = rng.random()
+                if r < 0.7:
+                    r_day[i] = local_day(fin)
+                elif r < 0.85:
+                    r_day[i] = local_day(fin - (1 + int((r - 0.7) * 20)) * WDAY)
+            elif state == OPEN:
+                day, due = self.when[i]
+                if day is not None:
+                    r_day[i] = day_text(day)
+                if due is not None:
+                    self.due_text[i] = self.utc_local(due)
+        self.r_day = r_day
 
     def member(self, cloud: int, *, other_than: int = 0) -> int:
         members = self.team.members[cloud]
@@ -691,12 +772,14 @@ class _Plan:
         self.schedule()
         self.finish_times()
         self.open_dates()
+        self.prepare_texts()
+        self.record_dates()
 
     def make_companies(self, people_quota: int) -> list[_Company]:
         rng = self.rng
         team = self.team
         teams = team.team_clouds
-        private = [u.private for u in team.users]
+        users = [u.id for u in team.users]
         # The first companies land in every team cloud and my private cloud,
         # so even the smallest demo shows each of them.
         fixed = [
@@ -712,15 +795,15 @@ class _Plan:
             if len(companies) < len(fixed):
                 cloud = fixed[len(companies)]
             else:
-                r = rng.random()
-                if r < 0.45:
-                    cloud = teams[SALES_TEAM]
-                elif r < 0.57:
-                    cloud = teams[KEY_ACCOUNTS]
-                elif r < 0.70:
-                    cloud = teams[NORDIC_PARTNERS]
+                # Someone brought the customer in and put it in one of their
+                # clouds; picking the person first keeps everyone's share of
+                # the work (and of the tracked time) about even.
+                user = users[int(rng.random() * len(users))]
+                if rng.random() < 0.3:
+                    cloud = team.private_of[user]
                 else:
-                    cloud = private[int(rng.random() * len(private))]
+                    shared = team.shared_of[user]
+                    cloud = shared[int(rng.random() * len(shared))]
             country = rng.choice(COUNTRIES)
             root, trade = rng.choice(country.roots), rng.choice(country.trades)
             name = f"{root} {trade} {country.suffix}"
@@ -728,8 +811,10 @@ class _Plan:
                 name = f"{root} {trade} {rng.choice(country.cities)} {country.suffix}"
             used.add(name)
             domain = _ascii(f"{root}-{trade}").replace(" ", "") + "." + country.tld
+            # Most customers are known from the start: deals then spread
+            # evenly over the history (and so does the tracked time).
             created = self.when_in(
-                self.start, self.start + (self.now - self.start) // 2
+                self.start, self.start + (self.now - self.start) * 15 // 100
             )
             company = _Company(name, cloud, created, [])
             # Keep a person for each of the fixed companies still to come.
@@ -744,14 +829,14 @@ class _Plan:
                 digits = str(int(rng.random() * 10**10)).zfill(10)
                 phone = country.phone.replace("#", "{}").format(*digits)
                 creator = self.member(cloud)
-                t = created + int(rng.random() * 20 * HOUR)
+                t = created + int(rng.random() * WDAY)
                 idx = self.add(
                     "contact_person",
                     full,
                     cloud,
                     creator,
                     -1,
-                    min(self.work_time(t), self.cap),
+                    min(t, self.cap),
                     NOT_ACTIVITY,
                 )
                 self.contacts.append((idx, name, email, phone))
@@ -776,18 +861,22 @@ class _Plan:
         product = rng.choice(PRODUCTS)
         won = stage == WON
         has_proposal = stage in (DRAFT, SENT, LOST, WON)
+        # The deal's timeline: lead, `pre` later the proposal, `post` later
+        # the sale (or the last follow-up), then the fulfilment tasks.
+        pre = int((2 + rng.random() * 15) * WDAY)
+        post = int((3 + rng.random() * 18) * WDAY) if has_proposal else pre
+        length = pre + post + 4 * WDAY
+        earliest = company.created + WDAY
         if live:
-            start = self.when_in(self.now - spread * DAY, self.now - DAY // 4)
-            start = max(start, company.created + DAY)
+            start = self.when_in(self.now - spread * WDAY, self.now - WDAY // 4)
+            start = max(start, earliest)
+            if self.cap - start < length:  # squeeze it into the time so far
+                scale = max(self.cap - start, HOUR) / length
+                pre, post = int(pre * scale), int(post * scale)
         else:
-            start = self.when_in(company.created + DAY, self.now - 5 * DAY)
-        span = max(self.cap - start, HOUR)
-        pre = int(min(span * (0.2 + 0.3 * rng.random()), (2 + rng.random() * 20) * DAY))
-        proposal_t = min(self.work_time(start + pre), self.cap)
-        post = int(
-            min((self.cap - proposal_t) * rng.random(), (4 + rng.random() * 25) * DAY)
-        )
-        sold_t = min(self.work_time(proposal_t + post), self.cap) if won else 0
+            start = self.when_in(earliest, max(earliest, self.cap - length))
+        proposal_t = start + pre
+        sold_t = proposal_t + post if won else 0
 
         def state_of(open_chance: float) -> int:
             return OPEN if live and rng.random() < open_chance else FINISHED
@@ -845,7 +934,7 @@ class _Plan:
                 if other[0] != name_idx[0]:
                     self.participants.append((idx, other[0], other[1]))
 
-        pre_end = proposal_t if has_proposal else min(start + pre * 2, self.cap)
+        pre_end = proposal_t if has_proposal else start + pre + post
         for _ in range(1 + int(rng.random() * 3) + (stage != NEW)):
             if count >= limit:
                 return count
@@ -888,7 +977,7 @@ class _Plan:
             )
             prop_state = self.r_state[prop]
         count += 1
-        follow_end = sold_t if won else min(proposal_t + 21 * DAY, self.cap)
+        follow_end = proposal_t + post
         if stage != DRAFT:
             for _ in range(int(rng.random() * 3)):
                 if count >= limit:
@@ -905,12 +994,13 @@ class _Plan:
                 "task",
                 rng.choice(ORDER_TASKS).format(c=c),
                 prop,
-                self.when_in(sold_t + HOUR, sold_t + 6 * DAY),
+                self.when_in(sold_t + HOUR, sold_t + 4 * WDAY),
                 OPEN if open_task else FINISHED,
             )
             count += 1
-        if not live and rng.random() < 0.3 and count + 2 <= limit:
-            later = self.when_in(sold_t + 30 * DAY, sold_t + 150 * DAY)
+        repeat_room = self.cap - sold_t > 30 * WDAY
+        if not live and repeat_room and rng.random() < 0.3 and count + 2 <= limit:
+            later = self.when_in(sold_t + 20 * WDAY, sold_t + 100 * WDAY)
             repeat = child(
                 "order",
                 f"Order: {rng.choice(PRODUCTS)} for {c}",
@@ -923,7 +1013,7 @@ class _Plan:
                 "task",
                 rng.choice(ORDER_TASKS).format(c=c),
                 repeat,
-                self.when_in(later + HOUR, later + 4 * DAY),
+                self.when_in(later + HOUR, later + 3 * WDAY),
                 FINISHED,
             )
             count += 2
@@ -936,7 +1026,7 @@ class _Plan:
         cloud = (
             self.team.private_of[creator] if rng.random() < 0.5 else rng.choice(clouds)
         )
-        lo = self.now - spread * DAY if spread else self.start
+        lo = self.now - spread * WDAY if spread else self.start
         city = rng.choice(rng.choice(COUNTRIES).cities)
         return self.add(
             "task",
@@ -973,42 +1063,52 @@ class _Plan:
     def schedule(self) -> None:
         """About two time entries per activity, never overlapping per person."""
         rng = self.rng
-        requests: dict[int, list[tuple[int, int]]] = {u.id: [] for u in self.team.users}
+        # Requests are packed in one int each, (earliest << 23) | record,
+        # so that sorting them is cheap and they take little memory.
+        requests: dict[int, list[int]] = {u.id: [] for u in self.team.users}
         finished_counts = (1, 2, 2, 3)
         open_counts = (0, 1, 1, 2)
         created = self.r_created
-        to_work = self.to_work
+        random_ = rng.random
         for i, state in enumerate(self.r_state):
             if state == NOT_ACTIVITY:
                 continue
             k = (finished_counts if state == FINISHED else open_counts)[
-                int(rng.random() * 4)
+                int(random_() * 4)
             ]
             creator = self.r_creator[i]
             actor2 = self.r_actor2[i]
             for j in range(k):
-                user = actor2 if actor2 and rng.random() < 0.3 else creator
-                earliest = to_work(created[i] + int(rng.random() * (1 + j) * 2 * DAY))
-                if earliest < created[i]:
-                    earliest = created[i]
-                requests[user].append((earliest, i))
-        entries = self.entries
+                user = actor2 if actor2 and random_() < 0.3 else creator
+                earliest = created[i] + int(random_() * (1 + j) * 2 * WDAY)
+                requests[user].append(earliest << _RECORD_BITS | i)
+        mask = (1 << _RECORD_BITS) - 1
+        e_rec, e_user, e_start, e_length = (
+            self.e_record,
+            self.e_user,
+            self.e_start,
+            self.e_length,
+        )
         for user, wanted in requests.items():
             wanted.sort()
-            limit = self.now - (13 * MINUTE if user == self.me else MINUTE)
+            limit = self.my_limit if user == self.me else self.now
             cursor = 0
-            for earliest, i in wanted:
-                t = self.work_time(earliest if earliest > cursor else cursor)
-                r = rng.random()
+            for key in wanted:
+                earliest = key >> _RECORD_BITS
+                t = earliest if earliest > cursor else cursor
+                r = random_()
                 length = 5 * MINUTE + int(85 * MINUTE * r * r)
-                if t % DAY + length > WORK_END:
-                    t = self.work_time((t // DAY) * DAY + WORK_END)
+                if t % WDAY + length > WDAY:  # not past 17:30: next morning
+                    t = (t // WDAY + 1) * WDAY + int(random_() * 40) * MINUTE
                 end = t + length
                 if end > limit:
                     break
-                entries.append((i, user, t, end))
-                cursor = end + MINUTE + int(rng.random() * 20 * MINUTE)
-        entries.sort()
+                e_rec.append(key & mask)
+                e_user.append(user)
+                e_start.append(t)
+                e_length.append(length)
+                cursor = end + MINUTE + int(random_() * 20 * MINUTE)
+            wanted.clear()
         # The user's running focus: an open Sales Lead of theirs.
         for i, rtype in enumerate(self.r_type):
             if (
@@ -1024,21 +1124,28 @@ class _Plan:
         """Finished activities end after their children and their last entry."""
         rng = self.rng
         n = len(self.r_type)
-        not_before = list(self.r_created)
+        not_before = array("q", self.r_created)
         for i in range(n):
             p = self.r_parent[i]
             if p >= 0 and self.r_created[i] + 10 * MINUTE > not_before[p]:
                 not_before[p] = self.r_created[i] + 10 * MINUTE
-        for i, _user, _start, end in self.entries:
-            if end > not_before[i]:
-                not_before[i] = end
-        finished = [0] * n
-        last = self.now - MINUTE
+        entries = zip(self.e_record, self.e_start, self.e_length, strict=True)
+        for i, start, length in entries:
+            if start + length > not_before[i]:
+                not_before[i] = start + length
+        finished = array("q", bytes(8 * n))
+        last = self.now
         for i, state in enumerate(self.r_state):
             if state == FINISHED:
-                t = not_before[i] + MINUTE + int(rng.random() * rng.random() * 2 * DAY)
-                t = self.work_time(t)
-                finished[i] = t if t < last else max(not_before[i], last)
+                start = not_before[i] + MINUTE
+                t = start + int(rng.random() * rng.random() * 2 * WDAY)
+                if t > last:
+                    t = (
+                        start + int(rng.random() * (last - start))
+                        if last > start
+                        else last
+                    )
+                finished[i] = t
         self.r_finished = finished
 
     def open_dates(self) -> None:
@@ -1098,7 +1205,7 @@ class _Plan:
         self.when[i] = (day, due)
         if day is not None and rng.random() < move_chance:
             created = self.r_created[i]
-            at = min(self.when_in(created + HOUR, self.now), self.now - MINUTE)
+            at = self.when_in(created + HOUR, self.now)
             if at > created:
                 before = day - 1 - int(rng.random() * 10)
                 self.moved[i] = (at, self.day_text(before))
@@ -1109,7 +1216,7 @@ class _Plan:
             return ""
         text = self.day_text(day)
         if due is not None:
-            return f"{text} {self._hms[due % DAY][:5]}"
+            return f"{text}{self._hms[due % DAY][:6]}"
         return text
 
 
@@ -1117,25 +1224,52 @@ def _local_seconds(naive: datetime) -> int:
     return int((naive - _EPOCH).total_seconds())
 
 
+def _local(w: int) -> int:
+    """Working seconds as local seconds."""
+    week, rest = divmod(w, 5 * WDAY)
+    weekday, sec = divmod(rest, WDAY)
+    return (_MONDAY + week * 7 + weekday) * DAY + WORK_START + sec
+
+
+def _working(local: int) -> int:
+    """The last working moment at or before `local` (local seconds)."""
+    day, sec = divmod(local, DAY)
+    week, weekday = divmod(day - _MONDAY, 7)
+    first = (week * 5 + min(weekday, 5)) * WDAY  # that day's 08:00, or Monday's
+    if weekday >= 5 or sec < WORK_START:
+        return first - 1
+    return first + min(sec, WORK_END - 1) - WORK_START
+
+
 # ------------------------------------------------------------------ writing
 
 
 def _write(db: peewee.Database, plan: _Plan) -> int:
-    """Insert everything the plan holds; return the number of time entries."""
+    """Insert everything the plan holds; return the number of time entries.
+
+    Rows that follow from other rows (the creator as actor; "created",
+    "finished" and "focused" events) are copied inside the database with
+    INSERT ... SELECT, which is many times faster than sending them.
+    """
     cursor = db.cursor()
     base = plan.base
+    sqlite = isinstance(db, peewee.SqliteDatabase)
 
-    def insert(model: type[peewee.Model], columns: Sequence[str], rows: Iterable):
-        table = _quote(db, model._meta.table_name)
-        names = ", ".join(
-            _quote(db, model._meta.fields[c].column_name) for c in columns
-        )
-        marks = ", ".join([db.param] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    def table(model: type[peewee.Model], *fields: str) -> str:
+        names = ", ".join(_quote(db, model._meta.fields[f].column_name) for f in fields)
+        return f"{_quote(db, model._meta.table_name)} ({names})"
+
+    def insert(model: type[peewee.Model], fields: Sequence[str], rows: Iterable):
+        marks = ", ".join([db.param] * len(fields))
+        sql = f"INSERT INTO {table(model, *fields)} VALUES ({marks})"
         for chunk in _chunks(rows, BATCH):
             cursor.executemany(sql, chunk)
 
-    record_columns = (
+    # SQLite builds an index from sorted data much faster than it updates
+    # one row by row: drop ours now, rebuild them at the end (same
+    # transaction, so a failure leaves the schema as it was).
+    indexes = _drop_indexes(db) if sqlite else []
+    record_fields = (
         "id",
         "type",
         "title",
@@ -1149,8 +1283,21 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
         "created_at",
         "updated_at",
     )
-    insert(Record, record_columns, _record_rows(plan))
-    insert(RecordActor, ("record", "user"), _actor_rows(plan))
+    insert(Record, record_fields, _record_rows(plan))
+    rec = _quote(db, Record._meta.table_name)
+    activities = ", ".join(f"'{key}'" for key in ACTIVITY_KEYS)
+    # Actor rows carry their activity's agenda state (open, date, time).
+    actor_fields = ("record", "user", "is_open", "date", "due_at")
+    db.execute_sql(
+        f"INSERT INTO {table(RecordActor, *actor_fields)} "
+        f"SELECT id, creator_id, finished_at IS NULL, date, due_at FROM {rec} "
+        f"WHERE type IN ({activities}) ORDER BY id"
+    )
+    insert(
+        RecordActor,
+        actor_fields,
+        _second_actor_rows(plan),
+    )
     insert(
         ContactDetails,
         ("record", "organisation", "email", "phone"),
@@ -1161,66 +1308,85 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
         ("record", "person"),
         ((base + i, base + p) for i, p, _name in plan.participants),
     )
-    utc = plan.utc
-    r_sold, r_phase = plan.r_sold, plan.r_phase
-
-    def entry_rows():
-        for i, user, start, end in plan.entries:
-            sold = r_sold[i]
-            phase = LEAD if sold and start < sold else r_phase[i]
-            yield (user, base + i, utc(start), utc(end), end - start, phase)
-        if plan.running is not None:
-            i, started = plan.running
-            yield (plan.me, base + i, started, None, None, r_phase[i])
-
     insert(
         TimeEntry,
         ("user", "record", "started_at", "ended_at", "seconds", "phase"),
-        entry_rows(),
+        _entry_rows(plan),
+    )
+
+    event = table(Event, "record", "user", "kind", "at", "data")
+    db.execute_sql(
+        f"INSERT INTO {event} SELECT id, creator_id, 'created', created_at, "
+        f"'{{\"type\": \"' || type || '\"}}' FROM {rec} ORDER BY id"
     )
     insert(Event, ("record", "user", "kind", "at", "data"), _event_rows(plan))
-    return len(plan.entries) + (plan.running is not None)
+    db.execute_sql(
+        f"INSERT INTO {event} SELECT id, creator_id, 'finished', finished_at, '{{}}' "
+        f"FROM {rec} WHERE finished_at IS NOT NULL ORDER BY id"
+    )
+    db.execute_sql(
+        f"INSERT INTO {event} SELECT record_id, user_id, 'focused', ended_at, "
+        f"'{{\"seconds\": ' || seconds || '}}' "
+        f"FROM {_quote(db, TimeEntry._meta.table_name)} "
+        f"WHERE ended_at IS NOT NULL ORDER BY id"
+    )
+    for sql in indexes:
+        db.execute_sql(sql)
+    return len(plan.e_record) + (plan.running is not None)
+
+
+def _drop_indexes(db: peewee.Database) -> list[str]:
+    """Drop the secondary indexes of the tables the demo fills; return
+    the statements that create them again."""
+    tables = [
+        m._meta.table_name
+        for m in (Record, RecordActor, ContactDetails, Participant, TimeEntry, Event)
+    ]
+    marks = ", ".join("?" * len(tables))
+    rows = db.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+        f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name",
+        tables,
+    ).fetchall()
+    for name, _sql in rows:
+        db.execute_sql(f"DROP INDEX {_quote(db, name)}")
+    return [sql for _name, sql in rows]
 
 
 def _record_rows(plan: _Plan):
     base = plan.base
     utc = plan.utc
-    day_text = plan.day_text
-    rng = random.Random(len(plan.r_type))  # dates of finished activities
+    r_day, due_text = plan.r_day, plan.due_text
+    r_state, r_created, r_parent = plan.r_state, plan.r_created, plan.r_parent
+    r_title, r_body, r_cloud, r_creator = (
+        plan.r_title,
+        plan.r_body,
+        plan.r_cloud,
+        plan.r_creator,
+    )
+    r_finished = plan.r_finished
     for i, rtype in enumerate(plan.r_type):
-        state = plan.r_state[i]
-        created = utc(plan.r_created[i])
-        parent = plan.r_parent[i]
-        day = due = finished = None
+        state = r_state[i]
+        created = utc(r_created[i])
+        parent = r_parent[i]
+        due = finished = None
         updated = created
         if state == FINISHED:
-            fin = plan.r_finished[i]
-            finished = updated = utc(fin)
-            # Mostly dated the day it was done, some a few days before,
-            # some never had a date.
-            r = rng.random()
-            if r < 0.7:
-                day = day_text(fin // DAY)
-            elif r < 0.85:
-                day = day_text(fin // DAY - 1 - int((r - 0.7) * 20))
+            finished = updated = utc(r_finished[i])
         elif state == OPEN:
-            d, due_local = plan.when[i]
-            if d is not None:
-                day = day_text(d)
-            if due_local is not None:
-                due = utc(due_local)
+            due = due_text.get(i)
             moved = plan.moved.get(i)
             if moved is not None:
                 updated = utc(moved[0])
         yield (
             base + i,
             rtype,
-            plan.r_title[i],
-            plan.r_body[i],
-            plan.r_cloud[i],
-            plan.r_creator[i],
+            r_title[i],
+            r_body[i],
+            r_cloud[i],
+            r_creator[i],
             base + parent if parent >= 0 else None,
-            day,
+            r_day[i],
             due,
             finished,
             created,
@@ -1228,48 +1394,53 @@ def _record_rows(plan: _Plan):
         )
 
 
-def _actor_rows(plan: _Plan):
+def _second_actor_rows(plan: _Plan):
     base = plan.base
-    for i, state in enumerate(plan.r_state):
-        if state == NOT_ACTIVITY:
-            continue
-        yield (base + i, plan.r_creator[i])
-        if plan.r_actor2[i]:
-            yield (base + i, plan.r_actor2[i])
+    r_state, r_day, due_text = plan.r_state, plan.r_day, plan.due_text
+    for i, user in enumerate(plan.r_actor2):
+        if user:
+            is_open = r_state[i] == OPEN
+            yield (base + i, user, is_open, r_day[i], due_text.get(i))
+
+
+def _entry_rows(plan: _Plan):
+    base = plan.base
+    utc_span = plan.utc_span
+    r_sold, r_phase = plan.r_sold, plan.r_phase
+    for i, user, start, seconds in zip(
+        plan.e_record, plan.e_user, plan.e_start, plan.e_length, strict=True
+    ):
+        sold = r_sold[i]
+        phase = LEAD if sold and start < sold else r_phase[i]
+        began, ended = utc_span(start, seconds)
+        yield (user, base + i, began, ended, seconds, phase)
+    if plan.running is not None:
+        i, started = plan.running
+        yield (plan.me, base + i, started, None, None, r_phase[i])
 
 
 def _event_rows(plan: _Plan):
+    """The events made here, not copied in SQL: participants and moves."""
     base = plan.base
     utc = plan.utc
-    created_json = {
-        key: json.dumps({"type": key}, sort_keys=True) for key in set(plan.r_type)
-    }
-    participants: dict[int, list[str]] = {}
-    for i, _person, name in plan.participants:
-        participants.setdefault(i, []).append(name)
-    entries = plan.entries
-    e = 0
-    for i, rtype in enumerate(plan.r_type):
-        rid = base + i
-        creator = plan.r_creator[i]
-        at = utc(plan.r_created[i])
-        yield (rid, creator, "created", at, created_json[rtype])
-        names = participants.get(i)
-        if names:
-            data = json.dumps({"added": names}, sort_keys=True)
-            yield (rid, creator, "participants", at, data)
-        while e < len(entries) and entries[e][0] == i:
-            _i, user, start, end = entries[e]
-            yield (rid, user, "focused", utc(end), f'{{"seconds": {end - start}}}')
-            e += 1
-        state = plan.r_state[i]
-        if state == FINISHED:
-            who = plan.r_actor2[i] or creator
-            yield (rid, who, "finished", utc(plan.r_finished[i]), "{}")
-        elif state == OPEN and i in plan.moved:
-            at_local, before = plan.moved[i]
-            data = json.dumps({"from": before, "to": plan.when_text(i)}, sort_keys=True)
-            yield (rid, creator, "moved", utc(at_local), data)
+    for i, names in _group(plan.participants):
+        data = json.dumps({"added": names}, sort_keys=True)
+        yield (
+            base + i,
+            plan.r_creator[i],
+            "participants",
+            utc(plan.r_created[i]),
+            data,
+        )
+    for i, (at, before) in plan.moved.items():
+        data = json.dumps({"from": before, "to": plan.when_text(i)}, sort_keys=True)
+        yield (base + i, plan.r_creator[i], "moved", utc(at), data)
+
+
+def _group(participants: list[tuple[int, int, str]]):
+    """(note, [names]) from (note, person, name) rows grouped by note."""
+    for note, rows in itertools.groupby(participants, key=lambda row: row[0]):
+        yield note, [name for _note, _person, name in rows]
 
 
 def _chunks(rows: Iterable, size: int):
