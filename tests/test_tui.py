@@ -574,3 +574,42 @@ async def test_keys_on_an_empty_list_do_not_crash(session):
         assert app.running_focus is None
     assert Record.select().count() == 0
     assert TimeEntry.select().count() == 0
+
+
+async def test_edit_title_notes_and_contact_details(session):
+    task = create_record(session, "task", "Call Ana", body="old notes")
+    person = create_record(
+        session,
+        "contact_person",
+        "Anna Virtanen",
+        contact=ContactFields("Old Oy", "", ""),
+    )
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert current_id(app) == task.id
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)
+        await pilot.press("end", "backspace", "backspace")
+        await type_text(pilot, "nna back")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert Record.get_by_id(task.id).title == "Call Anna back"
+        assert Record.get_by_id(task.id).body == "old notes"
+        assert events_of(task.id)[-1] == "edited"
+
+        # A person is edited from its feed (it is not on the main view).
+        app.push_screen(FeedScreen(person.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        form.query_one("#organisation").focus()
+        await pilot.press("end", *" Ab")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert ContactDetails.get_by_id(person.id).organisation == "Old Oy Ab"
+        assert "Old Oy Ab" in screen_text(app)

@@ -364,7 +364,7 @@ class RecordList(ScrollView, can_focus=True):
             due = self.clock.to_local(row.due_at).time()
         when = day_label(row.date, self._today, due) if row.date else ""
         spent = format_duration(row.focused) if row.focused >= 60 else ""
-        right = f" {when:>12} {spent:>7} "
+        right = f" {when:>16} {spent:>7} "
         title_width = max(4, width - 3 - 9 - len(right))
         title = set_cell_size(_fit(one_line(row.title), title_width), title_width)
         title_style = base
