@@ -1286,11 +1286,11 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
     insert(Record, record_fields, _record_rows(plan))
     rec = _quote(db, Record._meta.table_name)
     activities = ", ".join(f"'{key}'" for key in ACTIVITY_KEYS)
-    # Actor rows carry their activity's agenda state (open, date, time).
-    actor_fields = ("record", "user", "is_open", "date", "due_at")
+    # Actor rows carry their activity's agenda state (open, date, time, cloud).
+    actor_fields = ("record", "user", "is_open", "date", "due_at", "cloud_id")
     db.execute_sql(
         f"INSERT INTO {table(RecordActor, *actor_fields)} "
-        f"SELECT id, creator_id, finished_at IS NULL, date, due_at FROM {rec} "
+        f"SELECT id, creator_id, finished_at IS NULL, date, due_at, cloud_id FROM {rec} "
         f"WHERE type IN ({activities}) ORDER BY id"
     )
     insert(
@@ -1397,10 +1397,11 @@ def _record_rows(plan: _Plan):
 def _second_actor_rows(plan: _Plan):
     base = plan.base
     r_state, r_day, due_text = plan.r_state, plan.r_day, plan.due_text
+    r_cloud = plan.r_cloud
     for i, user in enumerate(plan.r_actor2):
         if user:
             is_open = r_state[i] == OPEN
-            yield (base + i, user, is_open, r_day[i], due_text.get(i))
+            yield (base + i, user, is_open, r_day[i], due_text.get(i), r_cloud[i])
 
 
 def _entry_rows(plan: _Plan):

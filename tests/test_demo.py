@@ -373,3 +373,20 @@ def test_peewee_sees_valid_values(demo):
     record = Record.select().where(Record.finished_at.is_null(False)).first()
     assert isinstance(record.created_at, datetime)
     assert isinstance(record.finished_at, datetime)
+
+
+def test_actor_rows_carry_their_records_agenda_state(demo):
+    """The main view reads actor rows only: they must match their records."""
+    from focus_tui.record_types import ACTIVITY_KEYS
+
+    activities = ", ".join(f"'{k}'" for k in ACTIVITY_KEYS)
+    assert count("SELECT COUNT(*) FROM record_actor") > 0
+    assert (
+        count(
+            "SELECT COUNT(*) FROM record_actor a JOIN record r ON r.id = a.record_id "
+            f"WHERE a.is_open != (r.finished_at IS NULL AND r.type IN ({activities})) "
+            "OR a.date IS NOT r.date OR a.due_at IS NOT r.due_at "
+            "OR a.cloud_id != r.cloud_id"
+        )
+        == 0
+    )

@@ -78,11 +78,14 @@ def _m002_agenda_on_actors(db: pw.Database) -> None:
         migrator.add_column("record_actor", "is_open", pw.BooleanField(default=False)),
         migrator.add_column("record_actor", "date", pw.DateField(null=True)),
         migrator.add_column("record_actor", "due_at", pw.DateTimeField(null=True)),
+        migrator.add_column("record_actor", "cloud_id", pw.IntegerField(null=True)),
     )
     sync_all_actor_rows(db)
+    # Covers the main view's counts and ordering: no record row is read
+    # until a page of rows is drawn.
     db.execute_sql(
         "CREATE INDEX record_actor_agenda "
-        "ON record_actor (user_id, is_open, date, due_at, record_id)"
+        "ON record_actor (user_id, is_open, date, due_at, record_id, cloud_id)"
     )
 
 
@@ -94,7 +97,8 @@ def sync_all_actor_rows(db: pw.Database) -> None:
         "is_open = (SELECT r.finished_at IS NULL AND r.type IN "
         f"({activities}) FROM record r WHERE r.id = record_actor.record_id), "
         "date = (SELECT r.date FROM record r WHERE r.id = record_actor.record_id), "
-        "due_at = (SELECT r.due_at FROM record r WHERE r.id = record_actor.record_id)"
+        "due_at = (SELECT r.due_at FROM record r WHERE r.id = record_actor.record_id), "
+        "cloud_id = (SELECT r.cloud_id FROM record r WHERE r.id = record_actor.record_id)"
     )
 
 

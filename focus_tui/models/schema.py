@@ -61,7 +61,7 @@ class Record(BaseModel):
 class RecordActor(BaseModel):
     """A user responsible for an activity, and that activity's agenda entry.
 
-    `is_open`, `date` and `due_at` copy the record's state so the main view
+    `is_open`, `date`, `due_at` and `cloud_id` copy the record's state so the main view
     ("my open activities by date") is one index range per user, however
     many records the team has. `focus_tui.agenda.sync_actors` keeps them.
     """
@@ -71,6 +71,8 @@ class RecordActor(BaseModel):
     is_open = pw.BooleanField(default=False)
     date = pw.DateField(null=True)
     due_at = pw.DateTimeField(null=True)
+    # The record's cloud, so permission checks need not visit the record.
+    cloud_id = pw.IntegerField(null=True)
 
     class Meta:
         primary_key = pw.CompositeKey("record", "user")
