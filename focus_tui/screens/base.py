@@ -42,6 +42,20 @@ class DataScreen(Screen):
         self._then[worker] = then
         return worker
 
+    def read_now(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Run a page-sized read on the event loop (a few ms, see benchmarks/).
+
+        A thread costs more than such a read: starting it, its own database
+        connection and the GIL shared with the UI made a 12 ms feed load take
+        50-200 ms. Unbounded reads and all writes still go through `run_db`.
+        """
+        try:
+            result = job()
+        except Exception as error:  # reported like a worker's failure
+            self.show_error(error)
+            return
+        then(result)
+
     @on(Worker.StateChanged)
     def _db_job_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -89,12 +89,7 @@ class FeedScreen(RecordActions, DataScreen):
             first = feed.feed_page(session, record_id, 0, PagedLines.PAGE)
             return header, own[0], count, first
 
-        self.run_db(
-            load,
-            lambda result: self._show(*result, keep=keep),
-            group="load",
-            exclusive=True,
-        )
+        self.read_now(load, lambda result: self._show(*result, keep=keep))
 
     def _show(self, header, own: RecordRow, count: int, first, keep) -> None:
         self.header = header

@@ -75,12 +75,7 @@ class MainScreen(RecordActions, DataScreen):
             first = agenda.fetch_page(session, 0, PagedLines.PAGE, dated)
             return counts, dated, first
 
-        self.run_db(
-            load,
-            lambda result: self._show(*result, keep=keep),
-            group="load",
-            exclusive=True,
-        )
+        self.read_now(load, lambda result: self._show(*result, keep=keep))
 
     def _show(self, counts, dated: int, first: list[RecordRow], keep) -> None:
         session = self.session
@@ -127,10 +122,9 @@ class MainScreen(RecordActions, DataScreen):
         record_list = self.query_one(RecordList)
         row = record_list.current
         if isinstance(row, RecordRow) and row.id == record.id:
-            record_list.lines.replace(
+            record_list.row_changed(
                 dataclasses.replace(row, finished_at=record.finished_at)
             )
-            record_list.refresh()
         done = record.finished_at is not None
         title = one_line(record.title)
         self.say(

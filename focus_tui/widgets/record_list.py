@@ -112,6 +112,14 @@ class PagedLines:
                 return True
         return False
 
+    def prefetch(self, first: int, last: int) -> None:
+        """Load the pages holding lines [first, last] if they are not cached."""
+        first = max(0, first - len(self._fixed))
+        last = min(self.total_items - 1, last)
+        for page_no in range(first // self.PAGE, last // self.PAGE + 1):
+            if page_no not in self._pages:
+                self._item(page_no * self.PAGE)
+
     def index_of(self, record_id: int, limit: int = 2000) -> int | None:
         """Line index of a record among the cached lines (cheap; may miss)."""
         for index in range(min(len(self), limit)):
@@ -204,6 +212,9 @@ class RecordList(ScrollView, can_focus=True):
         self.focus_record_id: int | None = None
         self.empty_text = empty_text
         self._today: date = clock.today()
+        self._style_cache: dict[str, Style] = {}
+        # Drawn lines by (index, width): a scroll draws one new line, not all.
+        self._strips: OrderedDict[tuple[int, int], Strip] = OrderedDict()
 
     # -- data ---------------------------------------------------------------
 
@@ -211,6 +222,7 @@ class RecordList(ScrollView, can_focus=True):
         """Show new data, keeping the cursor on `keep_record` if it is there."""
         old_cursor = self.cursor
         self.lines = lines
+        self._strips.clear()
         self._today = self.clock.today()
         self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
         target = lines.index_of(keep_record) if keep_record is not None else None
@@ -229,6 +241,7 @@ class RecordList(ScrollView, can_focus=True):
     def set_focus_record(self, record_id: int | None) -> None:
         if record_id != self.focus_record_id:
             self.focus_record_id = record_id
+            self._strips.clear()
             self.refresh()
 
     # -- cursor ---------------------------------------------------------------
@@ -257,6 +270,13 @@ class RecordList(ScrollView, can_focus=True):
         self._refresh_index(new)
         self._scroll_cursor_visible()
         self.post_message(self.Highlighted(self, self.current))
+        # Load the pages around the cursor after this frame is drawn, so the
+        # next key presses find them cached.
+        self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        reach = max(1, self.size.height) * 2
+        self.lines.prefetch(self.cursor - reach, self.cursor + reach)
 
     def _refresh_index(self, index: int) -> None:
         y = index - int(self.scroll_y)
@@ -293,32 +313,71 @@ class RecordList(ScrollView, can_focus=True):
                 self.action_select()
             self.move_cursor(index)
 
+    def row_changed(self, row: RecordRow) -> None:
+        """Show a newer version of a row (e.g. just finished) in place."""
+        if self.lines.replace(row):
+            self._strips.clear()
+            self.refresh()
+
     def on_resize(self) -> None:
+        self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
 
     # -- drawing -------------------------------------------------------------
+
+    def _style(self, name: str = "") -> Style:
+        """The widget's style, plus a component class's; cached per theme.
+
+        Computing styles from CSS costs more than drawing a line, and a
+        scroll redraws every visible line.
+        """
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self.rich_style
+            if name:
+                style = style + self.get_component_rich_style(name)
+            self._style_cache[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_drawing()
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._forget_drawing()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._forget_drawing()
+
+    def _forget_drawing(self) -> None:
+        self._style_cache.clear()
+        self._strips.clear()
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_y)
         width = self.scrollable_content_region.width
         if len(self.lines) == 0:
             if y == 1:
-                style = self.get_component_rich_style("record-list--empty")
                 return Strip(
-                    [Segment(f"  {self.empty_text}", style)]
-                ).adjust_cell_length(width, self.rich_style)
-            return Strip.blank(width, self.rich_style)
+                    [Segment(f"  {self.empty_text}", self._style("record-list--empty"))]
+                ).adjust_cell_length(width, self._style())
+            return Strip.blank(width, self._style())
+        key = (index, width)
+        strip = self._strips.get(key)
         line = self.lines.line(index)
-        segments = self._segments(line, width)
-        strip = Strip(segments).adjust_cell_length(width, self.rich_style)
-        if index == self.cursor and selectable(line):
-            strip = strip.apply_style(
-                self.get_component_rich_style("record-list--cursor")
+        if strip is None:
+            strip = Strip(self._segments(line, width)).adjust_cell_length(
+                width, self._style()
             )
+            self._strips[key] = strip
+            if len(self._strips) > 400:
+                self._strips.popitem(last=False)
+        if index == self.cursor and selectable(line):
+            strip = strip.apply_style(self._style("record-list--cursor"))
         return strip
 
     def _segments(self, line: Line | None, width: int) -> list[Segment]:
-        base = self.rich_style
         if line is None:
             return []
         if isinstance(line, GroupLine):
@@ -327,16 +386,12 @@ class RecordList(ScrollView, can_focus=True):
                 if line.key == "overdue"
                 else "record-list--group"
             )
-            style = base + self.get_component_rich_style(cls)
             return [
-                Segment(f" {line.label} ", style),
-                Segment(
-                    f"{line.count}",
-                    base + self.get_component_rich_style("record-list--dim"),
-                ),
+                Segment(f" {line.label} ", self._style(cls)),
+                Segment(f"{line.count}", self._style("record-list--dim")),
             ]
         if isinstance(line, HistoryItem):
-            dim = base + self.get_component_rich_style("record-list--dim")
+            dim = self._style("record-list--dim")
             when = self.clock.to_local(line.at)
             stamp = f"{day_label(when.date(), self._today)} {when:%H:%M}"
             who = f" — {one_line(line.user)}" if line.user else ""
@@ -349,15 +404,11 @@ class RecordList(ScrollView, can_focus=True):
     def _record_segments(
         self, row: RecordRow, width: int, is_self: bool
     ) -> list[Segment]:
-        base = self.rich_style
-        dim = base + self.get_component_rich_style("record-list--dim")
+        base = self._style()
+        dim = self._style("record-list--dim")
         focused = row.id == self.focus_record_id
         mark = "●" if focused else ("✓" if row.finished else " ")
-        mark_style = (
-            base + self.get_component_rich_style("record-list--focused")
-            if focused
-            else dim
-        )
+        mark_style = self._style("record-list--focused") if focused else dim
         kind = type_of(row.type).short
         due = None
         if row.due_at is not None:
@@ -369,15 +420,11 @@ class RecordList(ScrollView, can_focus=True):
         title = set_cell_size(_fit(one_line(row.title), title_width), title_width)
         title_style = base
         if is_self:
-            title_style = base + self.get_component_rich_style("record-list--self")
+            title_style = self._style("record-list--self")
         elif row.finished:
             title_style = dim
         overdue = row.date is not None and row.date < self._today and not row.finished
-        when_style = (
-            base + self.get_component_rich_style("record-list--overdue")
-            if overdue
-            else dim
-        )
+        when_style = self._style("record-list--overdue") if overdue else dim
         return [
             Segment(f" {mark} ", mark_style),
             Segment(f"{kind:<8} ", dim),
