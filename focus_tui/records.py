@@ -14,10 +14,11 @@ from .agenda import sync_actors
 from .dates import When
 from .errors import UserError
 from .history import log_event
-from .models import ContactDetails, Participant, Record, RecordActor
+from .models import ContactDetails, Participant, Record, RecordActor, Sale
 from .permissions import cloud_by_name, get_record, visible
 from .record_types import CONTACT_NOTE, CONTACT_PERSON, RecordType, parse_type, type_of
 from .session import Session, private_cloud
+from .undo import snapshot
 
 MAX_TITLE = 500
 MAX_BODY = 100_000
@@ -123,6 +124,13 @@ def create_record(
         if rtype.is_activity:
             RecordActor.create(record=record.id, user=session.user_id)
             sync_actors(record.id)
+        if rtype.key in ("sales_proposal", "order"):
+            # Every proposal and order has its sale row (sums, stage, dates).
+            Sale.insert(
+                record=record.id,
+                stage="draft" if rtype.key == "sales_proposal" else "ordered",
+                cloud_id=target_cloud.id,
+            ).execute()
         if rtype is CONTACT_PERSON:
             c = contact or ContactFields()
             ContactDetails.create(
@@ -211,19 +219,33 @@ def _require_activity(record: Record) -> None:
         raise UserError(f"A {type_of(record.type).name} has no date or finished state.")
 
 
-def move_record(session: Session, record_id: int, when: When) -> Record:
-    """Give an activity a new date (or none)."""
+def move_record(
+    session: Session, record_id: int, when: When, *, log: bool = True
+) -> Record:
+    """Give an activity a new date (or none).
+
+    `log=False` is for a sales-process step that moves a record as part of
+    itself: the step's own event records (and undoes) the move.
+    """
     record = get_record(session, record_id)
     _require_activity(record)
     columns = _when_columns(session, when)
     before = when_text(session, record.date, record.due_at)
     after = when_text(session, columns["date"], columns["due_at"])
     with session.transaction():
+        state = snapshot(record.id)
         Record.update(updated_at=session.clock.now_utc_naive(), **columns).where(
             Record.id == record.id
         ).execute()
         sync_actors(record.id)
-        log_event(session, record.id, "moved", **{"from": before, "to": after})
+        if log:
+            log_event(
+                session,
+                record.id,
+                "moved",
+                before=state,
+                **{"from": before, "to": after},
+            )
     return get_record(session, record.id)
 
 
@@ -234,11 +256,14 @@ def set_finished(session: Session, record_id: int, finished: bool) -> Record:
         return record  # already so: nothing to log
     now = session.clock.now_utc_naive()
     with session.transaction():
+        state = snapshot(record.id)
         Record.update(finished_at=now if finished else None, updated_at=now).where(
             Record.id == record.id
         ).execute()
         sync_actors(record.id)
-        log_event(session, record.id, "finished" if finished else "unfinished")
+        log_event(
+            session, record.id, "finished" if finished else "unfinished", before=state
+        )
     return get_record(session, record.id)
 
 

@@ -16,6 +16,9 @@ DOMAIN_MODULES = [
     "focus_tui.permissions",
     "focus_tui.history",
     "focus_tui.demo",
+    "focus_tui.money",
+    "focus_tui.sales",
+    "focus_tui.undo",
     "focus_tui.cli",
 ]
 

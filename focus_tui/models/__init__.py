@@ -11,6 +11,7 @@ from .schema import (
     Participant,
     Record,
     RecordActor,
+    Sale,
     TimeEntry,
     User,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Participant",
     "Record",
     "RecordActor",
+    "Sale",
     "TimeEntry",
     "User",
     "database",

@@ -102,7 +102,22 @@ def sync_all_actor_rows(db: pw.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_agenda_on_actors]
+def _m003_sales(db: pw.Database) -> None:
+    """Sums, dates and stages of proposals and orders."""
+    db.create_tables([schema.Sale], safe=True)
+    # The board reads each column (stage) within the user's clouds.
+    db.execute_sql("CREATE INDEX sale_stage_cloud ON sale (stage, cloud_id)")
+    # Proposals and orders made before this version get a draft/ordered row.
+    db.execute_sql(
+        "INSERT INTO sale (record_id, stage, cloud_id, revision, currency, "
+        "monthly_billing, lost_reason) "
+        "SELECT id, CASE WHEN type = 'order' THEN 'ordered' ELSE 'draft' END, "
+        "cloud_id, 1, 'EUR', FALSE, '' FROM record "
+        "WHERE type IN ('sales_proposal', 'order')"
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_agenda_on_actors, _m003_sales]
 
 LATEST = len(MIGRATIONS)
 

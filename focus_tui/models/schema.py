@@ -123,6 +123,31 @@ class Event(BaseModel):
     data = pw.TextField(default="{}")  # JSON
 
 
+class Sale(BaseModel):
+    """The commercial side of a Sales Proposal or Order (one row per record).
+
+    Sums are whole cents: exact on every backend, and SQL sums of them are
+    exact too (no float rounding in column totals).
+    """
+
+    record = pw.ForeignKeyField(
+        Record, primary_key=True, backref="sale", on_delete="CASCADE"
+    )
+    # draft, sent, lost (proposals); ordered, delivered, billed (orders)
+    stage = pw.CharField(max_length=16, default="draft")
+    cloud_id = pw.IntegerField()  # the record's cloud, for board filters
+    revision = pw.IntegerField(default=1)
+    currency = pw.CharField(max_length=3, default="EUR")
+    one_time_cents = pw.BigIntegerField(null=True)
+    monthly_cents = pw.BigIntegerField(null=True)
+    sent_date = pw.DateField(null=True)
+    sold_date = pw.DateField(null=True)
+    delivered_date = pw.DateField(null=True)
+    billed_date = pw.DateField(null=True)
+    monthly_billing = pw.BooleanField(default=False)
+    lost_reason = pw.TextField(default="")
+
+
 class Meta(BaseModel):
     """Key/value facts about the database itself (schema version...)."""
 
@@ -131,6 +156,7 @@ class Meta(BaseModel):
 
 
 MODELS = [
+    Sale,
     User,
     Cloud,
     CloudMember,

@@ -1,0 +1,454 @@
+"""Sums of money as people type and read them, stored exactly as Decimal.
+
+Pure Python (no Textual/Rich), like `dates`, so the CLI, the TUI and the
+storage layer share one set of rules. Amounts are never floats: they are
+Decimals quantized to two places with ROUND_HALF_UP.
+
+What `parse_money` reads (see its docstring for examples):
+
+* Digits with optional grouping and one decimal separator. Spaces (also
+  U+00A0, U+202F and U+2009) and apostrophes (`1'200`, Swiss; also U+2019)
+  only ever group digits; `.` and `,` may group or mark decimals:
+
+  - both `.` and `,` present: the LAST one is the decimal separator and must
+    occur once; the other groups (`1.200,50`, `1,200.50`);
+  - one of them, more than once: it groups (`1.200.000`, `1,200,000`);
+  - one of them, once: it groups when it reads as a thousands separator,
+    i.e. exactly three digits follow and one to three digits (not starting
+    with 0) precede it (`1,200` = 1200, `1.200` = 1200); otherwise it is the
+    decimal separator (`1,5`, `1.25`, `1200.500`, `0,125`). When the digits
+    are already grouped by spaces or apostrophes it is always the decimal
+    separator (`1 200,500` = 1200.50), since a number uses one grouping mark;
+  - grouping must be well-formed: one to three digits, then groups of
+    exactly three (`12,34,567` and `1 2 3` are refused), with a single kind
+    of grouping mark, and none after the decimal separator.
+
+* A decimal separator may start the number (`.5` = 0.50) or end it (`1200.`);
+  `1200,-` (common on price tags) means 1200.00.
+* More than two decimals are rounded half-up (`1200.005` = 1200.01).
+* Amounts must be between 0 and MAX_AMOUNT (10^12) inclusive. Negative
+  amounts (`-5`, `−5`, `5-`, `(5)`) are refused: the app records sums, not
+  balances.
+* Suffixes such as `1.5k` or `2M` are refused with a hint to write the
+  number in full: `m` could mean thousand or million depending on the
+  reader, and a typo there changes a deal by three orders of magnitude.
+  (`format_compact` writes such labels for display only.)
+* Scientific notation (`1e15`), NaN and infinity are refused.
+* At most one currency, before or after the number, with or without a
+  space: a symbol (€ $ £ ¥ zł Kč, also zl kc) or an ISO code (any case).
+  `$` is USD and `¥` is JPY. `kr` is refused as ambiguous (SEK, NOK or
+  DKK): write the code.
+  Unknown codes (`100 XYZ`) and two currencies (`€ 100 USD`) are refused.
+* Only digits, ASCII letters, the currency symbols, the separators above,
+  whitespace and minus signs/parentheses (to explain negatives) are
+  accepted. Other characters are refused without echoing the input, so
+  markup or escape sequences never reach the screen through an error.
+
+Display: `format_amount` writes `1 200.50 EUR` - spaces group thousands, a
+point marks decimals, `.00` is left out (`1 200 EUR`), and the ISO code
+follows (codes are unambiguous where `kr` is not, and fit narrow cards).
+`parse_amount` reads every such text back to the same Decimal.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from focus_tui.errors import UserError
+
+__all__ = [
+    "CURRENCIES",
+    "DEFAULT_CURRENCY",
+    "MAX_AMOUNT",
+    "AmountError",
+    "Money",
+    "format_amount",
+    "format_compact",
+    "parse_amount",
+    "parse_money",
+]
+
+MAX_AMOUNT = Decimal(10) ** 12
+
+# ISO 4217 code -> the symbol people type. Several codes may share a symbol.
+CURRENCIES: dict[str, str] = {
+    "EUR": "€",
+    "USD": "$",
+    "GBP": "£",
+    "SEK": "kr",
+    "NOK": "kr",
+    "DKK": "kr",
+    "CHF": "CHF",
+    "PLN": "zł",
+    "CZK": "Kč",
+    "JPY": "¥",
+}
+
+DEFAULT_CURRENCY = "EUR"
+
+EXAMPLES = "1200, 1 200,50, 1,200.50, €1200, 1200 SEK"
+
+_CENT = Decimal("0.01")
+
+
+class AmountError(UserError):
+    """Text that cannot be read as an amount of money; the message says why."""
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount, quantized to cents, and the currency the text named.
+
+    `currency` is an ISO code from CURRENCIES, or None when the text named
+    none (the caller decides the default, e.g. DEFAULT_CURRENCY).
+    """
+
+    amount: Decimal
+    currency: str | None = None
+
+    def __post_init__(self) -> None:
+        # A float would already have lost cents; refuse it loudly.
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(
+                f"Money amount must be a Decimal, not {type(self.amount).__name__}"
+            )
+        if not self.amount.is_finite():
+            raise ValueError(f"Money amount must be finite, not {self.amount}")
+        if self.currency is not None and self.currency not in CURRENCIES:
+            raise ValueError(f"unknown currency code {self.currency!r}")
+        object.__setattr__(self, "amount", _to_cents(self.amount))
+
+
+def _to_cents(amount: Decimal) -> Decimal:
+    # Enough precision that quantize never fails on large (display) totals.
+    with localcontext() as context:
+        context.prec = max(40, amount.adjusted() + 10)
+        return amount.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_money(text: str, *, required: bool = True) -> Money | None:
+    """Read what a person typed as Money; raise AmountError saying why not.
+
+    Accepted, for example: 1200, 1 200, 1 200,50, 1.200,50, 1,200.50,
+    1200.5, 1200,5, 1'200.50, .5, €1200, € 1 200, 1200 €, 1200€, 1200 EUR,
+    EUR 1200, 1200 eur, $1,200.50, 500 zł. See the module docstring for
+    how `.` and `,` are told apart. Empty text gives None when not
+    `required`, else an AmountError.
+    """
+    shown = _checked(text)
+    if not shown:
+        if required:
+            raise AmountError(f"Please enter an amount. Try: {EXAMPLES}.")
+        return None
+    if not any(char in string.digits for char in shown):
+        raise _generic(shown)
+    if _SCIENTIFIC.search(shown):
+        raise AmountError(
+            f"Could not read {_quote(shown)}: write the amount in plain digits, "
+            "without an exponent."
+        )
+    currency, number = _split_currency(shown)
+    return Money(_parse_number(number, shown), currency)
+
+
+def parse_amount(text: str, *, required: bool = True) -> Decimal | None:
+    """Like parse_money, but only the amount: a named currency is ignored.
+
+    The currency is still checked (unknown codes and two currencies are
+    refused), so `parse_amount(format_amount(x, "EUR")) == x`. Callers
+    that must not lose a typed currency use parse_money.
+    """
+    money = parse_money(text, required=required)
+    return None if money is None else money.amount
+
+
+_MINUS_SIGNS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash
+_SPACES = " \t\r\n\u00a0\u202f\u2009"  # incl. (narrow) no-break and thin space
+_SYMBOL_CHARS = "€$£¥"
+_SYMBOL_LETTERS = "łŁčČ"  # in zł, Kč
+_ALLOWED_CHARS = frozenset(
+    string.ascii_letters
+    + string.digits
+    + _SPACES
+    + _SYMBOL_CHARS
+    + _SYMBOL_LETTERS
+    + ".,'\u2019()"
+    + _MINUS_SIGNS
+)
+_MAX_INPUT = 100
+
+
+def _checked(text: str) -> str:
+    """`text` with whitespace collapsed, after refusing foreign characters.
+
+    Whatever this returns contains no markup or control characters, so it
+    may be quoted in messages.
+    """
+    if len(text) > _MAX_INPUT:
+        raise AmountError("That is too long to be an amount.")
+    for char in text:
+        if char not in _ALLOWED_CHARS:
+            # Don't echo the input: it may hold markup or escape sequences
+            # that would garble the notification or terminal.
+            what = repr(char) if char.isprintable() else "a control character"
+            raise AmountError(
+                f"Could not read that as an amount: it contains {what}. "
+                f"Try: {EXAMPLES}."
+            )
+    # str.split() also splits on no-break and thin spaces.
+    return " ".join(text.split()).replace("\u2019", "'")
+
+
+def _generic(shown: str) -> AmountError:
+    return AmountError(f"Could not read {_quote(shown)} as an amount. Try: {EXAMPLES}.")
+
+
+def _quote(shown: str) -> str:
+    # Keep messages one short line even for long input.
+    if len(shown) > 40:
+        shown = shown[:39] + "…"
+    return f"'{shown}'"
+
+
+_SCIENTIFIC = re.compile(r"\d\s*e\s*[-+\u2212\u2013]?\s*\d", re.IGNORECASE)
+_WORD = re.compile(rf"[a-zA-Z{_SYMBOL_LETTERS}]+|[{re.escape(_SYMBOL_CHARS)}]")
+_NOT_NUMBERS = frozenset({"nan", "inf", "infinity"})
+_SUFFIXES = frozenset({"k", "m", "mm", "mn", "mio", "b", "bn", "t", "tn"})
+
+_CURRENCY_WORDS: dict[str, str] = {code.casefold(): code for code in CURRENCIES}
+for _code, _symbol in CURRENCIES.items():
+    if list(CURRENCIES.values()).count(_symbol) == 1:
+        _CURRENCY_WORDS[_symbol.casefold()] = _code
+# Without the Polish and Czech letters, as typed on other keyboards.
+_CURRENCY_WORDS.update({"zl": "PLN", "kc": "CZK"})
+_AMBIGUOUS = {
+    symbol.casefold(): [c for c, s in CURRENCIES.items() if s == symbol]
+    for symbol in CURRENCIES.values()
+    if list(CURRENCIES.values()).count(symbol) > 1
+}
+
+
+def _split_currency(shown: str) -> tuple[str | None, str]:
+    """(ISO code or None, the text without it) after checking the words."""
+    words = list(_WORD.finditer(shown))
+    codes: list[str] = []
+    for match in words:
+        word = match[0]
+        key = word.casefold()
+        if key in _CURRENCY_WORDS:
+            codes.append(_CURRENCY_WORDS[key])
+        elif key in _AMBIGUOUS:
+            choices = _AMBIGUOUS[key]
+            raise AmountError(
+                f"'{word}' could be {', '.join(choices[:-1])} or {choices[-1]}: "
+                f"write the code, e.g. 100 {choices[0]}."
+            )
+        elif key in _SUFFIXES:
+            raise AmountError(
+                f"Could not read {_quote(shown)}: write the amount in full, "
+                "e.g. 1500 rather than 1.5k."
+            )
+        elif key in _NOT_NUMBERS:
+            raise AmountError(f"{_quote(shown)} is not an amount: write a number.")
+        elif len(word) == 3 and word.isascii():
+            raise AmountError(
+                f"'{word}' is not a currency we know; use one of "
+                f"{', '.join(CURRENCIES)}."
+            )
+        else:
+            raise AmountError(
+                f"{_quote(shown)} is not an amount: '{word}' is neither a number "
+                "nor a currency."
+            )
+    if len(codes) > 1:
+        if len(set(codes)) == 1:
+            raise AmountError(
+                f"{_quote(shown)} names the currency twice; give it once."
+            )
+        raise AmountError(
+            f"{_quote(shown)} names two currencies ({codes[0]} and {codes[1]}); "
+            "give just one."
+        )
+    if not words:
+        return None, shown
+    match = words[0]
+    rest = (shown[: match.start()] + " " + shown[match.end() :]).strip()
+    _refuse_negative(rest, shown)
+    if match.start() != 0 and match.end() != len(shown):
+        raise AmountError(
+            f"Could not read {_quote(shown)}: put the currency before or after "
+            "the number."
+        )
+    return codes[0], rest
+
+
+def _refuse_negative(number: str, shown: str) -> None:
+    leading = number[:1] != "" and number[0] in _MINUS_SIGNS
+    # A trailing minus right after a separator is "1200,-", not negative.
+    trailing = (
+        number[-1:] != ""
+        and number[-1] in _MINUS_SIGNS
+        and number[-2:-1] not in (".", ",")
+    )
+    bracketed = number.startswith("(") and number.endswith(")")
+    if leading or trailing or bracketed:
+        raise AmountError(f"{_quote(shown)} is negative; amounts must be 0 or more.")
+
+
+_GROUP_MARKS = " '"
+
+
+def _parse_number(number: str, shown: str) -> Decimal:
+    """The Decimal of `number` (digits and separators, no currency)."""
+    _refuse_negative(number, shown)
+    # "1200,-" / "1200.-": a whole amount, as on price tags.
+    if len(number) >= 2 and number[-1] in _MINUS_SIGNS and number[-2] in ".,":
+        number = number[:-1]
+    if any(char not in string.digits + ".," + _GROUP_MARKS for char in number):
+        raise _generic(shown)
+    decimal_mark = _decimal_mark(number)
+    if decimal_mark is None:
+        whole, fraction = number, ""
+    else:
+        whole, _, fraction = number.rpartition(decimal_mark)
+    if not fraction.isdigit() and fraction:
+        raise AmountError(
+            f"Could not read {_quote(shown)}: digits after the decimal "
+            "separator cannot be grouped."
+        )
+    digits = _ungroup(whole, shown) if whole else ""
+    if not digits and not fraction:
+        raise _generic(shown)
+    digits = digits.lstrip("0")
+    if len(digits) > len(str(MAX_AMOUNT)):
+        raise _too_large(shown)
+    amount = _to_cents(Decimal(f"{digits or '0'}.{fraction or '0'}"))
+    if amount > MAX_AMOUNT:
+        raise _too_large(shown)
+    return amount
+
+
+def _decimal_mark(number: str) -> str | None:
+    """Which of `.` and `,` marks decimals in `number`, if any."""
+    dots, commas = number.count("."), number.count(",")
+    if dots and commas:
+        return "." if number.rfind(".") > number.rfind(",") else ","
+    mark = "." if dots else "," if commas else None
+    if mark is None or number.count(mark) > 1:
+        return None  # only grouping
+    if any(char in _GROUP_MARKS for char in number):
+        return mark  # already grouped: one grouping mark per number
+    before, _, after = number.partition(mark)
+    thousands = (
+        len(after) == 3
+        and after.isdigit()
+        and 1 <= len(before) <= 3
+        and before.isdigit()
+        and not before.startswith("0")
+    )
+    return None if thousands else mark
+
+
+def _ungroup(whole: str, shown: str) -> str:
+    """The digits of the integer part, after checking its grouping."""
+    marks = {char for char in whole if not char.isdigit()}
+    if not marks:
+        return whole
+    if len(marks) > 1:
+        # Also catches a second decimal separator: "1.2.3,4,5".
+        raise AmountError(
+            f"Could not read {_quote(shown)}: it mixes separators; group digits "
+            "one way and use one decimal separator."
+        )
+    groups = whole.split(marks.pop())
+    if not (
+        1 <= len(groups[0]) <= 3
+        and all(len(group) == 3 for group in groups[1:])
+        and all(group.isdigit() for group in groups)
+    ):
+        raise AmountError(
+            f"Could not read {_quote(shown)}: group digits in threes, "
+            "e.g. 1 200 000 or 1.200.000."
+        )
+    return "".join(groups)
+
+
+def _too_large(shown: str) -> AmountError:
+    return AmountError(
+        f"{_quote(shown)} is too large: amounts must be at most "
+        f"{format_amount(MAX_AMOUNT)}."
+    )
+
+
+# ---------------------------------------------------------------- display
+
+
+def format_amount(amount: Decimal | None, currency: str | None = None) -> str:
+    """The amount for screens: "1 200.50 EUR", "1 200 EUR", "0.50", "".
+
+    Spaces group thousands, a point marks decimals, `.00` is left out and the
+    ISO code (if given) follows. Rounds half-up to cents; a negative amount
+    (a total or a difference, never typed) gets a leading "-". parse_amount
+    reads the result back to the same value.
+    """
+    if amount is None:
+        return ""
+    if currency is not None and currency not in CURRENCIES:
+        raise ValueError(f"unknown currency code {currency!r}")
+    cents = _to_cents(_finite(amount))
+    if cents == 0:
+        cents = abs(cents)  # no "-0"
+    text = f"{cents:,.2f}".replace(",", " ").removesuffix(".00")
+    return f"{text} {currency}" if currency else text
+
+
+_COMPACT_UNITS = (
+    (Decimal(1), ""),
+    (Decimal(10) ** 3, "k"),
+    (Decimal(10) ** 6, "M"),
+    (Decimal(10) ** 9, "B"),
+    (Decimal(10) ** 12, "T"),
+)
+
+
+def format_compact(amount: Decimal | None) -> str:
+    """A short label for narrow headers: "950", "12.5k", "1.2M", "3B", "".
+
+    Three significant digits at most (below 10^15): one decimal below 100
+    of a unit (k = thousand, M = million, B = billion, T = trillion), whole
+    units from 100 on; ".0" is left out; rounds half-up. No currency.
+    Display only: parse_money refuses these suffixes.
+    """
+    if amount is None:
+        return ""
+    value = abs(_finite(amount))
+    for scale, suffix in _COMPACT_UNITS:
+        shown = _round_compact(value / scale)
+        # 999.6 rounds to 1000: that is 1k. Past the last unit: 1500T.
+        if shown < 1000 or suffix == _COMPACT_UNITS[-1][1]:
+            text = f"{shown:f}".removesuffix(".0")
+            sign = "-" if amount < 0 and shown != 0 else ""
+            return f"{sign}{text}{suffix}"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _round_compact(scaled: Decimal) -> Decimal:
+    """One decimal below 100, whole numbers from 100 on."""
+    step = Decimal("0.1") if scaled < 100 else Decimal(1)
+    with localcontext() as context:
+        context.prec = max(40, scaled.adjusted() + 10)
+        return scaled.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def _finite(amount: Decimal) -> Decimal:
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"amount must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite():
+        raise ValueError(f"amount must be finite, not {amount}")
+    return amount
