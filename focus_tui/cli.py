@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parent", type=int, metavar="ID")
     p.add_argument("--cloud", metavar="NAME")
     p.add_argument("--notes", default="", metavar="TEXT")
+    p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
+    p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
+    p.add_argument("--currency", metavar="CODE", help="default EUR")
 
     p = sub.add_parser("list", parents=[common], help="list records")
     p.add_argument("--type", dest="types", action="append", metavar="T")
@@ -81,6 +84,48 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("finish", "mark done"), ("unfinish", "mark not done")):
         p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("send", parents=[common], help="a proposal was sent")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--date", metavar="D", help="sent date (default today)")
+    p.add_argument("--follow-up", default="+1w", metavar="EXPR")
+    p.add_argument(
+        "--keep-lead-open", action="store_true", help="do not finish the Sales Lead"
+    )
+
+    p = sub.add_parser("revise", parents=[common], help="a new revision of an offer")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--one-time", metavar="SUM")
+    p.add_argument("--monthly", metavar="SUM")
+    p.add_argument("--currency", metavar="CODE")
+    p.add_argument("--date", metavar="D", help="sent date (default today)")
+    p.add_argument("--follow-up", metavar="EXPR")
+
+    p = sub.add_parser("lost", parents=[common], help="the offer was turned down")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--reason", default="", metavar="R")
+
+    p = sub.add_parser("sold", parents=[common], help="the proposal became an order")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--date", metavar="D", help="sold date (default today)")
+
+    p = sub.add_parser("delivered", parents=[common], help="the order was delivered")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--date", metavar="D", help="delivered date (default today)")
+
+    p = sub.add_parser("billed", parents=[common], help="the order was billed")
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "date", nargs="?", metavar="DATE", help="billed date (default today)"
+    )
+    p.add_argument("--monthly", action="store_true", help="set up monthly billing")
+
+    p = sub.add_parser("undo", parents=[common], help="undo the last step on a record")
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("report", parents=[common], help="reports")
+    p.add_argument("which", choices=("pipeline",), metavar="REPORT")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     p = sub.add_parser("focus", parents=[common], help="start focusing on an activity")
     p.add_argument("id", metavar="ID")
@@ -151,25 +196,66 @@ def _cmd_demo(args) -> int:
 
 def _cmd_add(session, args) -> int:
     from .dates import parse_when
+    from .record_types import parse_type
     from .records import create_record
+    from .sales import set_terms
 
     when = parse_when(args.date, session.clock.today()) if args.date else None
-    record = create_record(
-        session,
-        args.type,
-        args.title,
-        body=args.notes,
-        when=when,
-        parent_id=args.parent,
-        cloud=args.cloud,
-    )
+    terms = _terms(args)
+    rtype = parse_type(args.type)
+    if terms is not None and rtype.key not in ("sales_proposal", "order"):
+        raise UserError("Sums belong to a Sales Proposal or an Order.")
+    with session.transaction():
+        record = create_record(
+            session,
+            rtype,
+            args.title,
+            body=args.notes,
+            when=when,
+            parent_id=args.parent,
+            cloud=args.cloud,
+        )
+        if terms is not None:
+            set_terms(session, record.id, terms, log=False)
     print(record.id)
     return 0
 
 
+def _terms(args):
+    """--one-time / --monthly / --currency as sales.Terms (None if none given)."""
+    from .money import parse_money
+    from .sales import Terms
+
+    one_time = parse_money(args.one_time) if args.one_time is not None else None
+    monthly = parse_money(args.monthly) if args.monthly is not None else None
+    currencies = {m.currency for m in (one_time, monthly) if m and m.currency}
+    if args.currency:
+        currencies.add(_currency(args.currency))
+    if len(currencies) > 1:
+        raise UserError("The sums name different currencies.")
+    if one_time is None and monthly is None and not currencies:
+        return None
+    return Terms(
+        one_time=one_time.amount if one_time else None,
+        monthly=monthly.amount if monthly else None,
+        currency=currencies.pop() if currencies else None,
+    )
+
+
+def _currency(code: str) -> str:
+    from .money import CURRENCIES
+
+    code = code.strip().upper()
+    if code not in CURRENCIES:
+        raise UserError(
+            f"Unknown currency {code!r}. Use one of: {', '.join(sorted(CURRENCIES))}."
+        )
+    return code
+
+
 def _cmd_list(session, args) -> int:
     from .listing import LIST_COLUMNS, to_rows
-    from .models import Cloud, Record
+    from .models import Cloud, Record, Sale
     from .permissions import visible
     from .record_types import parse_type
 
@@ -180,6 +266,7 @@ def _cmd_list(session, args) -> int:
     if not args.all:
         query = query.where(Record.finished_at.is_null())
     clouds = {c.id: c.name for c in Cloud.select(Cloud.id, Cloud.name)}
+    sales: dict = {}  # the current page's sale rows, by record id
     out = sys.stdout
 
     def rows() -> Iterator:
@@ -189,6 +276,11 @@ def _cmd_list(session, args) -> int:
             batch = to_rows(
                 session,
                 query.where(Record.id > last_id).order_by(Record.id).limit(page),
+            )
+            sales.clear()
+            sales.update(
+                (sale.record_id, sale)
+                for sale in Sale.select().where(Sale.record.in_([r.id for r in batch]))
             )
             yield from batch
             if len(batch) < page:
@@ -208,6 +300,7 @@ def _cmd_list(session, args) -> int:
             "parent_id": row.parent_id,
             "cloud": clouds.get(row.cloud_id),
             "focused_seconds": int(row.focused),
+            **_sale_fields(sales.get(row.id)),
         }
 
     if args.format == "json":
@@ -246,6 +339,41 @@ def _cmd_list(session, args) -> int:
         if count == 0:
             print("No records.", file=sys.stderr)
     return 0
+
+
+def _sale_fields(sale) -> dict:
+    """The sales columns of `list` (null where unset; sums as strings)."""
+    from .sales import from_cents
+
+    def iso(d):
+        return d.isoformat() if d else None
+
+    def amount(cents):
+        return None if cents is None else str(from_cents(cents))
+
+    if sale is None:
+        return dict.fromkeys(
+            (
+                "stage",
+                "sent_date",
+                "sold_date",
+                "delivered_date",
+                "billed_date",
+                "one_time_sum",
+                "monthly_sum",
+                "currency",
+            )
+        )
+    return {
+        "stage": sale.stage,
+        "sent_date": iso(sale.sent_date),
+        "sold_date": iso(sale.sold_date),
+        "delivered_date": iso(sale.delivered_date),
+        "billed_date": iso(sale.billed_date),
+        "one_time_sum": amount(sale.one_time_cents),
+        "monthly_sum": amount(sale.monthly_cents),
+        "currency": sale.currency,
+    }
 
 
 def _iso_local(session, utc_naive) -> str | None:
@@ -324,6 +452,145 @@ def _cmd_status(session, args) -> int:
     return 0
 
 
+def _date(session, text: str | None):
+    """A date option: any date expression, but it must name a day."""
+    from .dates import parse_when
+
+    if text is None:
+        return None
+    when = parse_when(text, session.clock.today())
+    if when.date is None:
+        raise UserError(f"{text!r} is not a day.")
+    return when.date
+
+
+def _cmd_send(session, args) -> int:
+    from .dates import parse_when
+    from .sales import send
+
+    follow_up = parse_when(args.follow_up, session.clock.today())
+    record = send(
+        session,
+        _id(args.id),
+        sent_date=_date(session, args.date),
+        follow_up=follow_up,
+        finish_lead=not args.keep_lead_open,
+    )
+    print(f"#{record.id} sent; follow up {record.date or 'not set'}.")
+    return 0
+
+
+def _cmd_revise(session, args) -> int:
+    from .dates import parse_when
+    from .money import format_amount
+    from .sales import from_cents, revise
+
+    terms = _terms(args)
+    if terms is None:
+        raise UserError("Give the new sums: --one-time and/or --monthly.")
+    follow_up = (
+        parse_when(args.follow_up, session.clock.today()) if args.follow_up else None
+    )
+    sale = revise(
+        session,
+        _id(args.id),
+        terms,
+        sent_date=_date(session, args.date),
+        follow_up=follow_up,
+    )
+    print(
+        f"#{sale.record_id} revision {sale.revision}: "
+        f"{format_amount(from_cents(sale.one_time_cents), sale.currency) or '-'} + "
+        f"{format_amount(from_cents(sale.monthly_cents), sale.currency) or '-'}/month."
+    )
+    return 0
+
+
+def _cmd_lost(session, args) -> int:
+    from .sales import mark_lost
+
+    record = mark_lost(session, _id(args.id), args.reason)
+    print(f"#{record.id} lost.")
+    return 0
+
+
+def _cmd_sold(session, args) -> int:
+    from .sales import mark_sold
+
+    sold = mark_sold(session, _id(args.id), sold_date=_date(session, args.date))
+    if sold.became_relationship:
+        extra = f"; #{sold.relationship.id} is now a Client Relationship"
+    elif sold.relationship is not None:
+        extra = f"; #{sold.relationship.id} stays the Client Relationship"
+    else:
+        extra = "; it has no Sales Lead, so no Client Relationship"
+    print(f"#{sold.order.id} is an Order{extra}.")
+    return 0
+
+
+def _cmd_delivered(session, args) -> int:
+    from .sales import mark_delivered
+
+    record = mark_delivered(
+        session, _id(args.id), delivered_date=_date(session, args.date)
+    )
+    print(f"#{record.id} delivered.")
+    return 0
+
+
+def _cmd_billed(session, args) -> int:
+    from .sales import mark_billed
+
+    record = mark_billed(
+        session,
+        _id(args.id),
+        billed_date=_date(session, args.date),
+        monthly=args.monthly,
+    )
+    state = "monthly billing set up" if args.monthly else "billed and finished"
+    print(f"#{record.id} {state}.")
+    return 0
+
+
+def _cmd_undo(session, args) -> int:
+    from .undo import undo
+
+    step = undo(session, _id(args.id))
+    print(f"#{_id(args.id)}: undid {step.replace('_', ' ')}.")
+    return 0
+
+
+def _cmd_report(session, args) -> int:
+    from .board import column_totals
+    from .sales import STAGE_NAMES, STAGES, from_cents
+
+    totals = column_totals(session)
+    rows = [
+        {
+            "stage": stage,
+            "count": totals[stage].count,
+            "one_time_sum": str(from_cents(totals[stage].one_time_cents)),
+            "monthly_sum": str(from_cents(totals[stage].monthly_cents)),
+        }
+        for stage in STAGES
+    ]
+    if args.format == "json":
+        print(json.dumps(rows, indent=1))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        print(f"{'STAGE':<10} {'COUNT':>7} {'ONE-TIME':>16} {'MONTHLY':>14}")
+        for row in rows:
+            print(
+                f"{STAGE_NAMES[row['stage']]:<10} {row['count']:>7} "
+                f"{row['one_time_sum']:>16} {row['monthly_sum']:>14}"
+            )
+        print("Sums are in the currencies of the deals, added as numbers.")
+    return 0
+
+
 def _id(text: str) -> int:
     text = str(text).strip().lstrip("#")
     if not text.isdigit():
@@ -338,6 +605,14 @@ _COMMANDS = {
     "finish": _cmd_finish,
     "unfinish": _cmd_unfinish,
     "focus": _cmd_focus,
+    "send": _cmd_send,
+    "revise": _cmd_revise,
+    "lost": _cmd_lost,
+    "sold": _cmd_sold,
+    "delivered": _cmd_delivered,
+    "billed": _cmd_billed,
+    "undo": _cmd_undo,
+    "report": _cmd_report,
     "unfocus": _cmd_unfocus,
     "status": _cmd_status,
 }

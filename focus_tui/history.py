@@ -39,6 +39,20 @@ def format_clock(seconds: int | float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
+def _sums(values: dict) -> str:
+    from decimal import Decimal
+
+    from .money import format_amount
+
+    parts = []
+    if values.get("one_time") is not None:
+        parts.append(format_amount(Decimal(values["one_time"])))
+    if values.get("monthly") is not None:
+        parts.append(format_amount(Decimal(values["monthly"])) + "/month")
+    currency = values.get("currency") or ""
+    return (" + ".join(parts) + (f" {currency}" if currency else "")) or "none"
+
+
 def describe_event(kind: str, data_json: str, clock: Clock) -> str:
     """One plain-text line for an event in a feed."""
     try:
@@ -60,6 +74,34 @@ def describe_event(kind: str, data_json: str, clock: Clock) -> str:
     if kind == "edited":
         fields = ", ".join(data.get("fields", [])) or "details"
         return f"edited {fields}"
+    if kind == "sent":
+        text = f"sent (revision {data.get('revision', 1)})"
+        if data.get("follow_up"):
+            text += f", follow up {data['follow_up']}"
+        if data.get("lead_finished"):
+            text += "; lead handled for now"
+        return text
+    if kind in ("revised", "terms"):
+        old, new = data.get("old", {}), data.get("new", {})
+        label = f"revision {new.get('revision')}" if kind == "revised" else "sums"
+        return f"{label}: {_sums(old)} → {_sums(new)}"
+    if kind == "lost":
+        reason = data.get("reason")
+        return f"lost: {reason}" if reason else "lost"
+    if kind == "sold":
+        text = f"sold on {data.get('sold_date')} → Order"
+        if data.get("became_relationship"):
+            text += "; the lead became a Client Relationship"
+        return text
+    if kind == "became_client":
+        return f"became a Client Relationship (order #{data.get('order')})"
+    if kind == "delivered":
+        return f"delivered on {data.get('delivered_date')}"
+    if kind == "billed":
+        monthly = " (monthly billing)" if data.get("monthly") else ""
+        return f"billed on {data.get('billed_date')}{monthly}"
+    if kind == "undone":
+        return f"undid {str(data.get('step', 'a step')).replace('_', ' ')}"
     if kind == "participants":
         added = ", ".join(data.get("added", []))
         removed = ", ".join(data.get("removed", []))

@@ -158,8 +158,13 @@ def create_proposal(
     return record
 
 
-def set_terms(session: Session, record_id: int, terms: Terms) -> Sale:
-    """Change the sums (e.g. to the ordered value), keeping the revision."""
+def set_terms(
+    session: Session, record_id: int, terms: Terms, *, log: bool = True
+) -> Sale:
+    """Change the sums (e.g. to the ordered value), keeping the revision.
+
+    `log=False` when the record was created in the same transaction.
+    """
     record = get_record(session, record_id)
     sale = sale_of(record)
     values = _terms_values(terms)
@@ -170,7 +175,8 @@ def set_terms(session: Session, record_id: int, terms: Terms) -> Sale:
         before = _sums_text(_sale_values(sale))
         _update_sale(sale, **values)
         after = _sums_text(_sale_values(Sale.get_by_id(record.id)))
-        log_event(session, record.id, "terms", before=state, old=before, new=after)
+        if log:
+            log_event(session, record.id, "terms", before=state, old=before, new=after)
     return Sale.get_by_id(record.id)
 
 

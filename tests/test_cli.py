@@ -132,3 +132,80 @@ def test_type_names_are_accepted_in_any_form(db_path):
         r["type"] for r in json.loads(run(db_path, "list", "--format", "json").stdout)
     ]
     assert types == ["task", "task", "sales_lead", "sales_lead", "client_relationship"]
+
+
+def test_sales_process_from_the_command_line(db_path):
+    lead = run(db_path, "add", "sales_lead", "Fleet tracking").stdout.strip()
+    proposal = run(
+        db_path,
+        "add",
+        "Sales Proposal",
+        "Offer",
+        "--parent",
+        lead,
+        "--one-time",
+        "12 000,50 €",
+        "--monthly",
+        "450",
+    ).stdout.strip()
+    run(db_path, "send", proposal, "--follow-up", "+1w")
+    run(db_path, "revise", proposal, "--one-time", "1.100,00", "--date", "2026-11-20")
+    assert "Client Relationship" in run(db_path, "sold", proposal).stdout
+    run(db_path, "delivered", proposal)
+    run(db_path, "billed", proposal, "2026-12-01")
+    rows = json.loads(run(db_path, "list", "--all", "--format", "json").stdout)
+    by_id = {r["id"]: r for r in rows}
+    order = by_id[int(proposal)]
+    assert order["type"] == "order" and order["finished"] is True
+    assert order["one_time_sum"] == "1100.00" and order["monthly_sum"] == "450.00"
+    assert order["currency"] == "EUR" and order["sent_date"] == "2026-11-20"
+    assert order["billed_date"] == "2026-12-01" and order["sold_date"] is not None
+    assert by_id[int(lead)]["type"] == "client_relationship"
+    assert (
+        by_id[int(lead)]["sent_date"] is None
+        and by_id[int(lead)]["one_time_sum"] is None
+    )
+    assert "undid billed" in run(db_path, "undo", proposal).stdout
+    again = json.loads(run(db_path, "list", "--format", "json").stdout)
+    assert {r["id"]: r["billed_date"] for r in again}[int(proposal)] is None
+
+
+def test_lost_and_pipeline_report(db_path):
+    a = run(db_path, "add", "proposal", "A", "--one-time", "100").stdout.strip()
+    b = run(db_path, "add", "proposal", "B", "--one-time", "250,50").stdout.strip()
+    run(db_path, "add", "proposal", "C", "--monthly", "10")
+    run(db_path, "send", a)
+    run(db_path, "lost", b, "--reason", "too expensive")
+    report = json.loads(run(db_path, "report", "pipeline", "--format", "json").stdout)
+    stages = {r["stage"]: r for r in report}
+    assert (stages["sent"]["count"], stages["sent"]["one_time_sum"]) == (1, "100.00")
+    assert (stages["lost"]["count"], stages["lost"]["one_time_sum"]) == (1, "250.50")
+    assert (stages["draft"]["count"], stages["draft"]["monthly_sum"]) == (1, "10.00")
+    table = run(db_path, "report", "pipeline").stdout
+    assert "Sent" in table and "Lost" in table
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["send", "1"], "not a Sales Proposal"),
+        (["sold", "1"], "not a Sales Proposal"),
+        (["delivered", "1"], "not an Order"),
+        (["billed", "1", "blah"], "Could not read"),
+        (["undo", "1"], "Nothing to undo"),
+        (["revise", "2", "--one-time", "abc"], "abc"),
+        (["revise", "2", "--one-time", "1e15"], ""),
+        (["revise", "2"], "Give the new sums"),
+        (["add", "proposal", "x", "--one-time", "-5"], "negative"),
+        (["add", "proposal", "x", "--currency", "XYZ"], "Unknown currency"),
+        (["add", "task", "x", "--monthly", "5"], "Sums belong"),
+        (["report", "nope"], "invalid choice"),
+    ],
+)
+def test_sales_mistakes_are_one_line_exit_2(db_path, args, message):
+    run(db_path, "add", "task", "A task")  # 1
+    run(db_path, "add", "proposal", "A proposal")  # 2
+    proc = run(db_path, *args, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
