@@ -41,9 +41,15 @@ ALL_TYPES: tuple[RecordType, ...] = (
 BY_KEY = {t.key: t for t in ALL_TYPES}
 ACTIVITY_KEYS = tuple(t.key for t in ALL_TYPES if t.is_activity)
 
-# What the "new record" form offers; proposals and orders are made by the
-# sales-process steps, not typed in from scratch.
-CREATABLE: tuple[RecordType, ...] = (TASK, SALES_LEAD, CONTACT_NOTE, CONTACT_PERSON)
+# What the "new record" form offers; orders and client relationships are made
+# by the Sold step, not typed in from scratch.
+CREATABLE: tuple[RecordType, ...] = (
+    TASK,
+    SALES_LEAD,
+    CONTACT_NOTE,
+    SALES_PROPOSAL,
+    CONTACT_PERSON,
+)
 
 
 def _normalise(text: str) -> str:

@@ -167,9 +167,9 @@ def set_terms(
     """
     record = get_record(session, record_id)
     sale = sale_of(record)
-    values = _terms_values(terms)
+    values = {k: v for k, v in _terms_values(terms).items() if getattr(sale, k) != v}
     if not values:
-        return sale
+        return sale  # nothing changed: nothing to log
     with session.transaction():
         state = snapshot(record.id)
         before = _sums_text(_sale_values(sale))

@@ -212,7 +212,7 @@ async def test_new_contact_person_has_details_and_no_date(session):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         form = await open_form(pilot)
-        await choose_type(pilot, downs=3)
+        await choose_type(pilot, downs=4)
         assert form.query_one("#type", Select).value == "contact_person"
         # A person has no date and no people field, but contact fields.
         assert not form.query_one("#date-row").display

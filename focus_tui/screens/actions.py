@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from .. import records, tracker
+from .. import records, sales, tracker
 from ..dates import When, describe_when
 from ..feed import feed_header
 from ..listing import RecordRow
+from ..models import Sale
+from ..money import format_amount
 from ..record_types import type_of
 from ..text import one_line
 from .move_dialog import MoveDialog
@@ -122,8 +124,17 @@ class RecordActions:
         def created(result: FormResult | None) -> None:
             if result is None:
                 return
-            self.run_db(
-                lambda: records.create_record(
+            if result.terms is not None:
+                job = lambda: sales.create_proposal(  # noqa: E731
+                    self.session,
+                    parent_id,
+                    result.title,
+                    terms=result.terms,
+                    when=result.when,
+                    body=result.body,
+                )
+            else:
+                job = lambda: records.create_record(  # noqa: E731
                     self.session,
                     result.type,
                     result.title,
@@ -133,9 +144,8 @@ class RecordActions:
                     contact=result.contact,
                     participant_ids=result.participant_ids,
                     new_people=result.new_people,
-                ),
-                self._after_create,
-            )
+                )
+            self.run_db(job, self._after_create)
 
         self.app.push_screen(
             RecordForm(start, self.session.clock, self.session), created
@@ -153,6 +163,7 @@ class RecordActions:
 
     def _open_edit_form(self, header) -> None:
         record = header.record
+        sale = Sale.get_or_none(Sale.record == record.id)
         start = FormStart(
             type=type_of(record.type),
             title=record.title,
@@ -161,23 +172,38 @@ class RecordActions:
             people=[(p.id, p.title) for p in header.participants],
             editing=True,
         )
+        if sale is not None:
+            start.one_time = _amount(sale.one_time_cents)
+            start.monthly = _amount(sale.monthly_cents)
+            start.currency = sale.currency
 
         def edited(result: FormResult | None) -> None:
             if result is None:
                 return
+
+            def save():
+                with self.session.transaction():
+                    saved = records.edit_record(
+                        self.session,
+                        record.id,
+                        title=result.title,
+                        body=result.body,
+                        contact=result.contact,
+                        participant_ids=result.participant_ids,
+                        new_people=result.new_people,
+                    )
+                    if result.terms is not None:
+                        sales.set_terms(self.session, record.id, result.terms)
+                return saved
+
             self.run_db(
-                lambda: records.edit_record(
-                    self.session,
-                    record.id,
-                    title=result.title,
-                    body=result.body,
-                    contact=result.contact,
-                    participant_ids=result.participant_ids,
-                    new_people=result.new_people,
-                ),
-                lambda saved: (self.say("Saved."), self.reload(keep=saved.id)),
+                save, lambda saved: (self.say("Saved."), self.reload(keep=saved.id))
             )
 
         self.app.push_screen(
             RecordForm(start, self.session.clock, self.session), edited
         )
+
+
+def _amount(cents: int | None) -> str:
+    return format_amount(sales.from_cents(cents)) if cents is not None else ""

@@ -30,6 +30,7 @@ from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen
 from .record_form import FormStart
+from .sales_actions import SALES_BINDINGS, SalesActions
 
 # What a new child most likely is, by the parent's type.
 DEFAULT_CHILD = {
@@ -41,10 +42,11 @@ DEFAULT_CHILD = {
 NOTES_LINES = 3
 
 
-class FeedScreen(RecordActions, DataScreen):
+class FeedScreen(SalesActions, RecordActions, DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         *RECORD_BINDINGS,
+        *SALES_BINDINGS,
         Binding("p", "parent", "Parent", id="parent", show=False),
     ]
 
@@ -58,7 +60,7 @@ class FeedScreen(RecordActions, DataScreen):
         yield TimerBar()
         yield Static("", id="feed-header")
         yield RecordList(self.session.clock, empty_text="Loading…", id="feed")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()
@@ -154,6 +156,11 @@ class FeedScreen(RecordActions, DataScreen):
                 shown[-1] += " …"
             text.append("\n" + "\n".join(shown), style="italic")
         return text
+
+    @on(RecordList.Highlighted)
+    def _highlighted(self) -> None:
+        # The sales keys depend on the highlighted row's type.
+        self.refresh_bindings()
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

@@ -20,15 +20,17 @@ from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen
 from .record_form import FormStart
+from .sales_actions import SALES_BINDINGS, SalesActions
 
 AUTO_REFRESH_SECONDS = 60
 
 
-class MainScreen(RecordActions, DataScreen):
+class MainScreen(SalesActions, RecordActions, DataScreen):
     """Overdue / Today / Tomorrow / This week / Later / No date."""
 
     BINDINGS = [
         *RECORD_BINDINGS,
+        *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
     ]
 
@@ -42,7 +44,7 @@ class MainScreen(RecordActions, DataScreen):
             empty_text="Nothing on your plate. Press n to add an activity.",
             id="agenda",
         )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()
@@ -96,6 +98,11 @@ class MainScreen(RecordActions, DataScreen):
         record_list.set_focus_record(focus.record_id if focus else None)
         record_list.set_lines(lines, keep_record=keep)
         self.sub_title = f"{offset} open"
+
+    @on(RecordList.Highlighted)
+    def _highlighted(self) -> None:
+        # The sales keys depend on the highlighted row's type.
+        self.refresh_bindings()
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

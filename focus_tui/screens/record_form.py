@@ -15,8 +15,11 @@ from textual.widgets.option_list import Option
 
 from ..clock import Clock
 from ..dates import DateError, When, describe_when, parse_when
+from ..errors import UserError
+from ..money import CURRENCIES, DEFAULT_CURRENCY, parse_money
 from ..record_types import CONTACT_PERSON, CREATABLE, RecordType, type_of
 from ..records import ContactFields, find_people
+from ..sales import Terms
 from ..text import one_line
 
 
@@ -29,6 +32,7 @@ class FormResult:
     contact: ContactFields | None
     participant_ids: list[int] = field(default_factory=list)
     new_people: list[str] = field(default_factory=list)
+    terms: Terms | None = None
 
 
 @dataclass
@@ -42,9 +46,13 @@ class FormStart:
     people: list[tuple[int, str]] = field(default_factory=list)
     editing: bool = False
     parent_title: str = ""
+    one_time: str = ""
+    monthly: str = ""
+    currency: str = DEFAULT_CURRENCY
 
 
 NEW_PERSON = -1
+SALE_TYPES = ("sales_proposal", "order")
 
 
 class RecordForm(ModalScreen[FormResult | None]):
@@ -106,15 +114,31 @@ class RecordForm(ModalScreen[FormResult | None]):
             with Horizontal(classes="field person-only"):
                 yield Label("Phone", classes="field-label")
                 yield Input(self._contact("phone"), id="phone", compact=True)
-            with Horizontal(classes="field not-person"):
+            with Horizontal(classes="field sale-only"):
+                yield Label("One-time", classes="field-label")
+                yield Input(
+                    start.one_time,
+                    id="one_time",
+                    placeholder="e.g. 12 000",
+                    compact=True,
+                )
+            with Horizontal(classes="field sale-only"):
+                yield Label("Monthly", classes="field-label")
+                yield Input(
+                    start.monthly, id="monthly", placeholder="e.g. 450", compact=True
+                )
+            with Horizontal(classes="field sale-only"):
+                yield Label("Currency", classes="field-label")
+                yield Input(start.currency, id="currency", max_length=3, compact=True)
+            with Horizontal(classes="field not-person not-sale"):
                 yield Label("People", classes="field-label")
                 yield Input(
                     id="people",
                     placeholder="type part of a name, enter tags",
                     compact=True,
                 )
-            yield OptionList(id="suggestions", classes="not-person")
-            yield Static("", id="tagged", classes="not-person tagged")
+            yield OptionList(id="suggestions", classes="not-person not-sale")
+            yield Static("", id="tagged", classes="not-person not-sale tagged")
             with Horizontal(classes="field notes"):
                 yield Label("Notes", classes="field-label")
                 yield TextArea(
@@ -152,10 +176,15 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def _apply_type(self, rtype: RecordType) -> None:
         is_person = rtype is CONTACT_PERSON
+        is_sale = rtype.key in SALE_TYPES
         for widget in self.query(".person-only"):
             widget.display = is_person
+        for widget in self.query(".sale-only"):
+            widget.display = is_sale
         for widget in self.query(".not-person"):
-            widget.display = not is_person
+            widget.display = not is_person and not (
+                is_sale and widget.has_class("not-sale")
+            )
         if not self.start.editing:
             self.query_one("#date-row").display = rtype.is_activity
         self.query_one("#date-preview").display = False
@@ -272,11 +301,18 @@ class RecordForm(ModalScreen[FormResult | None]):
         ]
         tagged = self.query_one("#tagged", Static)
         tagged.update(Text("Tagged: " + ", ".join(names)) if names else "")
-        tagged.display = bool(names) and self.chosen_type is not CONTACT_PERSON
+        tagged.display = (
+            bool(names)
+            and self.chosen_type is not CONTACT_PERSON
+            and self.chosen_type.key not in SALE_TYPES
+        )
 
     # -- save ------------------------------------------------------------------
 
-    @on(Input.Submitted, "#title,#date,#organisation,#email,#phone")
+    @on(
+        Input.Submitted,
+        "#title,#date,#organisation,#email,#phone,#one_time,#monthly,#currency",
+    )
     def _field_submitted(self) -> None:
         self.action_save()
 
@@ -300,6 +336,13 @@ class RecordForm(ModalScreen[FormResult | None]):
             error.update(Text("✗ " + self._date_error))
             self.query_one("#date", Input).focus()
             return
+        terms = None
+        if rtype.key in SALE_TYPES:
+            try:
+                terms = self._terms()
+            except UserError as exc:
+                error.update(Text("✗ " + str(exc)))
+                return
         contact = None
         if rtype is CONTACT_PERSON:
             contact = ContactFields(
@@ -317,7 +360,27 @@ class RecordForm(ModalScreen[FormResult | None]):
                 contact=contact,
                 participant_ids=[] if is_person else [p for p, _ in self.people],
                 new_people=[] if is_person else list(self.new_people),
+                terms=terms,
             )
+        )
+
+    def _terms(self) -> Terms:
+        one_time = parse_money(self.query_one("#one_time", Input).value, required=False)
+        monthly = parse_money(self.query_one("#monthly", Input).value, required=False)
+        code = (
+            self.query_one("#currency", Input).value.strip().upper() or DEFAULT_CURRENCY
+        )
+        if code not in CURRENCIES:
+            raise UserError(
+                f"Unknown currency; use one of {', '.join(sorted(CURRENCIES))}."
+            )
+        named = {m.currency for m in (one_time, monthly) if m and m.currency}
+        if named - {code}:
+            raise UserError("The sums name another currency than the Currency field.")
+        return Terms(
+            one_time=one_time.amount if one_time else None,
+            monthly=monthly.amount if monthly else None,
+            currency=code,
         )
 
     def action_cancel(self) -> None:

@@ -1,0 +1,288 @@
+"""The sales-process keys, shared by the main view and feeds.
+
+Each step asks only what it needs (StepDialog), then calls the same domain
+function the CLI calls (`focus_tui.sales`).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from .. import sales, undo
+from ..dates import describe_when
+from ..listing import RecordRow
+from ..models import Sale
+from ..money import format_amount
+from ..permissions import get_record
+from ..text import one_line
+from .step_dialog import (
+    DAY,
+    FLAG,
+    LINES,
+    MONEY,
+    TEXT,
+    WHEN,
+    Field,
+    StepDialog,
+    StepForm,
+)
+
+SALES_BINDINGS = [
+    Binding("S", "send", "Send", id="send"),
+    Binding("R", "revise", "Revise", id="revise", show=False),
+    Binding("L", "lost", "Lost", id="lost", show=False),
+    Binding("s", "sold", "Sold", id="sold"),
+    Binding("d", "delivered", "Delivered", id="delivered"),
+    Binding("b", "billed", "Billed", id="billed"),
+    Binding("u", "undo", "Undo", id="undo", show=False),
+]
+
+PROPOSAL_ACTIONS = {"send", "revise", "lost", "sold"}
+ORDER_ACTIONS = {"delivered", "billed"}
+
+
+def terms_from(values: dict, currency_field: str | None = None) -> sales.Terms:
+    one_time, monthly = values.get("one_time"), values.get("monthly")
+    currencies = {m.currency for m in (one_time, monthly) if m and m.currency}
+    return sales.Terms(
+        one_time=one_time.amount if one_time else None,
+        monthly=monthly.amount if monthly else None,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+    )
+
+
+class SalesActions:
+    """Mixin for a DataScreen with `target()` and `reload(keep=...)`."""
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Offer the sales keys only where they apply (footer, help, palette)."""
+        if action in PROPOSAL_ACTIONS or action in ORDER_ACTIONS:
+            row = self.target()
+            if row is None:
+                return False
+            if action in PROPOSAL_ACTIONS:
+                return row.type == "sales_proposal"
+            return row.type == "order"
+        return super().check_action(action, parameters)
+
+    def _sales_target(self, kinds: tuple[str, ...]) -> RecordRow | None:
+        row = self.target()
+        if row is None or row.type not in kinds:
+            names = " or ".join(k.replace("_", " ") for k in kinds)
+            self.notify(f"Select a {names} first.", markup=False, timeout=3)
+            return None
+        return row
+
+    def _after_step(self, row: RecordRow, message: str) -> None:
+        self.say(message)
+        self.reload(keep=row.id)
+
+    def _ask(self, form: StepForm, then) -> None:
+        def answered(values: dict | None) -> None:
+            if values is not None:
+                then(values)
+
+        self.app.push_screen(StepDialog(form, self.session.clock), answered)
+
+    # -- send / revise / lost ------------------------------------------------
+
+    def action_send(self) -> None:
+        row = self._sales_target(("sales_proposal",))
+        if row is None:
+            return
+        form = StepForm(
+            f"Send: {row.title}",
+            [
+                Field("sent_date", "Sent on", DAY, "today", required=True),
+                Field("follow_up", "Follow up", WHEN, "+1w", hint="when to follow up"),
+                Field(
+                    "finish_lead", "Finish the Sales Lead (handled for now)", FLAG, True
+                ),
+            ],
+        )
+
+        def go(v: dict) -> None:
+            self.run_db(
+                lambda: sales.send(
+                    self.session,
+                    row.id,
+                    sent_date=v["sent_date"],
+                    follow_up=v["follow_up"],
+                    finish_lead=v["finish_lead"],
+                ),
+                lambda rec: self._after_step(
+                    row,
+                    "Sent."
+                    + (
+                        f" Follow up {describe_when(v['follow_up'], self.session.clock.today())}."
+                        if v["follow_up"] and v["follow_up"].date
+                        else ""
+                    ),
+                ),
+            )
+
+        self._ask(form, go)
+
+    def action_revise(self) -> None:
+        row = self._sales_target(("sales_proposal",))
+        if row is None:
+            return
+        self.run_db(
+            lambda: Sale.get_by_id(row.id), lambda sale: self._revise(row, sale)
+        )
+
+    def _revise(self, row: RecordRow, sale: Sale) -> None:
+        form = StepForm(
+            f"Revise: {row.title} (now revision {sale.revision})",
+            [
+                Field("one_time", "One-time", MONEY, _amount(sale.one_time_cents)),
+                Field("monthly", "Monthly", MONEY, _amount(sale.monthly_cents)),
+                Field("sent_date", "Sent on", DAY, "today", required=True),
+                Field("follow_up", "Follow up", WHEN, "+1w"),
+            ],
+            note=f"Sums in {sale.currency}. The history keeps this revision's sums.",
+        )
+
+        def go(v: dict) -> None:
+            self.run_db(
+                lambda: sales.revise(
+                    self.session,
+                    row.id,
+                    terms_from(v),
+                    sent_date=v["sent_date"],
+                    follow_up=v["follow_up"],
+                ),
+                lambda s: self._after_step(row, f"Revision {s.revision} sent."),
+            )
+
+        self._ask(form, go)
+
+    def action_lost(self) -> None:
+        row = self._sales_target(("sales_proposal",))
+        if row is None:
+            return
+        form = StepForm(
+            f"Lost: {row.title}",
+            [Field("reason", "Reason", TEXT, hint="optional, e.g. price")],
+        )
+        self._ask(
+            form,
+            lambda v: self.run_db(
+                lambda: sales.mark_lost(self.session, row.id, v["reason"]),
+                lambda rec: self._after_step(row, "Marked lost (u undoes)."),
+            ),
+        )
+
+    # -- sold ------------------------------------------------------------------
+
+    def action_sold(self) -> None:
+        row = self._sales_target(("sales_proposal",))
+        if row is None:
+            return
+
+        def load():
+            record = get_record(self.session, row.id)
+            return Sale.get_by_id(row.id), sales.deal_of(record)
+
+        self.run_db(load, lambda result: self._sold(row, *result))
+
+    def _sold(self, row: RecordRow, sale: Sale, deal) -> None:
+        if deal is None:
+            note = "No Sales Lead above it: no Client Relationship will be made."
+        elif deal.type == "sales_lead":
+            note = f"“{one_line(deal.title)}” becomes a Client Relationship."
+        else:
+            note = (
+                f"“{one_line(deal.title)}” stays the Client Relationship (repeat sale)."
+            )
+        fields = [
+            Field("one_time", "One-time", MONEY, _amount(sale.one_time_cents)),
+            Field("monthly", "Monthly", MONEY, _amount(sale.monthly_cents)),
+        ]
+        if deal is not None:
+            fields.append(Field("relationship", "Client on", WHEN, "+1 month"))
+        fields += [
+            Field("tasks", "Tasks", LINES, list(sales.DEFAULT_TASKS)),
+            Field("check", "Check on", WHEN, "+2w", hint="when to check the order"),
+        ]
+        form = StepForm(f"Sold: {row.title}", fields, note=note + " Ordered sums:")
+
+        def go(v: dict) -> None:
+            self.run_db(
+                lambda: sales.mark_sold(
+                    self.session,
+                    row.id,
+                    terms=terms_from(v),
+                    relationship_when=v.get("relationship"),
+                    tasks=v["tasks"],
+                    check_when=v["check"],
+                ),
+                lambda sold: self._after_step(
+                    row,
+                    f"Sold: #{sold.order.id} is an Order"
+                    + (f", {len(sold.tasks)} fulfilment tasks." if sold.tasks else "."),
+                ),
+            )
+
+        self._ask(form, go)
+
+    # -- delivered / billed / undo -------------------------------------------
+
+    def action_delivered(self) -> None:
+        row = self._sales_target(("order",))
+        if row is None:
+            return
+        form = StepForm(
+            f"Delivered: {row.title}",
+            [Field("date", "Delivered", DAY, "today", required=True)],
+            note="The order moves to today.",
+        )
+        self._ask(
+            form,
+            lambda v: self.run_db(
+                lambda: sales.mark_delivered(
+                    self.session, row.id, delivered_date=v["date"]
+                ),
+                lambda rec: self._after_step(row, "Delivered."),
+            ),
+        )
+
+    def action_billed(self) -> None:
+        row = self._sales_target(("order",))
+        if row is None:
+            return
+        form = StepForm(
+            f"Billed: {row.title}",
+            [
+                Field("date", "Billed on", DAY, "today", required=True),
+                Field("monthly", "Monthly billing (the order stays open)", FLAG, False),
+            ],
+        )
+        self._ask(
+            form,
+            lambda v: self.run_db(
+                lambda: sales.mark_billed(
+                    self.session, row.id, billed_date=v["date"], monthly=v["monthly"]
+                ),
+                lambda rec: self._after_step(
+                    row,
+                    "Monthly billing set up."
+                    if v["monthly"]
+                    else "Billed and finished.",
+                ),
+            ),
+        )
+
+    def action_undo(self) -> None:
+        row = self.target()
+        if row is None:
+            self.notify("Nothing selected.", markup=False, timeout=2)
+            return
+        self.run_db(
+            lambda: undo.undo(self.session, row.id),
+            lambda step: self._after_step(row, f"Undid {step.replace('_', ' ')}."),
+        )
+
+
+def _amount(cents: int | None) -> str:
+    return format_amount(sales.from_cents(cents)) if cents is not None else ""

@@ -1,0 +1,196 @@
+"""One small dialog for every sales-process step: only the fields it needs.
+
+A step lists its fields (a date, a follow-up expression, sums, a reason, a
+yes/no, a list of tasks); each is checked as it is typed and the dialog
+returns the parsed values, or None when cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
+
+from ..clock import Clock
+from ..dates import DateError, When, describe_when, parse_when
+from ..errors import UserError
+from ..money import parse_money
+from ..text import one_line
+
+# Field kinds
+DAY = "day"  # a date expression that must name a day -> date
+WHEN = "when"  # a date expression -> When (may be "none")
+MONEY = "money"  # a sum -> Money | None
+TEXT = "text"  # free text, one line
+FLAG = "flag"  # yes/no
+LINES = "lines"  # one item per line -> list[str]
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    kind: str
+    default: Any = ""
+    required: bool = False
+    hint: str = ""
+
+
+@dataclass
+class StepForm:
+    title: str
+    fields: list[Field]
+    note: str = ""
+    confirm: str = "enter or ctrl+s"
+    extra: dict = field(default_factory=dict)
+
+
+class StepDialog(ModalScreen[dict | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="step_save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="step_cancel"),
+    ]
+
+    def __init__(self, form: StepForm, clock: Clock) -> None:
+        super().__init__()
+        self.form = form
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", classes="dialog form step"):
+            yield Label(Text(one_line(self.form.title)), classes="dialog-title")
+            if self.form.note:
+                yield Static(Text(self.form.note), classes="hint")
+            for f in self.form.fields:
+                if f.kind == FLAG:
+                    yield Checkbox(
+                        f.label, value=bool(f.default), id=f.name, compact=True
+                    )
+                    continue
+                with Horizontal(classes="field notes" if f.kind == LINES else "field"):
+                    yield Label(f.label, classes="field-label")
+                    if f.kind == LINES:
+                        yield TextArea(
+                            "\n".join(f.default or ()),
+                            id=f.name,
+                            compact=True,
+                            tab_behavior="focus",
+                        )
+                    else:
+                        yield Input(
+                            str(f.default or ""),
+                            id=f.name,
+                            placeholder=f.hint,
+                            compact=True,
+                        )
+                if f.kind in (DAY, WHEN, MONEY):
+                    yield Static("", id=f"{f.name}-check", classes="preview")
+            yield Static("", id="step-error", classes="preview -error")
+            yield Static(
+                Text(f"{self.form.confirm} confirm · tab next · esc cancel"),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        for f in self.form.fields:
+            if f.kind in (DAY, WHEN, MONEY):
+                self._safe_check(f)
+        self.query_one("#step-error").display = False
+        fields = self.query("Input, Checkbox, TextArea")
+        if fields:
+            fields.first().focus()
+
+    def _field(self, name: str) -> Field:
+        return next(f for f in self.form.fields if f.name == name)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            f = self._field(event.input.id)
+            if f.kind in (DAY, WHEN, MONEY):
+                self._safe_check(f)
+
+    def _check(self, f: Field) -> Any:
+        """Parse one field; show the result or the reason under it."""
+        check = self.query_one(f"#{f.name}-check", Static)
+        text = self.query_one(f"#{f.name}", Input).value.strip()
+        try:
+            value = self._parse(f, text)
+        except UserError as exc:
+            check.update(Text("✗ " + str(exc)))
+            check.set_class(True, "-error")
+            check.display = True
+            raise
+        check.set_class(False, "-error")
+        if f.kind in (DAY, WHEN) and value is not None:
+            when = value if isinstance(value, When) else When(value)
+            check.update(Text("→ " + describe_when(when, self.clock.today())))
+            check.display = True
+        else:
+            check.update("")
+            check.display = False
+        return value
+
+    def _parse(self, f: Field, text: str) -> Any:
+        if f.kind == DAY:
+            if not text:
+                if f.required:
+                    raise UserError(f"{f.label}: a date is needed.")
+                return None
+            when = parse_when(text, self.clock.today())
+            if when.date is None:
+                raise DateError(f"{f.label}: give a day, not 'none'.")
+            return when.date
+        if f.kind == WHEN:
+            if not text:
+                return None
+            return parse_when(text, self.clock.today())
+        if f.kind == MONEY:
+            return parse_money(text, required=f.required)
+        return text
+
+    def _safe_check(self, f: Field) -> tuple[bool, Any]:
+        try:
+            return True, self._check(f)
+        except UserError as exc:
+            return False, exc
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        values: dict[str, Any] = {}
+        error = self.query_one("#step-error", Static)
+        for f in self.form.fields:
+            if f.kind == FLAG:
+                values[f.name] = self.query_one(f"#{f.name}", Checkbox).value
+            elif f.kind == LINES:
+                text = self.query_one(f"#{f.name}", TextArea).text
+                values[f.name] = [
+                    line.strip() for line in text.splitlines() if line.strip()
+                ]
+            elif f.kind == TEXT:
+                values[f.name] = " ".join(
+                    self.query_one(f"#{f.name}", Input).value.split()
+                )
+            else:
+                ok, value = self._safe_check(f)
+                if not ok:
+                    error.update(Text("✗ " + str(value)))
+                    error.display = True
+                    self.query_one(f"#{f.name}", Input).focus()
+                    self.app.bell()
+                    return
+                values[f.name] = value
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
