@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import tomllib
+from functools import cache
 from pathlib import Path
 
 APP_NAME = "focus-tui"
@@ -36,3 +38,40 @@ def default_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "me"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("FOCUS_TUI_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+@cache
+def settings() -> dict:
+    """settings.toml in the config directory, e.g.
+
+        [defaults]
+        currency = "SEK"
+
+    A missing or unreadable file means the built-in defaults.
+    """
+    path = config_dir() / "settings.toml"
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def default_currency() -> str:
+    """$FOCUS_TUI_CURRENCY, else settings [defaults] currency, else EUR."""
+    from .money import CURRENCIES, DEFAULT_CURRENCY
+
+    code = os.environ.get("FOCUS_TUI_CURRENCY") or settings().get("defaults", {}).get(
+        "currency", ""
+    )
+    code = str(code).strip().upper()
+    return code if code in CURRENCIES else DEFAULT_CURRENCY

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .agenda import sync_actors
+from .config import default_currency
 from .dates import When
 from .errors import UserError
 from .history import log_event
@@ -130,6 +131,7 @@ def create_record(
                 record=record.id,
                 stage="draft" if rtype.key == "sales_proposal" else "ordered",
                 cloud_id=target_cloud.id,
+                currency=default_currency(),
             ).execute()
         if rtype is CONTACT_PERSON:
             c = contact or ContactFields()

@@ -22,6 +22,11 @@ def _isolated_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("FOCUS_TUI_DB", raising=False)
     monkeypatch.setenv("FOCUS_TUI_USER", "tester")
     monkeypatch.setenv("FOCUS_TUI_TZ", "Europe/Helsinki")
+    monkeypatch.setenv("FOCUS_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("FOCUS_TUI_CURRENCY", raising=False)
+    from focus_tui import config
+
+    config.settings.cache_clear()
 
 
 @pytest.fixture

@@ -254,3 +254,17 @@ def test_cli_added_proposal_has_a_sale_row(session):
     assert Sale.get_by_id(p.id).stage == "draft"
     o = records.create_record(session, "order", "Typed order")
     assert Sale.get_by_id(o.id).stage == "ordered"
+
+
+def test_default_currency_comes_from_settings(session, tmp_path):
+    from focus_tui import config
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text('[defaults]\ncurrency = "sek"\n')
+    config.settings.cache_clear()
+    proposal = sales.create_proposal(session, None, "Offer", terms=sales.Terms(D(5)))
+    assert Sale.get_by_id(proposal.id).currency == "SEK"
+    # A bad file or an unknown code falls back to EUR.
+    (tmp_path / "config" / "settings.toml").write_text("currency = [")
+    config.settings.cache_clear()
+    assert config.default_currency() == "EUR"

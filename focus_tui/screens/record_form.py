@@ -14,9 +14,10 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ..clock import Clock
+from ..config import default_currency
 from ..dates import DateError, When, describe_when, parse_when
 from ..errors import UserError
-from ..money import CURRENCIES, DEFAULT_CURRENCY, parse_money
+from ..money import CURRENCIES, parse_money
 from ..record_types import CONTACT_PERSON, CREATABLE, RecordType, type_of
 from ..records import ContactFields, find_people
 from ..sales import Terms
@@ -48,7 +49,7 @@ class FormStart:
     parent_title: str = ""
     one_time: str = ""
     monthly: str = ""
-    currency: str = DEFAULT_CURRENCY
+    currency: str = field(default_factory=default_currency)
 
 
 NEW_PERSON = -1
@@ -367,9 +368,8 @@ class RecordForm(ModalScreen[FormResult | None]):
     def _terms(self) -> Terms:
         one_time = parse_money(self.query_one("#one_time", Input).value, required=False)
         monthly = parse_money(self.query_one("#monthly", Input).value, required=False)
-        code = (
-            self.query_one("#currency", Input).value.strip().upper() or DEFAULT_CURRENCY
-        )
+        code = self.query_one("#currency", Input).value.strip().upper()
+        code = code or default_currency()
         if code not in CURRENCIES:
             raise UserError(
                 f"Unknown currency; use one of {', '.join(sorted(CURRENCIES))}."
