@@ -6,7 +6,7 @@ can say how long each phase takes. This is the one place that decides it.
 
 from __future__ import annotations
 
-from .models import Record
+from .models import Record, Sale
 
 LEAD = "lead"
 PROPOSAL = "proposal"
@@ -37,10 +37,46 @@ def lineage(record: Record) -> list[Record]:
 
 
 def phase_of(record: Record) -> str:
-    """The phase of `record` now: decided by the nearest deal record above it."""
+    """The phase of `record` now, decided by the nearest deal record above it.
+
+    - a draft proposal: proposal; a sent (or lost) one: follow_up
+    - an order not yet delivered: fulfilment; delivered, unbilled: billing;
+      billed: client_care
+    - a Sales Lead: lead, or follow_up once one of its proposals was sent
+    - a Client Relationship: client_care; anything else: other
+    Work under a record (notes, tasks) is in that record's phase.
+    """
     for node in lineage(record):
+        if node.type == "sales_proposal":
+            stage = _stage(node.id)
+            return PROPOSAL if stage in (None, "draft") else FOLLOW_UP
+        if node.type == "order":
+            stage = _stage(node.id)
+            if stage == "delivered":
+                return BILLING
+            if stage == "billed":
+                return CLIENT_CARE
+            return FULFILMENT
         if node.type == "sales_lead":
-            return LEAD
+            return FOLLOW_UP if _has_sent_proposal(node.id) else LEAD
         if node.type == "client_relationship":
             return CLIENT_CARE
     return OTHER
+
+
+def _stage(record_id: int) -> str | None:
+    sale = Sale.get_or_none(Sale.record == record_id)
+    return sale.stage if sale else None
+
+
+def _has_sent_proposal(lead_id: int) -> bool:
+    return (
+        Sale.select()
+        .join(Record, on=(Record.id == Sale.record))
+        .where(
+            (Record.parent == lead_id)
+            & (Record.type == "sales_proposal")
+            & (Sale.stage.in_(("sent", "lost")))
+        )
+        .exists()
+    )

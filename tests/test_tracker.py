@@ -131,3 +131,34 @@ def test_phase_of_follows_the_deal(session):
     assert phase_of(care) == "client_care"
     tracker.focus(session, task.id)
     assert TimeEntry.get(TimeEntry.record == task.id).phase == "lead"
+
+
+def test_phase_of_every_sales_stage(session):
+    from decimal import Decimal
+
+    from focus_tui import sales
+
+    lead = records.create_record(session, "sales_lead", "Lead")
+    note = records.create_record(session, "contact_note", "Call", parent_id=lead.id)
+    proposal = sales.create_proposal(session, lead.id, "Offer")
+    prep = records.create_record(session, "task", "Write offer", parent_id=proposal.id)
+    assert [phase_of(r) for r in (lead, note, proposal, prep)] == [
+        "lead",
+        "lead",
+        "proposal",
+        "proposal",
+    ]
+    sales.send(session, proposal.id)
+    assert phase_of(proposal) == "follow_up" and phase_of(prep) == "follow_up"
+    assert phase_of(note) == "follow_up"  # the lead's work after sending
+    sales.mark_sold(session, proposal.id, terms=sales.Terms(Decimal(1)))
+    order = proposal
+    task = records.create_record(session, "task", "Deliver", parent_id=order.id)
+    assert phase_of(task) == "fulfilment"
+    sales.mark_delivered(session, order.id)
+    assert phase_of(task) == "billing"
+    sales.mark_billed(session, order.id)
+    assert phase_of(task) == "client_care"
+    from focus_tui.models import Record
+
+    assert phase_of(Record.get_by_id(lead.id)) == "client_care"
