@@ -124,8 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
 
     p = sub.add_parser("report", parents=[common], help="reports")
-    p.add_argument("which", choices=("pipeline",), metavar="REPORT")
+    p.add_argument("which", choices=("phases", "pipeline", "stats"), metavar="REPORT")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--from", dest="start", metavar="D", help="first day (inclusive)")
+    p.add_argument("--to", dest="end", metavar="D", help="last day (inclusive)")
+    p.add_argument(
+        "--by",
+        choices=("phase", "deal", "person", "cloud"),
+        default="phase",
+        help="phases: group by",
+    )
+    p.add_argument("--cloud", metavar="NAME")
+    p.add_argument("--person", metavar="USER", help="only this user's time / deals")
 
     p = sub.add_parser("focus", parents=[common], help="start focusing on an activity")
     p.add_argument("id", metavar="ID")
@@ -561,11 +571,79 @@ def _cmd_undo(session, args) -> int:
 
 
 def _cmd_report(session, args) -> int:
+    if args.which == "pipeline":
+        rows = _pipeline_rows(session)
+        headers = ("STAGE", "COUNT", "ONE-TIME", "MONTHLY")
+        note = "Sums are in the currencies of the deals, added as numbers."
+    elif args.which == "phases":
+        rows = _phase_rows(session, _filters(session, args), args.by)
+        headers = ("GROUP", "PHASE", "HOURS", "ENTRIES")
+        note = ""
+    else:
+        rows = _stats_rows(session, _filters(session, args))
+        headers = ("SECTION", "WHAT", "VALUE", "COUNT")
+        note = ""
+    _print_rows(rows, headers, args.format, note)
+    return 0
+
+
+def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
+    if fmt == "json":
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        if rows:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return
+    if not rows:
+        print("No data for this selection.")
+        return
+    cells = [
+        [_plain(str(v if v is not None else "-")) for v in r.values()] for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    for c in cells:
+        print(
+            "  ".join(
+                v.rjust(w) if i else v.ljust(w)
+                for i, (v, w) in enumerate(zip(c, widths, strict=True))
+            )
+        )
+    if note:
+        print(note)
+
+
+def _filters(session, args):
+    from .models import User
+    from .permissions import cloud_by_name
+    from .reports import Filters
+
+    user_id = None
+    if args.person:
+        user = User.get_or_none(User.name == args.person)
+        if user is None:
+            raise UserError(f"There is no user called {args.person!r}.")
+        user_id = user.id
+    start, end = _date(session, args.start), _date(session, args.end)
+    if start and end and start > end:
+        raise UserError("--from is after --to.")
+    return Filters(
+        start=start,
+        end=end,
+        cloud_id=cloud_by_name(session, args.cloud).id if args.cloud else None,
+        user_id=user_id,
+    )
+
+
+def _pipeline_rows(session) -> list[dict]:
     from .board import column_totals
-    from .sales import STAGE_NAMES, STAGES, from_cents
+    from .sales import STAGES, from_cents
 
     totals = column_totals(session)
-    rows = [
+    return [
         {
             "stage": stage,
             "count": totals[stage].count,
@@ -574,21 +652,48 @@ def _cmd_report(session, args) -> int:
         }
         for stage in STAGES
     ]
-    if args.format == "json":
-        print(json.dumps(rows, indent=1))
-    elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    else:
-        print(f"{'STAGE':<10} {'COUNT':>7} {'ONE-TIME':>16} {'MONTHLY':>14}")
-        for row in rows:
-            print(
-                f"{STAGE_NAMES[row['stage']]:<10} {row['count']:>7} "
-                f"{row['one_time_sum']:>16} {row['monthly_sum']:>14}"
-            )
-        print("Sums are in the currencies of the deals, added as numbers.")
-    return 0
+
+
+def _phase_rows(session, filters, by: str) -> list[dict]:
+    from .reports import phase_totals
+
+    return [
+        {
+            "group": row.key if by != "phase" else "all",
+            "phase": row.phase,
+            "hours": round(row.seconds / 3600, 2),
+            "entries": row.entries,
+        }
+        for row in phase_totals(session, filters, by=by)
+    ]
+
+
+def _stats_rows(session, filters) -> list[dict]:
+    from .reports import conversion, lost_reasons, monthly, span_label, spans
+    from .sales import from_cents
+
+    rows = []
+    for m in monthly(session, filters):
+        month = m.month.strftime("%Y-%m")
+        rows.append(_stat("offers", month, m.offers, str(from_cents(m.offers_cents))))
+        rows.append(_stat("orders", month, m.orders, str(from_cents(m.orders_cents))))
+    won, sent = conversion(session, filters)
+    rate = f"{100 * won / sent:.1f} %" if sent else None
+    rows.append(_stat("conversion", "orders / sent proposals", sent, rate))
+    for span in spans(session, filters):
+        mean = None if span.mean_days is None else f"{span.mean_days:.1f}"
+        median = None if span.median_days is None else f"{span.median_days:.1f}"
+        rows.append(_stat("days", span_label(span.key) + " (mean)", span.count, mean))
+        rows.append(
+            _stat("days", span_label(span.key) + " (median)", span.count, median)
+        )
+    for reason, count in lost_reasons(session, filters):
+        rows.append(_stat("lost", reason, count, None))
+    return rows
+
+
+def _stat(section: str, what: str, count, value) -> dict:
+    return {"section": section, "what": what, "value": value, "count": count}
 
 
 def _id(text: str) -> int:

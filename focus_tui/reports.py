@@ -1,0 +1,372 @@
+"""Where the time and the money went: focused time per phase, and the numbers
+of the sales process (offers vs orders, conversion, days between steps).
+
+Plain queries over time entries and sale rows, always limited to the
+user's clouds; the CLI, the Reports screen and the Excel export share them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import peewee as pw
+from dateutil.relativedelta import relativedelta
+
+from .models import Cloud, Record, Sale, TimeEntry, User
+from .phases import PHASES
+from .session import Session
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report covers. Dates are local calendar days, inclusive."""
+
+    start: date | None = None
+    end: date | None = None
+    cloud_id: int | None = None
+    user_id: int | None = None  # a person (actor / who focused)
+
+
+def _utc_bounds(
+    session: Session, filters: Filters
+) -> tuple[datetime | None, datetime | None]:
+    """The filter's days as naive UTC instants [start, end) in the user's zone."""
+    start = end = None
+    if filters.start is not None:
+        start = session.clock.to_utc_naive(datetime.combine(filters.start, time()))
+    if filters.end is not None:
+        end = session.clock.to_utc_naive(
+            datetime.combine(filters.end + timedelta(days=1), time())
+        )
+    return start, end
+
+
+# -- time per phase ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    key: str  # the group: a deal's title, a person, a cloud, or "" for all
+    key_id: int | None
+    phase: str
+    seconds: int
+    entries: int
+
+
+GROUPS = ("phase", "deal", "person", "cloud")
+
+
+def _entries(session: Session, filters: Filters) -> pw.Select:
+    start, end = _utc_bounds(session, filters)
+    query = (
+        TimeEntry.select()
+        .join(Record, on=(Record.id == TimeEntry.record))
+        .where(
+            TimeEntry.ended_at.is_null(False) & Record.cloud.in_(session.cloud_ids())
+        )
+    )
+    if start is not None:
+        query = query.where(TimeEntry.started_at >= start)
+    if end is not None:
+        query = query.where(TimeEntry.started_at < end)
+    if filters.cloud_id is not None:
+        query = query.where(Record.cloud == filters.cloud_id)
+    if filters.user_id is not None:
+        query = query.where(TimeEntry.user == filters.user_id)
+    return query
+
+
+def phase_totals(
+    session: Session, filters: Filters = Filters(), by: str = "phase"
+) -> list[PhaseRow]:
+    """Focused time per phase, optionally per person, cloud or deal."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    base = _entries(session, filters)
+    seconds = pw.fn.SUM(TimeEntry.seconds)
+    count = pw.fn.COUNT(TimeEntry.id)
+    if by == "phase":
+        rows = base.select(TimeEntry.phase, seconds, count).group_by(TimeEntry.phase)
+        return _sorted(
+            PhaseRow("", None, p, int(s or 0), n) for p, s, n in rows.tuples()
+        )
+    if by == "person":
+        rows = (
+            base.select(User.id, User.display_name, TimeEntry.phase, seconds, count)
+            .join_from(TimeEntry, User, on=(User.id == TimeEntry.user))
+            .group_by(User.id, User.display_name, TimeEntry.phase)
+        )
+    elif by == "cloud":
+        rows = (
+            base.select(Cloud.id, Cloud.name, TimeEntry.phase, seconds, count)
+            .join_from(Record, Cloud, on=(Cloud.id == Record.cloud))
+            .group_by(Cloud.id, Cloud.name, TimeEntry.phase)
+        )
+    else:
+        return deal_phase_rows(session, filters)
+    return _sorted(
+        PhaseRow(name, kid, p, int(s or 0), n) for kid, name, p, s, n in rows.tuples()
+    )
+
+
+def _sorted(rows) -> list[PhaseRow]:
+    order = {p: i for i, p in enumerate(PHASES)}
+    return sorted(rows, key=lambda r: (r.key, order.get(r.phase, 99)))
+
+
+def deal_of_records(record_ids: set[int]) -> dict[int, int | None]:
+    """Each record's deal (the Sales Lead / Client Relationship above it).
+
+    Walks up the parents level by level with one query per level, so a
+    report over many entries costs a handful of queries.
+    """
+    deal: dict[int, int | None] = {}
+    pending = {rid: rid for rid in record_ids}  # record -> node to inspect
+    for _ in range(32):
+        if not pending:
+            break
+        nodes = {
+            r.id: r
+            for r in Record.select(Record.id, Record.type, Record.parent).where(
+                Record.id.in_(list(set(pending.values())))
+            )
+        }
+        next_pending = {}
+        for rid, node_id in pending.items():
+            node = nodes.get(node_id)
+            if node is None:
+                deal[rid] = None
+            elif node.type in ("sales_lead", "client_relationship"):
+                deal[rid] = node.id
+            elif node.parent_id is None:
+                deal[rid] = None
+            else:
+                next_pending[rid] = node.parent_id
+        pending = next_pending
+    for rid in pending:
+        deal[rid] = None
+    return deal
+
+
+def deal_phase_rows(session: Session, filters: Filters = Filters()) -> list[PhaseRow]:
+    """Focused time per deal and phase (a deal: the tree under one lead)."""
+    per_record = (
+        _entries(session, filters)
+        .select(
+            TimeEntry.record,
+            TimeEntry.phase,
+            pw.fn.SUM(TimeEntry.seconds),
+            pw.fn.COUNT(TimeEntry.id),
+        )
+        .group_by(TimeEntry.record, TimeEntry.phase)
+        .tuples()
+    )
+    rows = list(per_record)
+    deals = deal_of_records({r[0] for r in rows})
+    totals: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for rid, phase, secs, n in rows:
+        did = deals.get(rid)
+        if did is None:
+            continue
+        totals[(did, phase)][0] += int(secs or 0)
+        totals[(did, phase)][1] += n
+    titles = {
+        r.id: r.title
+        for r in Record.select(Record.id, Record.title).where(
+            Record.id.in_(list({d for d, _ in totals}))
+        )
+    }
+    return _sorted(
+        PhaseRow(titles.get(did, f"#{did}"), did, phase, secs, n)
+        for (did, phase), (secs, n) in totals.items()
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeAverages:
+    """Average focused seconds per phase for won and for lost deals."""
+
+    won_deals: int
+    lost_deals: int
+    won: dict[str, float] = field(default_factory=dict)
+    lost: dict[str, float] = field(default_factory=dict)
+
+
+def outcome_averages(session: Session, filters: Filters = Filters()) -> OutcomeAverages:
+    """A deal is won when it holds an order, lost when all its proposals were."""
+    rows = deal_phase_rows(session, filters)
+    deal_ids = {r.key_id for r in rows}
+    won, lost = _deal_outcomes(deal_ids)
+    sums: dict[str, dict[str, int]] = {
+        "won": defaultdict(int),
+        "lost": defaultdict(int),
+    }
+    for r in rows:
+        if r.key_id in won:
+            sums["won"][r.phase] += r.seconds
+        elif r.key_id in lost:
+            sums["lost"][r.phase] += r.seconds
+    return OutcomeAverages(
+        won_deals=len(won),
+        lost_deals=len(lost),
+        won={p: s / len(won) for p, s in sums["won"].items()} if won else {},
+        lost={p: s / len(lost) for p, s in sums["lost"].items()} if lost else {},
+    )
+
+
+def _deal_outcomes(deal_ids: set[int]) -> tuple[set[int], set[int]]:
+    if not deal_ids:
+        return set(), set()
+    stages: dict[int, set[str]] = defaultdict(set)
+    query = (
+        Sale.select(Record.parent, Sale.stage)
+        .join(Record, on=(Record.id == Sale.record))
+        .where(Record.parent.in_(list(deal_ids)))
+        .tuples()
+    )
+    for parent, stage in query:
+        stages[parent].add(stage)
+    won = {d for d, s in stages.items() if s & {"ordered", "delivered", "billed"}}
+    lost = {d for d, s in stages.items() if s == {"lost"}}
+    return won, lost
+
+
+# -- the numbers of the sales process ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date  # the first day
+    offers: int  # proposals sent that month
+    offers_cents: int  # their one-time value
+    orders: int  # sold that month
+    orders_cents: int
+    lost: int
+
+    @property
+    def conversion(self) -> float | None:
+        return self.orders / self.offers if self.offers else None
+
+
+def _sales(session: Session, filters: Filters) -> pw.Select:
+    query = Sale.select().where(Sale.cloud_id.in_(session.cloud_ids()))
+    if filters.cloud_id is not None:
+        query = query.where(Sale.cloud_id == filters.cloud_id)
+    if filters.user_id is not None:
+        from .models import RecordActor
+
+        query = query.where(
+            pw.fn.EXISTS(
+                RecordActor.select(pw.SQL("1")).where(
+                    (RecordActor.record == Sale.record)
+                    & (RecordActor.user == filters.user_id)
+                )
+            )
+        )
+    return query
+
+
+def monthly(
+    session: Session, filters: Filters = Filters(), months: int = 12
+) -> list[MonthRow]:
+    """Offers (sent) vs orders (sold) per month for the last `months` months."""
+    end = filters.end or session.clock.today()
+    first = date(end.year, end.month, 1) - relativedelta(months=months - 1)
+    counts: dict[date, list[int]] = {
+        first + relativedelta(months=i): [0, 0, 0, 0, 0] for i in range(months)
+    }
+
+    def bucket(day: date | None) -> date | None:
+        if day is None or day < first or day > end:
+            return None
+        return date(day.year, day.month, 1)
+
+    rows = (
+        _sales(session, filters)
+        .select(Sale.sent_date, Sale.sold_date, Sale.one_time_cents, Sale.stage)
+        .where((Sale.sent_date >= first) | (Sale.sold_date >= first))
+        .tuples()
+    )
+    for sent, sold, cents, stage in rows:
+        if (m := bucket(sent)) is not None:
+            counts[m][0] += 1
+            counts[m][1] += cents or 0
+            if stage == "lost":
+                counts[m][4] += 1
+        if (m := bucket(sold)) is not None:
+            counts[m][2] += 1
+            counts[m][3] += cents or 0
+    return [MonthRow(m, *v) for m, v in counts.items()]
+
+
+@dataclass(frozen=True)
+class Span:
+    key: str
+    count: int
+    mean_days: float | None
+    median_days: float | None
+
+
+SPANS = (
+    ("offer_to_order", "Offer sent → order", Sale.sent_date, Sale.sold_date),
+    ("order_to_delivery", "Order → delivered", Sale.sold_date, Sale.delivered_date),
+    ("order_to_billing", "Order → billed", Sale.sold_date, Sale.billed_date),
+)
+
+
+def spans(session: Session, filters: Filters = Filters()) -> list[Span]:
+    """Days between the steps (the bottleneck finder): mean and median."""
+    result = []
+    for key, _label, first_col, second_col in SPANS:
+        query = (
+            _sales(session, filters)
+            .select(first_col, second_col)
+            .where(first_col.is_null(False) & second_col.is_null(False))
+        )
+        if filters.start is not None:
+            query = query.where(second_col >= filters.start)
+        if filters.end is not None:
+            query = query.where(second_col <= filters.end)
+        days = [(b - a).days for a, b in query.tuples()]
+        result.append(
+            Span(
+                key,
+                len(days),
+                statistics.fmean(days) if days else None,
+                float(statistics.median(days)) if days else None,
+            )
+        )
+    return result
+
+
+def span_label(key: str) -> str:
+    return next(label for k, label, *_ in SPANS if k == key)
+
+
+def conversion(session: Session, filters: Filters = Filters()) -> tuple[int, int]:
+    """(orders among sent proposals, sent proposals) in the period."""
+    query = _sales(session, filters).where(Sale.sent_date.is_null(False))
+    if filters.start is not None:
+        query = query.where(Sale.sent_date >= filters.start)
+    if filters.end is not None:
+        query = query.where(Sale.sent_date <= filters.end)
+    sent = query.count()
+    won = query.where(Sale.stage.in_(("ordered", "delivered", "billed"))).count()
+    return won, sent
+
+
+def lost_reasons(
+    session: Session, filters: Filters = Filters()
+) -> list[tuple[str, int]]:
+    query = (
+        _sales(session, filters)
+        .select(Sale.lost_reason, pw.fn.COUNT(Sale.record))
+        .where(Sale.stage == "lost")
+        .group_by(Sale.lost_reason)
+        .order_by(pw.fn.COUNT(Sale.record).desc())
+        .tuples()
+    )
+    return [(reason or "(no reason given)", n) for reason, n in query]
