@@ -23,10 +23,18 @@ class FocusApp(App):
     TITLE = "Focus"
     ENABLE_COMMAND_PALETTE = True
 
+    # Each mode keeps its own stack of screens (a feed opened from the board
+    # stays on the board's stack).
+    MODES = {
+        "main": lambda: _screen("main_view", "MainScreen"),
+        "reports": lambda: _screen("reports", "ReportsScreen"),
+    }
+
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
-        Binding("1", "main_view", "Main view", id="main_view", show=False),
+        Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
+        Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
     ]
 
     running_focus: reactive[Focus | None] = reactive(None, always_update=True)
@@ -36,12 +44,10 @@ class FocusApp(App):
         self.session = session
 
     def on_mount(self) -> None:
-        from .screens.main_view import MainScreen
-
         # The focus lives in the database: a focus started before a quit or
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
-        self.push_screen(MainScreen())
+        self.switch_mode("main")
         self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
 
     def _poll_focus(self) -> None:
@@ -79,15 +85,24 @@ class FocusApp(App):
         )
         self.push_screen(HelpScreen(screen, title))
 
-    def action_main_view(self) -> None:
+    def action_to_mode(self, mode: str) -> None:
+        """1/2/3: go to a mode; pressed again, back to that mode's first screen."""
         from textual.screen import ModalScreen
-
-        from .screens.main_view import MainScreen
 
         if isinstance(self.screen, ModalScreen):
             return  # a dialog is answered or cancelled, not abandoned
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, MainScreen):
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1:
             self.pop_screen()
+
+
+def _screen(module: str, name: str):
+    """A mode's first screen, imported when the mode is first opened."""
+    from importlib import import_module
+
+    return getattr(import_module(f"focus_tui.screens.{module}"), name)()
 
 
 def run_app(db: str | None, user: str) -> int:

@@ -1,0 +1,247 @@
+"""Reports (`3`): statistics of the sales process and where the time went."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from .. import reports
+from ..history import format_duration
+from ..models import Cloud
+from ..money import format_compact
+from ..permissions import my_clouds
+from ..phases import PHASES
+from ..reports import Filters
+from ..sales import from_cents
+from ..text import one_line
+from ..widgets.bar_chart import BarChart, Row, Series
+from ..widgets.timer_bar import TimerBar
+from ..widgets.title_bar import TitleBar
+from .base import DataScreen
+from .step_dialog import DAY, Field, StepDialog, StepForm
+
+PHASE_LABELS = {
+    "lead": "Lead",
+    "proposal": "Proposal",
+    "follow_up": "Follow-up",
+    "fulfilment": "Fulfilment",
+    "billing": "Billing",
+    "client_care": "Client care",
+    "other": "Other",
+}
+
+
+class ReportsScreen(DataScreen):
+    """Statistics: offers vs orders, conversion, days between steps, phases."""
+
+    help_title = "Reports"
+
+    BINDINGS = [
+        Binding("p", "period", "Period", id="period"),
+        Binding("c", "next_cloud", "Cloud", id="cloud_filter"),
+        Binding("a", "toggle_person", "Me/all", id="person_filter"),
+        Binding("r", "refresh", "Refresh", id="refresh_reports", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = Filters()
+        self._clouds: list[Cloud] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("Reports · Statistics")
+        yield TimerBar()
+        with VerticalScroll(id="stats"):
+            yield Static("", id="filters-line", classes="filters")
+            yield Static(
+                Text("Offers vs orders per month", style="bold"), classes="heading"
+            )
+            yield BarChart(
+                [Series("offers (sent)", "blue"), Series("orders (sold)", "green")],
+                id="monthly-chart",
+            )
+            yield Static("", id="numbers")
+            yield Static(
+                Text("Focused time per phase", style="bold"), classes="heading"
+            )
+            yield BarChart([Series("hours", "magenta")], id="phase-chart")
+            yield Static("", id="lost")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._clouds = my_clouds(self.session)
+        self.query_one("#stats").focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # -- data -----------------------------------------------------------------
+
+    def reload(self, keep: int | None = None) -> None:
+        session, filters = self.session, self.filters
+
+        def load():
+            return (
+                reports.monthly(session, filters),
+                reports.conversion(session, filters),
+                reports.spans(session, filters),
+                reports.phase_totals(session, filters),
+                reports.lost_reasons(session, filters),
+                reports.outcome_averages(session, filters),
+            )
+
+        # Aggregates over the whole period: a worker, not the event loop.
+        self.run_db(
+            load, lambda result: self._show(*result), group="stats", exclusive=True
+        )
+
+    def _show(self, months, conversion, spans, phases, lost, outcomes) -> None:
+        self.query_one("#filters-line", Static).update(self._filters_text())
+        self.query_one("#monthly-chart", BarChart).set_rows(
+            [
+                Row(
+                    m.month.strftime("%b %y"),
+                    (m.offers, m.orders),
+                    (
+                        f"{m.offers} {format_compact(from_cents(m.offers_cents))}",
+                        f"{m.orders} {format_compact(from_cents(m.orders_cents))}",
+                    ),
+                )
+                for m in months
+            ]
+        )
+        self.query_one("#numbers", Static).update(
+            self._numbers(conversion, spans, outcomes)
+        )
+        by_phase = {r.phase: r.seconds for r in phases}
+        self.query_one("#phase-chart", BarChart).set_rows(
+            [
+                Row(
+                    PHASE_LABELS[p],
+                    (by_phase[p] / 3600,),
+                    (format_duration(by_phase[p]),),
+                )
+                for p in PHASES
+                if by_phase.get(p)
+            ]
+        )
+        lost_text = Text("Lost reasons\n", style="bold")
+        if lost:
+            for reason, count in lost[:8]:
+                lost_text.append(f"  {count:>4}  ")
+                lost_text.append(one_line(reason) + "\n", style="")
+        else:
+            lost_text.append("  No lost proposals in this selection.\n", style="italic")
+        self.query_one("#lost", Static).update(lost_text)
+
+    def _filters_text(self) -> Text:
+        f = self.filters
+        period = (
+            f"{f.start or '…'} – {f.end or '…'}"
+            if (f.start or f.end)
+            else "last 12 months"
+        )
+        cloud = next(
+            (c.name for c in self._clouds if c.id == f.cloud_id), "all my clouds"
+        )
+        person = "me" if f.user_id else "everyone"
+        return Text(
+            f"Period: {period} · Cloud: {one_line(cloud)} · People: {person}",
+            style="dim",
+        )
+
+    def _numbers(self, conversion, spans, outcomes) -> Table:
+        won, sent = conversion
+        table = Table.grid(padding=(0, 2))
+        table.add_column()
+        table.add_column(justify="right")
+        table.add_column(justify="right")
+        table.add_column(justify="right")
+        rate = f"{100 * won / sent:.0f} %" if sent else "–"
+        table.add_row(
+            Text("Conversion (orders / sent)", style="bold"), rate, f"{won}/{sent}", ""
+        )
+        table.add_row(
+            Text("Days between steps", style="bold"), "mean", "median", "count"
+        )
+        for span in spans:
+            table.add_row(
+                "  " + reports.span_label(span.key),
+                "–" if span.mean_days is None else f"{span.mean_days:.1f}",
+                "–" if span.median_days is None else f"{span.median_days:.1f}",
+                str(span.count),
+            )
+        if outcomes.won_deals or outcomes.lost_deals:
+            table.add_row(
+                Text("Focused per deal", style="bold"),
+                f"won ({outcomes.won_deals})",
+                f"lost ({outcomes.lost_deals})",
+                "",
+            )
+            for phase in PHASES:
+                w, lo = outcomes.won.get(phase), outcomes.lost.get(phase)
+                if w or lo:
+                    table.add_row(
+                        "  " + PHASE_LABELS[phase],
+                        format_duration(w or 0),
+                        format_duration(lo or 0),
+                        "",
+                    )
+        return table
+
+    # -- filters -------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_next_cloud(self) -> None:
+        ids = [None] + [c.id for c in self._clouds]
+        current = (
+            ids.index(self.filters.cloud_id) if self.filters.cloud_id in ids else 0
+        )
+        self.filters = replace(self.filters, cloud_id=ids[(current + 1) % len(ids)])
+        self.reload()
+
+    def action_toggle_person(self) -> None:
+        user = None if self.filters.user_id else self.session.user_id
+        self.filters = replace(self.filters, user_id=user)
+        self.reload()
+
+    def action_period(self) -> None:
+        form = StepForm(
+            "Period",
+            [
+                Field(
+                    "start",
+                    "From",
+                    DAY,
+                    str(self.filters.start or ""),
+                    hint="empty: open",
+                ),
+                Field(
+                    "end", "To", DAY, str(self.filters.end or ""), hint="empty: today"
+                ),
+            ],
+            note="Dates like 1.9., 2026-09-01, -30d. Empty fields leave that end open.",
+        )
+
+        def chosen(values: dict | None) -> None:
+            if values is None:
+                return
+            start, end = values["start"], values["end"]
+            if start and end and start > end:
+                self.notify(
+                    "The period starts after it ends.", severity="error", markup=False
+                )
+                return
+            self.filters = replace(self.filters, start=start, end=end)
+            self.reload()
+
+        self.app.push_screen(StepDialog(form, self.session.clock), chosen)
