@@ -33,6 +33,7 @@ class FocusApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
+        Binding("F", "stop_focus", "Stop focus", id="stop_focus", show=False),
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
     ]
@@ -49,6 +50,10 @@ class FocusApp(App):
         self.running_focus = current_focus(self.session)
         self.switch_mode("main")
         self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
+
+    def refresh_focus(self) -> None:
+        """Re-read the running focus (a step may have ended it)."""
+        self.running_focus = current_focus(self.session)
 
     def _poll_focus(self) -> None:
         """Pick up a focus started or stopped elsewhere (CLI, another terminal)."""
@@ -75,6 +80,23 @@ class FocusApp(App):
                 f"key: {self.get_key_display(binding)}",
                 partial(self.call_later, self.run_action, binding.action, active.node),
             )
+
+    def action_stop_focus(self) -> None:
+        """F: stop the running focus, whatever is on screen."""
+        from .tracker import unfocus
+
+        def stop() -> None:
+            entry = unfocus(self.session)
+            self.call_from_thread(self._focus_stopped, entry)
+
+        self.run_worker(stop, thread=True, group="focus", exit_on_error=False)
+
+    def _focus_stopped(self, entry) -> None:
+        self.running_focus = None
+        if entry is None:
+            self.notify("Nothing is focused.", markup=False, timeout=2)
+        else:
+            self.notify("Focus stopped.", markup=False, timeout=2)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -105,7 +127,7 @@ def _screen(module: str, name: str):
     return getattr(import_module(f"focus_tui.screens.{module}"), name)()
 
 
-def run_app(db: str | None, user: str) -> int:
+def run_app(db: str | None, user: str, *, create_folder: bool = False) -> int:
     """Open the TUI on `db`, or on a throw-away demo database when None."""
     demo_dir: Path | None = None
     try:
@@ -117,7 +139,7 @@ def run_app(db: str | None, user: str) -> int:
 
             fill_demo(session.db, records=3000, user_name=user, clock=session.clock)
         else:
-            session = open_session(db, user)
+            session = open_session(db, user, create_folder=create_folder)
         FocusApp(session).run()
         return 0
     finally:

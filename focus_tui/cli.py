@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
+
+import peewee
 
 from . import config
 from .errors import DatabaseUnavailable, UserError
@@ -156,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(f"focus-tui: {exc}", file=sys.stderr)
         return EXIT_DATABASE
+    except (peewee.OperationalError, peewee.InterfaceError) as exc:
+        # The database failed while working (read-only file, server gone).
+        from .models.db import describe_error
+
+        print(f"focus-tui: {describe_error(exc, _target(args))}", file=sys.stderr)
+        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `focus-tui list | head`
@@ -163,17 +172,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _target(args) -> str:
-    return args.db or config.default_database()
+    if args.db is not None:
+        if not args.db.strip():
+            raise UserError("--db needs a path or a postgresql:// URL.")
+        return args.db
+    return config.default_database()
+
+
+def _default_location(args) -> bool:
+    """Only the default database may have its folder created on the fly."""
+    return args.db is None and not os.environ.get("FOCUS_TUI_DB")
 
 
 def _user(args) -> str:
+    if args.user is not None and not args.user.strip():
+        raise UserError("--user needs a name.")
     return args.user or config.default_user()
 
 
 def _run_tui(args) -> int:
     from .app import run_app
 
-    return run_app(db=None if args.demo else _target(args), user=_user(args))
+    return run_app(
+        db=None if args.demo else _target(args),
+        user=_user(args),
+        create_folder=_default_location(args),
+    )
 
 
 def _run_command(args) -> int:
@@ -181,7 +205,9 @@ def _run_command(args) -> int:
 
     if args.command == "demo":
         return _cmd_demo(args)
-    session = open_session(_target(args), _user(args))
+    session = open_session(
+        _target(args), _user(args), create_folder=_default_location(args)
+    )
     handler = _COMMANDS[args.command]
     return handler(session, args) or 0
 
@@ -193,7 +219,7 @@ def _cmd_demo(args) -> int:
     from .session import ensure_user
 
     target = _target(args)
-    db = open_database(target)
+    db = open_database(target, create_folder=_default_location(args))
     clock = Clock()
     ensure_user(_user(args), clock)
     summary = fill_demo(db, records=args.records, user_name=_user(args), clock=clock)

@@ -7,20 +7,38 @@ fix the moment and the time zone (including across a DST change).
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
 from dateutil import tz as dateutil_tz
 
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*")
+
 
 def local_zone() -> tzinfo:
     """The user's zone: $FOCUS_TUI_TZ (an IANA name) if set, else the system's."""
-    name = os.environ.get("FOCUS_TUI_TZ")
-    if name:
-        zone = dateutil_tz.gettz(name)
-        if zone is not None:
-            return zone
-    return dateutil_tz.tzlocal()
+    name = os.environ.get("FOCUS_TUI_TZ", "").strip()
+    if not name:
+        return dateutil_tz.tzlocal()
+    # Only plain zone names: dateutil would also read any file path given.
+    zone = None
+    if _ZONE_NAME.fullmatch(name) and ".." not in name:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                zone = dateutil_tz.gettz(name)
+            except (ValueError, OSError):
+                zone = None
+    if zone is None:
+        from .errors import UserError
+
+        raise UserError(
+            "FOCUS_TUI_TZ is not a time zone name (like Europe/Helsinki); "
+            "unset it to use the system's zone."
+        )
+    return zone
 
 
 @dataclass(frozen=True)

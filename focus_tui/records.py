@@ -19,6 +19,7 @@ from .models import ContactDetails, Participant, Record, RecordActor, Sale
 from .permissions import cloud_by_name, get_record, visible
 from .record_types import CONTACT_NOTE, CONTACT_PERSON, RecordType, parse_type, type_of
 from .session import Session, private_cloud
+from .tracker import stop_if_focused
 from .undo import snapshot
 
 MAX_TITLE = 500
@@ -263,6 +264,8 @@ def set_finished(session: Session, record_id: int, finished: bool) -> Record:
             Record.id == record.id
         ).execute()
         sync_actors(record.id)
+        if finished:
+            stop_if_focused(session, record.id)
         log_event(
             session, record.id, "finished" if finished else "unfinished", before=state
         )

@@ -27,6 +27,7 @@ from .record_types import (
 )
 from .records import create_record, move_record
 from .session import Session
+from .tracker import stop_if_focused
 from .undo import snapshot
 
 DRAFT, SENT, LOST = "draft", "sent", "lost"
@@ -298,6 +299,7 @@ def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
         state = snapshot(record.id)
         _update_sale(sale, stage=LOST, lost_reason=reason)
         _touch(session, record.id, finished_at=session.clock.now_utc_naive())
+        stop_if_focused(session, record.id)
         log_event(session, record.id, "lost", before=state, reason=reason)
     return get_record(session, record.id)
 
@@ -408,6 +410,7 @@ def mark_billed(
         )
         if not monthly:
             _touch(session, record.id, finished_at=session.clock.now_utc_naive())
+            stop_if_focused(session, record.id)
         else:
             _touch(session, record.id)
         log_event(

@@ -74,9 +74,13 @@ def private_cloud(user: User) -> Cloud:
 
 
 def open_session(
-    target: str | os.PathLike, user_name: str, clock: Clock | None = None
+    target: str | os.PathLike,
+    user_name: str,
+    clock: Clock | None = None,
+    *,
+    create_folder: bool = False,
 ) -> Session:
-    db = open_database(target)
+    db = open_database(target, create_folder=create_folder)
     clock = clock or Clock()
     user = ensure_user(user_name, clock)
     return Session(db=db, user=user, clock=clock)

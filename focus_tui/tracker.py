@@ -75,6 +75,13 @@ def _end_running(session: Session, now: datetime) -> TimeEntry | None:
     return entry
 
 
+def stop_if_focused(session: Session, record_id: int) -> None:
+    """A finished activity is not worked on: end the user's focus on it."""
+    running = current_focus(session)
+    if running is not None and running.record_id == record_id:
+        _end_running(session, session.clock.now_utc_naive())
+
+
 def focus(session: Session, record_id: int) -> Focus:
     """Start focusing on an activity; a running focus on another one ends."""
     record = get_record(session, record_id)

@@ -209,3 +209,59 @@ def test_sales_mistakes_are_one_line_exit_2(db_path, args, message):
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "db, message",
+    [
+        ("", "--db needs a path"),
+        ("mysql://x/y", "Unsupported database URL"),
+        ("postgresql://nobody@127.0.0.1:1/x", "PostgreSQL"),
+        ("/dev/null", "not a database file"),
+        ("{tmp}/missing/folder/x.db", "does not exist"),
+        ("{tmp}/other.db", "another program"),
+    ],
+)
+def test_unusable_databases_are_one_line(tmp_path, db, message):
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "other.db")
+    other.execute("CREATE TABLE invoices (x)")
+    other.commit()
+    other.close()
+    proc = subprocess.run(
+        [sys.executable, "-m", "focus_tui", "--db", db.format(tmp=tmp_path), "list"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, FOCUS_TUI_USER="tester"),
+    )
+    assert proc.returncode in (2, 3) and message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert not (tmp_path / "missing").exists()
+    # The other program's database got no tables of ours.
+    tables = sqlite3.connect(tmp_path / "other.db").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    )
+    assert [t for (t,) in tables] == ["invoices"]
+
+
+def test_read_only_database_file(db_path):
+    run(db_path, "add", "task", "Existing")
+    db_path.chmod(0o444)
+    (db_path.parent / f"{db_path.name}-wal").unlink(missing_ok=True)
+    try:
+        proc = run(db_path, "add", "task", "New", check=False)
+    finally:
+        db_path.chmod(0o644)
+    if os.geteuid() == 0 and proc.returncode == 0:
+        pytest.skip("root writes read-only files")
+    assert proc.returncode == 3 and "read-only" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("zone", ["../../etc/passwd", "/etc/passwd", "Mars/Olympus"])
+def test_bad_time_zone_setting(db_path, zone, monkeypatch):
+    monkeypatch.setenv("FOCUS_TUI_TZ", zone)
+    proc = run(db_path, "list", check=False)
+    assert proc.returncode == 2 and "FOCUS_TUI_TZ" in proc.stderr
+    assert "Traceback" not in proc.stderr

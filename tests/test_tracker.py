@@ -162,3 +162,12 @@ def test_phase_of_every_sales_stage(session):
     from focus_tui.models import Record
 
     assert phase_of(Record.get_by_id(lead.id)) == "client_care"
+
+
+def test_finishing_the_focused_activity_stops_the_timer(session):
+    a = records.create_record(session, "task", "A")
+    tracker.focus(session, a.id)
+    advance(session, minutes=3)
+    records.set_finished(session, a.id, True)
+    assert tracker.current_focus(session) is None
+    assert TimeEntry.get(TimeEntry.record == a.id).seconds == 180

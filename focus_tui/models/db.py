@@ -30,15 +30,39 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
-def make_database(target: str | os.PathLike) -> peewee.Database:
-    """Build (but do not yet connect) the database for a path or URL."""
+def make_database(
+    target: str | os.PathLike, *, create_folder: bool = False
+) -> peewee.Database:
+    """Build (but do not yet connect) the database for a path or URL.
+
+    `create_folder` is for the default location only: a mistyped --db path
+    should say so, not quietly start an empty database somewhere new.
+    """
     target = str(target)
+    if not target.strip():
+        raise DatabaseUnavailable("The database path is empty.")
     if is_postgres_url(target):
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            raise DatabaseUnavailable(
+                "PostgreSQL support is not installed: "
+                "pip install 'focus-tui[postgres]'."
+            ) from None
         from playhouse.db_url import connect
 
         return connect(target)
+    if "://" in target:
+        raise DatabaseUnavailable(
+            f"Unsupported database URL {target.split('://')[0]}://: "
+            "use a file path or postgresql://."
+        )
     path = Path(target).expanduser()
+    if path.exists() and not path.is_file():
+        raise DatabaseUnavailable(f"{path} is not a database file.")
     if not path.parent.exists():
+        if not create_folder:
+            raise DatabaseUnavailable(f"The folder {path.parent} does not exist.")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -55,19 +79,31 @@ def make_database(target: str | os.PathLike) -> peewee.Database:
     )
 
 
-def open_database(target: str | os.PathLike) -> peewee.Database:
+def open_database(
+    target: str | os.PathLike, *, create_folder: bool = False
+) -> peewee.Database:
     """Connect, bring the schema up to date, and bind the models to it."""
     from .migrations import migrate
 
-    db = make_database(target)
+    db = make_database(target, create_folder=create_folder)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
         migrate(db)
-    except (peewee.OperationalError, peewee.DatabaseError, sqlite3.Error) as exc:
+    except (
+        peewee.OperationalError,
+        peewee.DatabaseError,
+        peewee.InterfaceError,
+        sqlite3.Error,
+    ) as exc:
         db.close()
         raise DatabaseUnavailable(_describe(target, exc)) from None
     return db
+
+
+def describe_error(exc: Exception, target: str | os.PathLike = "") -> str:
+    """One line for a database failure while working (not the user's fault)."""
+    return _describe(target or "in use", exc)
 
 
 def _describe(target: str | os.PathLike, exc: Exception) -> str:
@@ -77,6 +113,8 @@ def _describe(target: str | os.PathLike, exc: Exception) -> str:
         return f"The database {target} is read-only for you: {text}."
     if "not a database" in lowered or "malformed" in lowered:
         return f"The file {target} is not a Focus TUI database (or it is damaged)."
+    if "another program" in lowered:
+        return f"{target} {text}."
     if "unable to open" in lowered:
         return f"Cannot open the database {target}: check the path and permissions."
     return f"Cannot use the database {target}: {text}."

@@ -131,7 +131,11 @@ def schema_version(db: pw.Database) -> int:
 
 def migrate(db: pw.Database) -> int:
     """Apply every migration the database has not seen; return the version."""
-    if "meta" not in db.get_tables():
+    tables = db.get_tables()
+    if tables and "meta" not in tables:
+        # Never add our tables to some other program's database.
+        raise pw.DatabaseError("holds another program's data, not Focus TUI's")
+    if "meta" not in tables:
         with db.atomic():
             db.create_tables([schema.Meta], safe=True)
     version = schema_version(db)

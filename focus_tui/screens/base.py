@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import peewee
 from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -74,6 +75,12 @@ class DataScreen(Screen):
     def show_error(self, error: BaseException | None) -> None:
         if isinstance(error, UserError):
             self.notify(str(error), severity="error", markup=False)
+        elif isinstance(error, peewee.OperationalError | peewee.InterfaceError):
+            from ..models.db import describe_error
+
+            self.notify(
+                describe_error(error), severity="error", markup=False, timeout=10
+            )
         else:
             self.log.error("database job failed", error)
             self.notify(

@@ -204,6 +204,7 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
             self.app.push_screen(FeedScreen(parent.id))
 
     def _after_finish(self, record) -> None:
+        self.app.refresh_focus()
         self.remember_finished(record.id, record.finished_at is not None)
         title = one_line(record.title)
         self.say(

@@ -125,6 +125,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
             self.app.push_screen(FeedScreen(event.line.id))
 
     def _after_finish(self, record) -> None:
+        self.app.refresh_focus()
         # Keep the row (ticked) until the next refresh, so x can undo it.
         record_list = self.query_one(RecordList)
         row = record_list.current

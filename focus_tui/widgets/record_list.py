@@ -174,8 +174,15 @@ class RecordList(ScrollView, can_focus=True):
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
     }
-    RecordList > .record-list--cursor { background: $accent 40%; text-style: bold; }
-    RecordList:focus > .record-list--cursor { background: $accent; }
+    RecordList > .record-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: bold;
+    }
+    RecordList:focus > .record-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     RecordList > .record-list--group { color: $text-primary; text-style: bold; }
     RecordList > .record-list--overdue { color: $text-error; text-style: bold; }
     RecordList > .record-list--dim { color: $text-muted; }
@@ -215,6 +222,15 @@ class RecordList(ScrollView, can_focus=True):
         self._style_cache: dict[str, Style] = {}
         # Drawn lines by (index, width): a scroll draws one new line, not all.
         self._strips: OrderedDict[tuple[int, int], Strip] = OrderedDict()
+
+    def on_mount(self) -> None:
+        # The ● mark follows the app's running focus, wherever it changes.
+        if hasattr(self.app, "running_focus"):
+            self.watch(
+                self.app,
+                "running_focus",
+                lambda focus: self.set_focus_record(focus.record_id if focus else None),
+            )
 
     # -- data ---------------------------------------------------------------
 
@@ -284,8 +300,18 @@ class RecordList(ScrollView, can_focus=True):
             self.refresh_line(y)
 
     def _scroll_cursor_visible(self) -> None:
+        if self.size.height == 0:  # not laid out yet: after the first layout
+            self.call_after_refresh(self._scroll_cursor_visible)
+            return
+        top = self.cursor
+        # Keep the group heading above the cursor in view with it.
+        if top > 0 and isinstance(self.lines.line(top - 1), GroupLine):
+            top -= 1
         self.scroll_to_region(
-            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+            Region(0, top, 1, self.cursor - top + 1),
+            animate=False,
+            force=True,
+            immediate=True,
         )
 
     def action_cursor(self, step: int) -> None:
@@ -374,7 +400,11 @@ class RecordList(ScrollView, can_focus=True):
             if len(self._strips) > 400:
                 self._strips.popitem(last=False)
         if index == self.cursor and selectable(line):
-            strip = strip.apply_style(self._style("record-list--cursor"))
+            # post_style: the cursor's background must win over the line's.
+            cursor = self.get_component_rich_style("record-list--cursor", partial=True)
+            strip = Strip(
+                Segment.apply_style(list(strip), post_style=cursor), strip.cell_length
+            )
         return strip
 
     def _segments(self, line: Line | None, width: int) -> list[Segment]:

@@ -40,7 +40,9 @@ class TimerBar(Widget):
     def render(self) -> Text:
         focus: Focus | None = getattr(self.app, "running_focus", None)
         if focus is None:
-            return Text(" ○ Not focused — press f on an activity to start the timer")
+            return Text(
+                " ○ Not focused — f on an activity starts the timer, F stops it"
+            )
         clock = self.app.session.clock
         elapsed = format_clock(focus.elapsed(clock.now_utc_naive()))
         kind = type_of(focus.record_type).name
