@@ -68,12 +68,16 @@ class FocusApp(App):
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """The palette offers every keyed action of the screen, like `?` does."""
-        yield from super().get_system_commands(screen)
+        builtin = list(super().get_system_commands(screen))
+        yield from builtin
         seen: set[str] = set()
+        titles = {command.title.lower() for command in builtin}
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.id is None or not binding.description or binding.id in seen:
                 continue
+            if binding.description.lower() in titles or binding.id in ("quit", "help"):
+                continue  # Textual's own Quit / Keys entries already say it
             seen.add(binding.id)
             yield SystemCommand(
                 binding.description,

@@ -349,8 +349,15 @@ def _cmd_list(session, args) -> int:
         out.write("\n]\n" if written else "]\n")
     elif args.format == "csv":
         writer = None
+        # To a terminal, control bytes are shown, not obeyed; to a file or a
+        # pipe the data goes as stored.
+        to_terminal = out.isatty()
         for row in rows():
             data = as_dict(row)
+            if to_terminal:
+                data = {
+                    k: _plain(v) if isinstance(v, str) else v for k, v in data.items()
+                }
             if writer is None:
                 writer = csv.DictWriter(out, fieldnames=list(data))
                 writer.writeheader()
@@ -423,8 +430,13 @@ def _iso_local(session, utc_naive) -> str | None:
 
 
 def _plain(text: str) -> str:
-    """Titles may hold control bytes (pasted text); never send them to a terminal."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """Titles may hold control bytes (pasted text); never send them to a terminal.
+
+    They are shown as visible symbols (␛), like in the TUI.
+    """
+    from .text import visible
+
+    return visible(text)
 
 
 def _cmd_move(session, args) -> int:
@@ -599,6 +611,10 @@ def _cmd_undo(session, args) -> int:
 def _cmd_report(session, args) -> int:
     if args.which == "pipeline":
         rows = _pipeline_rows(session)
+        if args.format == "table":
+            from .sales import STAGE_NAMES
+
+            rows = [{**r, "stage": STAGE_NAMES[r["stage"]]} for r in rows]
         headers = ("STAGE", "COUNT", "ONE-TIME", "MONTHLY")
         note = "Sums are in the currencies of the deals, added as numbers."
     elif args.which == "phases":

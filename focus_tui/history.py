@@ -22,8 +22,10 @@ def log_event(session: Session, record_id: int, kind: str, **data: Any) -> Event
 
 
 def format_duration(seconds: int | float) -> str:
-    """Compact: '0m', '25m', '1h 05m', '12h 00m'."""
+    """Compact: '<1m', '25m', '1h 05m', '12h 00m' ('0m' for nothing)."""
     seconds = max(0, int(seconds))
+    if 0 < seconds < 60:
+        return "<1m"
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     if hours:

@@ -235,6 +235,8 @@ def move_record(
     columns = _when_columns(session, when)
     before = when_text(session, record.date, record.due_at)
     after = when_text(session, columns["date"], columns["due_at"])
+    if before == after:
+        return record  # already there: no change, no history line
     with session.transaction():
         state = snapshot(record.id)
         Record.update(updated_at=session.clock.now_utc_naive(), **columns).where(
@@ -337,9 +339,14 @@ def participants_of(session: Session, record_id: int) -> list[Record]:
 
 
 def find_people(
-    session: Session, text: str, limit: int = 8
+    session: Session, text: str, limit: int = 8, *, context: str = ""
 ) -> list[tuple[Record, str]]:
-    """Contact persons whose name or organisation contains `text`."""
+    """Contact persons whose name or organisation contains `text`.
+
+    Best first: people of an organisation named in `context` (e.g. the
+    lead's title "Fleet tracking for Nordlicht GmbH"), then names that start
+    with the text, then the rest alphabetically.
+    """
     text = text.strip()
     if not text:
         return []
@@ -354,9 +361,22 @@ def find_people(
             & (Record.title.contains(text) | ContactDetails.organisation.contains(text))
         )
         .order_by(Record.title)
-        .limit(limit)
+        .limit(200)
     )
-    return [(r, r.contactdetails.organisation or "") for r in query]
+    found = [(r, r.contactdetails.organisation or "") for r in query]
+    context = context.lower()
+    lowered = text.lower()
+
+    def rank(item: tuple[Record, str]) -> tuple[int, int, str]:
+        person, organisation = item
+        in_context = bool(organisation) and organisation.lower() in context
+        return (
+            0 if in_context else 1,
+            0 if person.title.lower().startswith(lowered) else 1,
+            person.title.lower(),
+        )
+
+    return sorted(found, key=rank)[:limit]
 
 
 def contact_of(record: Record) -> ContactFields | None:

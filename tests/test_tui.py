@@ -285,8 +285,11 @@ async def test_feed_new_contact_note_tags_people(session):
         await type_text(pilot, "Bob Builder")
         await settle(pilot)
         assert "+ New person “Bob Builder”" in widget_text(suggestions)
-        await pilot.press("down")  # into the suggestions
-        assert form.focused is suggestions
+        # Only "+ New person" matches: down keeps it highlighted, typing
+        # focus stays in the field.
+        await pilot.press("down")
+        assert form.focused is form.query_one("#people")
+        assert suggestions.highlighted == suggestions.option_count - 1
         await pilot.press("enter")
         await settle(pilot)
         assert "Bob Builder (new)" in widget_text(form.query_one("#tagged"))

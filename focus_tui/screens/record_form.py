@@ -18,8 +18,8 @@ from ..config import default_currency
 from ..dates import DateError, When, describe_when, parse_when
 from ..errors import UserError
 from ..money import CURRENCIES, parse_money
-from ..record_types import CONTACT_PERSON, CREATABLE, RecordType, type_of
-from ..records import ContactFields, find_people
+from ..record_types import CONTACT_NOTE, CONTACT_PERSON, CREATABLE, RecordType, type_of
+from ..records import MAX_TITLE, ContactFields, find_people
 from ..sales import Terms
 from ..text import one_line
 
@@ -92,7 +92,7 @@ class RecordForm(ModalScreen[FormResult | None]):
                         compact=True,
                     )
             with Horizontal(classes="field"):
-                yield Label("Title", classes="field-label")
+                yield Label("Title", classes="field-label", id="title-label")
                 yield Input(
                     start.title, id="title", placeholder="what is it?", compact=True
                 )
@@ -138,7 +138,9 @@ class RecordForm(ModalScreen[FormResult | None]):
                     placeholder="type part of a name, enter tags",
                     compact=True,
                 )
-            yield OptionList(id="suggestions", classes="not-person not-sale")
+            suggestions = OptionList(id="suggestions", classes="not-person not-sale")
+            suggestions.can_focus = False
+            yield suggestions
             yield Static("", id="tagged", classes="not-person not-sale tagged")
             with Horizontal(classes="field notes"):
                 yield Label("Notes", classes="field-label")
@@ -177,6 +179,10 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def _apply_type(self, rtype: RecordType) -> None:
         is_person = rtype is CONTACT_PERSON
+        self.query_one("#title-label", Label).update("Name" if is_person else "Title")
+        self.query_one("#title", Input).placeholder = (
+            "first and last name" if is_person else "what is it?"
+        )
         is_sale = rtype.key in SALE_TYPES
         for widget in self.query(".person-only"):
             widget.display = is_person
@@ -189,6 +195,8 @@ class RecordForm(ModalScreen[FormResult | None]):
         if not self.start.editing:
             self.query_one("#date-row").display = rtype.is_activity
         self.query_one("#date-preview").display = False
+        if not self.start.editing:
+            self._preview_date(self.query_one("#date", Input).value)
         self.query_one("#suggestions").display = False
         self.query_one("#form-error").display = False
         self._show_tagged()
@@ -197,11 +205,17 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     @on(Input.Changed, "#date")
     def _date_changed(self, event: Input.Changed) -> None:
+        self._preview_date(event.value)
+
+    def _preview_date(self, value: str) -> None:
         preview = self.query_one("#date-preview", Static)
-        text = event.value.strip()
+        text = value.strip()
         self._when, self._date_error = None, None
-        preview.display = bool(text)
+        preview.display = bool(text) or self.chosen_type is CONTACT_NOTE
         if not text:
+            if self.chosen_type is CONTACT_NOTE:
+                preview.update(Text("No date: saved as a logged contact (done)."))
+                preview.set_class(False, "-error")
             return
         try:
             self._when = parse_when(text, self.clock.today())
@@ -221,7 +235,11 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     @work(thread=True, exclusive=True, group="people", exit_on_error=False)
     def _search_people(self, text: str) -> None:
-        found = find_people(self.session, text) if text.strip() else []
+        found = (
+            find_people(self.session, text, context=self.start.parent_title)
+            if text.strip()
+            else []
+        )
         self.app.call_from_thread(self._show_suggestions, text, found)
 
     _suggested_for: str | None = None
@@ -255,18 +273,27 @@ class RecordForm(ModalScreen[FormResult | None]):
         options = self.query_one("#suggestions", OptionList)
         if self._suggested_for != event.value:
             # Enter before the search came back: ask now (one small query).
-            self._show_suggestions(event.value, find_people(self.session, event.value))
+            found = find_people(
+                self.session, event.value, context=self.start.parent_title
+            )
+            self._show_suggestions(event.value, found)
         if options.option_count:
             self._pick(options.get_option_at_index(options.highlighted or 0))
 
     def on_key(self, event) -> None:
-        # Down from the people field walks into the suggestions.
+        # Up/down in the people field move through the suggestions; focus
+        # stays in the field, so typing always goes where it is seen.
         people = self.query_one("#people", Input)
         options = self.query_one("#suggestions", OptionList)
-        if event.key == "down" and self.focused is people and options.display:
-            options.focus()
+        if self.focused is not people:
+            return
+        if event.key in ("down", "up") and options.display and options.option_count:
+            step = 1 if event.key == "down" else -1
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + step))
             event.stop()
-        elif event.key == "backspace" and self.focused is people and not people.value:
+            event.prevent_default()
+        elif event.key == "backspace" and not people.value:
             self._untag_last()
             event.stop()
 
@@ -324,6 +351,14 @@ class RecordForm(ModalScreen[FormResult | None]):
         rtype = self.chosen_type
         if not title:
             error.update(Text("✗ A title is needed."))
+            self.query_one("#title", Input).focus()
+            return
+        if len(title) > MAX_TITLE:
+            error.update(
+                Text(
+                    f"✗ The title is too long ({len(title)} > {MAX_TITLE} characters)."
+                )
+            )
             self.query_one("#title", Input).focus()
             return
         pending = self.query_one("#people", Input).value.strip()
