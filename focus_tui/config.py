@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -58,6 +57,8 @@ def settings() -> dict:
 
     A missing or unreadable file means the built-in defaults.
     """
+    import tomllib
+
     path = config_dir() / "settings.toml"
     try:
         with path.open("rb") as handle:

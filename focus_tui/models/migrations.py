@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee as pw
-from playhouse.migrate import SchemaMigrator
-from playhouse.migrate import migrate as run_migrations
 
 from ..record_types import ACTIVITY_KEYS
 from . import schema
@@ -73,6 +71,11 @@ class _RecordActorV1(pw.Model):
 def _m002_agenda_on_actors(db: pw.Database) -> None:
     """Copy each activity's open state and date onto its actor rows, so the
     main view reads one index range per user instead of every open record."""
+    # Imported here: most starts have nothing to migrate, and the CLI must
+    # start fast.
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migrations
+
     migrator = SchemaMigrator.from_database(db)
     run_migrations(
         migrator.add_column("record_actor", "is_open", pw.BooleanField(default=False)),
