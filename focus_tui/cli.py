@@ -140,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cloud", metavar="NAME")
     p.add_argument("--person", metavar="USER", help="only this user's time / deals")
 
+    p = sub.add_parser("export", parents=[common], help="export a view to .xlsx")
+    p.add_argument("--out", required=True, metavar="FILE.xlsx")
+    p.add_argument("--view", choices=("report", "sales-process"), default="report")
+    p.add_argument("--type", dest="types", action="append", metavar="T")
+    p.add_argument("--from", dest="start", metavar="D")
+    p.add_argument("--to", dest="end", metavar="D")
+    p.add_argument("--cloud", metavar="NAME")
+    p.add_argument("--mine", action="store_true", help="only records I am an actor of")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--open", action="store_true", help="only unfinished records")
+    state.add_argument("--finished", action="store_true", help="only finished records")
+
     p = sub.add_parser("focus", parents=[common], help="start focusing on an activity")
     p.add_argument("id", metavar="ID")
     sub.add_parser("unfocus", parents=[common], help="stop the running focus")
@@ -680,6 +692,25 @@ def _filters(session, args):
     )
 
 
+def _cmd_export(session, args) -> int:
+    from .export import export_xlsx
+    from .permissions import cloud_by_name
+    from .report_view import ViewSettings
+
+    start, end = _date(session, args.start), _date(session, args.end)
+    settings = ViewSettings(
+        types=tuple(args.types or ()),
+        start=start,
+        end=end,
+        cloud_id=cloud_by_name(session, args.cloud).id if args.cloud else None,
+        actor_id=session.user_id if args.mine else None,
+        finished=True if args.finished else (False if args.open else None),
+    )
+    result = export_xlsx(session, args.out, settings, view=args.view)
+    print(f"Wrote {result.rows} rows to {result.path} in {result.seconds:.1f} s.")
+    return 0
+
+
 def _pipeline_rows(session) -> list[dict]:
     from .board import column_totals
     from .sales import STAGES, from_cents
@@ -760,6 +791,7 @@ _COMMANDS = {
     "billed": _cmd_billed,
     "undo": _cmd_undo,
     "report": _cmd_report,
+    "export": _cmd_export,
     "unfocus": _cmd_unfocus,
     "status": _cmd_status,
 }

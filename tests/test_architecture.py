@@ -19,6 +19,10 @@ DOMAIN_MODULES = [
     "focus_tui.money",
     "focus_tui.sales",
     "focus_tui.undo",
+    "focus_tui.reports",
+    "focus_tui.report_view",
+    "focus_tui.export",
+    "focus_tui.board",
     "focus_tui.cli",
 ]
 

@@ -265,3 +265,21 @@ def test_bad_time_zone_setting(db_path, zone, monkeypatch):
     proc = run(db_path, "list", check=False)
     assert proc.returncode == 2 and "FOCUS_TUI_TZ" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_export_from_the_command_line(db_path, tmp_path):
+    import openpyxl
+
+    run(db_path, "add", "task", '=HYPERLINK("http://x","y")', "--date", "2026-12-03")
+    run(db_path, "add", "proposal", "Offer", "--one-time", "1200")
+    out = tmp_path / "report.xlsx"
+    proc = run(db_path, "export", "--out", str(out), "--type", "task")
+    assert "Wrote 1 rows" in proc.stdout
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "Records"
+    sheet = book["Records"]
+    titles = [c.value for c in sheet[1]]
+    title_cell = sheet.cell(row=2, column=titles.index("Title") + 1)
+    assert title_cell.value.startswith("=HYPERLINK") and title_cell.data_type != "f"
+    bad = run(db_path, "export", "--out", str(tmp_path / "no" / "x.xlsx"), check=False)
+    assert bad.returncode == 2 and "does not exist" in bad.stderr
