@@ -27,6 +27,7 @@ class FocusApp(App):
     # stays on the board's stack).
     MODES = {
         "main": lambda: _screen("main_view", "MainScreen"),
+        "board": lambda: _screen("board", "BoardScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
     }
 
@@ -35,6 +36,7 @@ class FocusApp(App):
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("F", "stop_focus", "Stop focus", id="stop_focus", show=False),
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
+        Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
     ]
 

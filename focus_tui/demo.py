@@ -14,6 +14,14 @@ What it builds, in proportions of N records (N = 50 ... 5,000,000):
   depending on its stage a Sales Proposal with follow-up notes; won deals
   became a Client Relationship with an Order (plus fulfilment Tasks and
   sometimes a repeat Order). Lost deals are finished.
+* Every Sales Proposal and Order has its sale row (`Sale`): one-time sums
+  of 2k-250k EUR (mostly small), about half with a monthly sum up to 5k,
+  one offer in four in the customer's currency (SEK, CZK, GBP, ...). Draft
+  and sent proposals belong to deals in progress (open), lost ones are
+  finished with a reason now and then; open orders are ordered, delivered
+  or on monthly billing, finished ones were billed the day they were
+  finished. Sent ones have had 1-4 revisions, and the dates keep their
+  order: sent <= sold <= delivered <= billed <= today.
 * About 3 % of the activities are open, dated from ~20 days overdue to ~60
   days ahead (~15 % without a date, a few with a time of day); the rest are
   finished in the past. The user always has at least ~40 open activities of
@@ -76,6 +84,7 @@ from .models import (
     Participant,
     Record,
     RecordActor,
+    Sale,
     TimeEntry,
     User,
 )
@@ -328,6 +337,33 @@ OWN_TASKS = (
     "Write case study draft",
 )
 COMPETITORS = ("Navico", "TrackOne", "Siltala Systems", "in-house team", "none yet")
+LOST_REASONS = (
+    "Price too high",
+    "Went with Navico",
+    "Went with TrackOne",
+    "Budget cut",
+    "No decision this year",
+    "Project postponed",
+    "Chose an in-house solution",
+    "",
+    "",
+)
+# Currency of an offer (weights) and roughly how many units make one euro,
+# so a SEK offer is about as big as an EUR one.
+OFFER_CURRENCIES = (
+    ("EUR", 76, 1.0),
+    ("SEK", 8, 11.0),
+    ("CZK", 5, 25.0),
+    ("GBP", 4, 0.85),
+    ("PLN", 3, 4.3),
+    ("NOK", 2, 11.5),
+    ("DKK", 1, 7.5),
+    ("CHF", 1, 0.95),
+)
+# Sale stories (what happened to a proposal or order), see _Plan.sale().
+S_DRAFT, S_SENT, S_LOST, S_ORDER, S_REPEAT = range(5)
+# Open orders in turn: 0 ordered, 1 delivered, 2 on monthly billing.
+_OPEN_ORDER_CYCLE = (0, 1, 2, 0, 1)
 
 
 @dataclass
@@ -366,7 +402,7 @@ def fill_demo(
         with db.atomic():
             rng = random.Random(seed)
             team = _Team.build(records, user_name, clock)
-            plan = _Plan(rng, clock, team, records)
+            plan = _Plan(rng, clock, team, records, sale_seed=seed)
             plan.build()
             time_entries = _write(db, plan)
         if isinstance(db, peewee.PostgresqlDatabase):
@@ -528,6 +564,32 @@ class _Company:
     people: list[tuple[int, str]]  # (record index, full name)
 
 
+@dataclass(frozen=True)
+class _Offer:
+    text: str  # the proposal's body
+    one_time_cents: int
+    monthly_cents: int | None
+    currency: str
+    revision: int  # if it was sent
+
+
+_CURRENCY_WEIGHTS = sum(weight for _code, weight, _rate in OFFER_CURRENCIES)
+
+
+def _pick_currency(r: float) -> tuple[str, float]:
+    """(code, units per euro) for a random number r in [0, 1)."""
+    point = r * _CURRENCY_WEIGHTS
+    for code, weight, rate in OFFER_CURRENCIES:
+        if point < weight:
+            return code, rate
+        point -= weight
+    return OFFER_CURRENCIES[0][0], OFFER_CURRENCIES[0][2]
+
+
+def _round_to(value: float, step: int) -> int:
+    return max(step, int(round(value / step)) * step)
+
+
 class _Plan:
     """All records, entries and events, planned in memory before writing.
 
@@ -539,8 +601,18 @@ class _Plan:
     `prepare_texts`) gives the stored text.
     """
 
-    def __init__(self, rng: random.Random, clock: Clock, team: _Team, n: int):
+    def __init__(
+        self,
+        rng: random.Random,
+        clock: Clock,
+        team: _Team,
+        n: int,
+        sale_seed: int = 7,
+    ):
         self.rng = rng
+        # Sale details draw from their own stream, so adding them left the
+        # rest of the demo (records, entries) as it was.
+        self.sale_rng = random.Random(f"sales-{sale_seed}")
         self.clock = clock
         self.team = team
         self.n = n
@@ -590,6 +662,10 @@ class _Plan:
         self.e_start = array("q")
         self.e_length = array("q")
         self.running: tuple[int, str] | None = None
+        # Proposals and orders: (index, story, offer, sent_t, sold_t, extra),
+        # turned into sale rows by _sale_rows once finish times are known.
+        self.sale_plan: list[tuple[int, int, _Offer, int, int, int]] = []
+        self._open_orders = 0
 
     # ---------------------------------------------------------- helpers
 
@@ -955,7 +1031,7 @@ class _Plan:
         if not has_proposal or count >= limit:
             return count
 
-        sums = self.sums_text(rng)
+        offer = self.offer(rng)
         if won:
             prop_state = state_of(0.6)
             prop = child(
@@ -964,7 +1040,7 @@ class _Plan:
                 root,
                 proposal_t,
                 prop_state,
-                body=sums,
+                body=offer.text,
             )
         else:
             prop = child(
@@ -973,11 +1049,12 @@ class _Plan:
                 root,
                 proposal_t,
                 OPEN if live else FINISHED,
-                body=sums,
+                body=offer.text,
             )
             prop_state = self.r_state[prop]
         count += 1
         follow_end = proposal_t + post
+        self.sale(prop, stage, offer, proposal_t, follow_end)
         if stage != DRAFT:
             for _ in range(int(rng.random() * 3)):
                 if count >= limit:
@@ -1001,14 +1078,17 @@ class _Plan:
         repeat_room = self.cap - sold_t > 30 * WDAY
         if not live and repeat_room and rng.random() < 0.3 and count + 2 <= limit:
             later = self.when_in(sold_t + 20 * WDAY, sold_t + 100 * WDAY)
+            title = f"Order: {rng.choice(PRODUCTS)} for {c}"
+            offer = self.offer(rng)
             repeat = child(
                 "order",
-                f"Order: {rng.choice(PRODUCTS)} for {c}",
+                title,
                 root,
                 later,
                 FINISHED,
-                body=self.sums_text(rng),
+                body=offer.text,
             )
+            self.sale_plan.append((repeat, S_REPEAT, offer, later, later, 0))
             child(
                 "task",
                 rng.choice(ORDER_TASKS).format(c=c),
@@ -1049,14 +1129,58 @@ class _Plan:
             f"\n- Timeline: Q{quarter}\n- Competitors: {rng.choice(COMPETITORS)}"
         ).replace(",", " ")
 
-    @staticmethod
-    def sums_text(rng: random.Random) -> str:
-        once = int(rng.random() * 60 + 2) * 500
-        monthly = int(rng.random() * 30) * 50
-        revision = 1 + int(rng.random() * 3)
-        return (
-            f"One-time {once:,} EUR, monthly {monthly:,} EUR. Revision {revision}."
-        ).replace(",", " ")
+    def offer(self, rng: random.Random) -> _Offer:
+        """What a proposal is worth: one-time 2k-250k EUR (mostly small),
+        monthly none or up to 5k, in the customer's currency now and then.
+
+        Draws three numbers from `rng`, as the demo always did here, so the
+        rest of the demo stays the same; the currency comes from sale_rng.
+        """
+        r1, r2, r3 = rng.random(), rng.random(), rng.random()
+        currency, rate = _pick_currency(self.sale_rng.random())
+        once = _round_to(rate * (2_000 + r1**3 * 248_000), 500 if rate < 5 else 5_000)
+        monthly = 0
+        if r2 >= 0.45:
+            monthly = _round_to(rate * (50 + ((r2 - 0.45) / 0.55) ** 2 * 4_950), 50)
+        revision = 1 + int(r3 * 4)
+        text = f"One-time {once:,} {currency}"
+        if monthly:
+            text += f", monthly {monthly:,} {currency}"
+        return _Offer(
+            text=(text + ".").replace(",", " "),
+            one_time_cents=once * 100,
+            monthly_cents=monthly * 100 or None,
+            currency=currency,
+            revision=revision,
+        )
+
+    def sale(self, i: int, stage: int, offer: _Offer, created: int, end: int) -> None:
+        """Plan the sale row of proposal/order `i` of a deal at `stage`.
+
+        `end` is when the follow-ups end: the sale for a won deal.
+        """
+        srng = self.sale_rng
+        if stage == DRAFT:
+            self.sale_plan.append((i, S_DRAFT, offer, 0, 0, 0))
+            return
+        # Sent soon after it was written (revisions were sent later still,
+        # but the row keeps the latest sent date: not after the sale).
+        first_half = created + int(srng.random() * max(0, end - created) / 2)
+        sent_t = max(created + HOUR, first_half)
+        if stage == SENT:
+            self.sale_plan.append((i, S_SENT, offer, sent_t, 0, 0))
+        elif stage == LOST:
+            reason = int(srng.random() * len(LOST_REASONS))
+            self.sale_plan.append((i, S_LOST, offer, sent_t, 0, reason))
+        else:  # won: an order; open ones are ordered, delivered or billed
+            extra = 0
+            if self.r_state[i] == OPEN:
+                # In turn, so that even a small demo shows every stage.
+                extra = _OPEN_ORDER_CYCLE[self._open_orders % len(_OPEN_ORDER_CYCLE)]
+                self._open_orders += 1
+                if extra == 2 and not offer.monthly_cents:
+                    extra = 1  # monthly billing needs a monthly sum
+            self.sale_plan.append((i, S_ORDER, offer, sent_t, end, extra))
 
     # ---------------------------------------------------------- time entries
 
@@ -1330,6 +1454,25 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
         f"FROM {_quote(db, TimeEntry._meta.table_name)} "
         f"WHERE ended_at IS NOT NULL ORDER BY id"
     )
+    insert(
+        Sale,
+        (
+            "record",
+            "stage",
+            "cloud_id",
+            "revision",
+            "currency",
+            "one_time_cents",
+            "monthly_cents",
+            "sent_date",
+            "sold_date",
+            "delivered_date",
+            "billed_date",
+            "monthly_billing",
+            "lost_reason",
+        ),
+        _sale_rows(plan),
+    )
     for sql in indexes:
         db.execute_sql(sql)
     return len(plan.e_record) + (plan.running is not None)
@@ -1340,7 +1483,15 @@ def _drop_indexes(db: peewee.Database) -> list[str]:
     the statements that create them again."""
     tables = [
         m._meta.table_name
-        for m in (Record, RecordActor, ContactDetails, Participant, TimeEntry, Event)
+        for m in (
+            Record,
+            RecordActor,
+            ContactDetails,
+            Participant,
+            TimeEntry,
+            Event,
+            Sale,
+        )
     ]
     marks = ", ".join("?" * len(tables))
     rows = db.execute_sql(
@@ -1391,6 +1542,70 @@ def _record_rows(plan: _Plan):
             finished,
             created,
             updated,
+        )
+
+
+def _sale_rows(plan: _Plan):
+    """One sale row per proposal and order, its stage and dates following
+    the record: draft and sent proposals are open, lost ones finished;
+    finished orders were billed the day they were finished, open ones are
+    ordered, delivered or on monthly billing. Dates never go backwards:
+    sent <= sold <= delivered <= billed <= today."""
+    base = plan.base
+    day = plan.local_day_text
+    srng = plan.sale_rng
+    r_state, r_finished, r_created = plan.r_state, plan.r_finished, plan.r_created
+    r_cloud = plan.r_cloud
+    for i, story, offer, sent_t, sold_t, extra in plan.sale_plan:
+        created = r_created[i]
+        finished = r_state[i] == FINISHED
+        last = r_finished[i] if finished else plan.now  # nothing after this
+        revision = offer.revision
+        sent = sold = delivered = billed = None
+        monthly_billing = False
+        reason = ""
+        if story == S_DRAFT:
+            stage, revision = "draft", 1
+        elif story in (S_SENT, S_LOST):
+            stage = "sent" if story == S_SENT else "lost"
+            sent = day(max(created, min(sent_t, last)))
+            if story == S_LOST:
+                reason = LOST_REASONS[extra]
+        else:
+            if story == S_REPEAT:
+                revision = 1  # ordered straight away, no rounds of offers
+            sold_w = max(created, min(sold_t, last))
+            sent = day(max(created, min(sent_t, sold_w)))
+            sold = day(sold_w)
+            if finished:
+                stage = "billed"
+                delivered_w = sold_w + int(srng.random() * (last - sold_w))
+                delivered, billed = day(delivered_w), day(last)
+            elif extra == 0:
+                stage = "ordered"
+            else:
+                delivered_w = sold_w + int(srng.random() * (last - sold_w))
+                delivered = day(delivered_w)
+                stage = "delivered"
+                if extra == 2:
+                    stage, monthly_billing = "billed", True
+                    billed = day(
+                        delivered_w + int(srng.random() * (last - delivered_w))
+                    )
+        yield (
+            base + i,
+            stage,
+            r_cloud[i],
+            revision,
+            offer.currency,
+            offer.one_time_cents,
+            offer.monthly_cents,
+            sent,
+            sold,
+            delivered,
+            billed,
+            monthly_billing,
+            reason,
         )
 
 

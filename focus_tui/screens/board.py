@@ -1,0 +1,325 @@
+"""The Sales Process board: proposals and orders as cards, a column per stage.
+
+Draft → Sent → Ordered → Delivered → Billed (Lost on `l`). `>` performs the
+card's next step with the same dialogs and domain functions as the keys of
+the main view and the feeds (`SalesActions`), `<` undoes the step that
+brought the card into its column. After either, the cursor follows the card
+into its new column.
+
+Each column reads its own pages (`focus_tui.board`), so opening the board is
+one totals query and one page per column, whatever the size of the pipeline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Footer
+
+from .. import board, sales
+from ..board import Card
+from ..errors import UserError
+from ..listing import RecordRow
+from ..permissions import my_clouds
+from ..record_types import ORDER, SALES_PROPOSAL
+from ..text import one_line
+from ..widgets.board_column import Board, BoardColumn, CardPages
+from ..widgets.timer_bar import TimerBar
+from ..widgets.title_bar import TitleBar
+from .actions import RecordActions
+from .base import DataScreen
+from .sales_actions import SALES_BINDINGS, SalesActions
+
+AUTO_REFRESH_SECONDS = 60
+
+# The action (of SalesActions) performing the step into a stage.
+STEP_ACTIONS = {
+    "sent": "send",
+    "sold": "sold",
+    "delivered": "delivered",
+    "billed": "billed",
+}
+ORDER_STAGES = (sales.ORDERED, sales.DELIVERED, sales.BILLED)
+
+
+class BoardScreen(SalesActions, RecordActions, DataScreen):
+    """Columns of cards; keys move between them and move cards along."""
+
+    help_title = "Sales Process board"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back", show=False),
+        Binding(
+            "greater_than_sign,shift+right",
+            "next_step",
+            "Next step",
+            id="next_step",
+            key_display=">",
+        ),
+        Binding(
+            "less_than_sign,shift+left",
+            "step_back",
+            "Step back",
+            id="step_back",
+            key_display="<",
+        ),
+        Binding("l", "toggle_lost", "Show lost", id="toggle_lost"),
+        Binding("c", "cycle_cloud", "Cloud", id="cycle_cloud"),
+        Binding("a", "toggle_mine", "Actor", id="toggle_mine"),
+        Binding("r", "refresh", "Refresh", id="refresh", show=False),
+        Binding("m", "move", "Move", id="move", show=False),
+        Binding("f", "focus_record", "Focus", id="focus", show=False),
+        # The sales keys of the other screens work here too; `>` picks one.
+        *(dataclasses.replace(b, show=False) for b in SALES_BINDINGS),
+    ]
+
+    def __init__(self, *, show_lost: bool = False, mine: bool = False) -> None:
+        super().__init__()
+        self.show_lost = show_lost
+        self.mine = mine
+        self.cloud_id: int | None = None
+        self.cloud_name = "all my clouds"
+        self._clouds: list[tuple[int, str]] = []
+        self._stale = False
+
+    def compose(self) -> ComposeResult:
+        clock = self.session.clock
+        yield TitleBar(self._title())
+        yield TimerBar()
+        columns = []
+        for stage in board.STAGES:
+            column = BoardColumn(
+                stage, board.STAGE_NAMES[stage], clock, id=f"column-{stage}"
+            )
+            column.display = stage != sales.LOST or self.show_lost
+            columns.append(column)
+        yield Board(*columns, id="board")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Board).focus()
+        self.read_now(
+            lambda: [(c.id, c.name) for c in my_clouds(self.session)],
+            self._set_clouds,
+        )
+        self.reload()
+        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
+
+    def _set_clouds(self, clouds: list[tuple[int, str]]) -> None:
+        self._clouds = clouds
+
+    def on_screen_suspend(self) -> None:
+        # A feed or another mode may change cards; a dialog's answer reloads
+        # what it changed itself.
+        self._stale = not isinstance(self.app.screen, ModalScreen)
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload(keep=self._current_id())
+
+    def _auto_refresh(self) -> None:
+        if self.app.screen is self:
+            self.reload(keep=self._current_id())
+
+    # -- columns ------------------------------------------------------------
+
+    def columns(self) -> list[BoardColumn]:
+        """The columns on screen, left to right."""
+        boards = self.query(Board)
+        return boards.first().columns if boards else []
+
+    def column(self, stage: str) -> BoardColumn:
+        return self.query_one(f"#column-{stage}", BoardColumn)
+
+    def active_column(self) -> BoardColumn | None:
+        boards = self.query(Board)
+        return boards.first().active if boards else None
+
+    def current_card(self) -> Card | None:
+        column = self.active_column()
+        return column.current if column is not None else None
+
+    def _current_id(self) -> int | None:
+        card = self.current_card()
+        return card.id if card else None
+
+    def target(self) -> RecordRow | None:
+        """The highlighted card as a list row, for the shared actions."""
+        card = self.current_card()
+        if card is None:
+            return None
+        return RecordRow(
+            id=card.id,
+            type=ORDER.key if card.stage in ORDER_STAGES else SALES_PROPOSAL.key,
+            title=card.title,
+            date=card.date,
+            due_at=None,
+            finished_at=None,
+            parent_id=None,
+            cloud_id=0,
+            created_at=None,
+        )
+
+    # -- data -------------------------------------------------------------
+
+    def reload(self, keep: int | None = None, *, fresh: bool = False) -> None:
+        """Read the totals and the page each column shows.
+
+        With `keep`, the cursor follows that card to whichever column it is
+        in now (a step or an undo moves it), and that column becomes the
+        active one.
+        Other columns keep their card if it is still on the page, else
+        their position; with `fresh` (other filters) every column starts at
+        its first card.
+        """
+        session, cloud_id, mine = self.session, self.cloud_id, self.mine
+        shown = {
+            c.stage: (None, 0) if fresh else (c.current_id, c.cursor)
+            for c in self.columns()
+        }
+
+        def load():
+            totals = board.column_totals(
+                session, cloud_id=cloud_id, mine=mine, stages=tuple(shown)
+            )
+            found = None
+            if keep is not None:
+                try:
+                    stage = board.stage_of(session, keep)
+                except UserError:  # gone, or no longer ours to see
+                    stage = None
+                if stage in shown:
+                    position = board.card_position(
+                        session, stage, keep, cloud_id=cloud_id, mine=mine
+                    )
+                    if position is not None:
+                        found = (stage, position)
+            # Just the cards around each cursor: whole pages come later.
+            starts = {}
+            for stage, (_card_id, cursor) in shown.items():
+                index = found[1] if found and found[0] == stage else cursor
+                starts[stage] = (CardPages.seed_start(index), CardPages.SEED)
+            seeds = board.column_pages(session, starts, cloud_id=cloud_id, mine=mine)
+            pages = {stage: (starts[stage][0], seeds[stage]) for stage in starts}
+            return totals, found, pages
+
+        self.read_now(load, partial(self._show, shown=shown))
+
+    def _show(self, result, shown) -> None:
+        totals, found, pages = result
+        session, cloud_id, mine = self.session, self.cloud_id, self.mine
+        for stage, (card_id, cursor) in shown.items():
+            column = self.column(stage)
+            count = totals[stage].count
+            fetch = partial(
+                board.column_page,
+                session,
+                stage,
+                cloud_id=cloud_id,
+                mine=mine,
+                total=count,
+            )
+            cards = CardPages(count, fetch)
+            start, first = pages[stage]
+            cards.seed(start, first)
+            if found and found[0] == stage:
+                cursor = found[1]
+            elif card_id is not None:
+                index = cards.cached_index(card_id)
+                if index is not None:
+                    cursor = index
+            column.set_cards(totals[stage], cards, cursor)
+        if found is not None:
+            self.query_one(Board).activate(self.column(found[0]))
+        self.query_one(TitleBar).title = self._title()
+
+    def _title(self) -> str:
+        who = "me as actor" if self.mine else "everyone"
+        return f"Sales Process · {self.cloud_name} · {who}"
+
+    # -- keys -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        # Something is below when the board was pushed (from the main view);
+        # as a mode's own screen it stays.
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.reload(keep=self._current_id())
+
+    def action_toggle_lost(self) -> None:
+        self.show_lost = not self.show_lost
+        self.query_one(Board).show_column(self.column(sales.LOST), self.show_lost)
+        self.reload()
+        self.say("Lost proposals shown." if self.show_lost else "Lost hidden.")
+
+    def action_cycle_cloud(self) -> None:
+        ids = [None] + [cloud_id for cloud_id, _ in self._clouds]
+        names = ["all my clouds"] + [name for _, name in self._clouds]
+        at = ids.index(self.cloud_id) if self.cloud_id in ids else 0
+        at = (at + 1) % len(ids)
+        self.cloud_id, self.cloud_name = ids[at], one_line(names[at])
+        self._filters_changed()
+        self.say(f"Showing {self.cloud_name}.")
+
+    def action_toggle_mine(self) -> None:
+        self.mine = not self.mine
+        self._filters_changed()
+        self.say(
+            "Showing sales where you are an actor."
+            if self.mine
+            else "Showing everyone's sales."
+        )
+
+    def _filters_changed(self) -> None:
+        self.reload(fresh=True)
+
+    def action_next_step(self) -> None:
+        card = self.current_card()
+        if card is None:
+            self.notify("No card here.", markup=False, timeout=2)
+            return
+        next_stage = board.NEXT_STAGE.get(card.stage)
+        if next_stage is None:
+            self.notify(
+                "Billed is the last stage."
+                if card.stage == sales.BILLED
+                else "A lost proposal goes no further; < undoes Lost.",
+                markup=False,
+                timeout=3,
+            )
+            return
+        getattr(self, f"action_{STEP_ACTIONS[board.STEP_INTO[next_stage]]}")()
+
+    def action_step_back(self) -> None:
+        card = self.current_card()
+        if card is None:
+            self.notify("No card here.", markup=False, timeout=2)
+            return
+        self.run_db(
+            lambda: board.step_back(self.session, card.id, card.stage),
+            lambda result: self._after_step_back(card, *result),
+        )
+
+    def _after_step_back(self, card: Card, step: str, stage: str) -> None:
+        self.say(
+            f"Undid {board.STEP_NAMES.get(step, step)}: “{one_line(card.title)}” "
+            f"is in {board.STAGE_NAMES[stage]} again."
+        )
+        self.reload(keep=card.id)
+
+    @on(Board.Selected)
+    def _open_feed(self, event: Board.Selected) -> None:
+        from .feed import FeedScreen
+
+        self.app.push_screen(FeedScreen(event.card.id))
+
+
+__all__ = ["BoardScreen"]
