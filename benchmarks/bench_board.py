@@ -298,6 +298,9 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
+    from common import compile_package
+
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a demo database to copy (default: build one)")
     parser.add_argument("--records", type=int, default=100_000)

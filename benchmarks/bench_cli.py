@@ -35,6 +35,9 @@ def timed(args: list[str], env: dict) -> float:
 
 
 def main() -> None:
+    from common import compile_package
+
+    compile_package()
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
     parser.add_argument("--user", default="bench")

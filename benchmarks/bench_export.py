@@ -160,6 +160,9 @@ def _prepare(args, work: Path) -> Path:
 
 
 def main() -> None:
+    from common import compile_package
+
+    compile_package()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="a demo database (copied, not changed)")
     parser.add_argument("--records", type=int, default=100_000)

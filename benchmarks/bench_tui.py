@@ -204,6 +204,9 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
+    from common import compile_package
+
+    compile_package()
     parser = argparse.ArgumentParser()
     parser.add_argument("dbs", nargs="+")
     parser.add_argument("--user", default="bench")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -52,6 +53,10 @@ class FocusApp(App):
         self.running_focus = current_focus(self.session)
         self.switch_mode("main")
         self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
+        # Everything built so far lives as long as the app: keep it out of
+        # the garbage collector's full passes, which otherwise pause a key
+        # press for tens of milliseconds now and then.
+        self.call_after_refresh(gc.freeze)
 
     def refresh_focus(self) -> None:
         """Re-read the running focus (a step may have ended it)."""

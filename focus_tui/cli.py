@@ -750,6 +750,8 @@ def _stats_rows(session, filters) -> list[dict]:
         month = m.month.strftime("%Y-%m")
         rows.append(_stat("offers", month, m.offers, str(from_cents(m.offers_cents))))
         rows.append(_stat("orders", month, m.orders, str(from_cents(m.orders_cents))))
+        rate = None if m.conversion is None else f"{100 * m.conversion:.1f} %"
+        rows.append(_stat("conversion", month, m.offers, rate))
     won, sent = conversion(session, filters)
     rate = f"{100 * won / sent:.1f} %" if sent else None
     rows.append(_stat("conversion", "orders / sent proposals", sent, rate))

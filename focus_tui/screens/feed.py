@@ -159,8 +159,7 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
 
     @on(RecordList.Highlighted)
     def _highlighted(self) -> None:
-        # The sales keys depend on the highlighted row's type.
-        self.refresh_bindings()
+        self.sales_keys_follow(self.target())
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

@@ -101,8 +101,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
 
     @on(RecordList.Highlighted)
     def _highlighted(self) -> None:
-        # The sales keys depend on the highlighted row's type.
-        self.refresh_bindings()
+        self.sales_keys_follow(self.target())
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -164,8 +165,18 @@ class ReportsScreen(DataScreen):
                 for m in months
             ]
         )
+        numbers = Text()
+        monthly_rates = [
+            f"{m.month:%b} {100 * m.conversion:.0f} %"
+            for m in months
+            if m.conversion is not None
+        ]
+        if monthly_rates:
+            numbers.append(
+                "Conversion by month: " + " · ".join(monthly_rates), style="dim"
+            )
         self.query_one("#numbers", Static).update(
-            self._numbers(conversion, spans, outcomes)
+            Group(numbers, self._numbers(conversion, spans, outcomes))
         )
         by_phase = {r.phase: r.seconds for r in phases}
         self.query_one("#phase-chart", BarChart).set_rows(

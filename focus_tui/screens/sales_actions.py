@@ -54,6 +54,24 @@ def terms_from(values: dict, currency_field: str | None = None) -> sales.Terms:
 class SalesActions:
     """Mixin for a DataScreen with `target()` and `reload(keep=...)`."""
 
+    _sales_kind: str | None = None
+    _footer_timer = None
+
+    def sales_keys_follow(self, row: RecordRow | None) -> None:
+        """Show the step keys that apply to the highlighted row.
+
+        Rebuilding the footer costs ~40 ms, too much for a key press: it is
+        done once the cursor has rested for a moment, and only when the
+        kind of row (proposal, order, other) changed.
+        """
+        kind = row.type if row and row.type in ("sales_proposal", "order") else None
+        if kind == self._sales_kind:
+            return
+        self._sales_kind = kind
+        if self._footer_timer is not None:
+            self._footer_timer.stop()
+        self._footer_timer = self.set_timer(0.25, self.refresh_bindings)
+
     def check_action(self, action: str, parameters) -> bool | None:
         """Offer the sales keys only where they apply (footer, help, palette)."""
         if action in PROPOSAL_ACTIONS or action in ORDER_ACTIONS:
