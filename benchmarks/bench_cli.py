@@ -5,7 +5,8 @@
 Each figure is the wall time of a fresh `focus-tui` process (what a user or
 a script waits for), median of the runs, on a copy of the database. The
 baseline in the same run is `focus-tui status` with nothing focused: the
-cost of starting Python, importing the CLI and opening the database.
+cost of starting Python, importing the CLI and opening the database; the
+floor is a Python process that only imports Peewee.
 """
 
 from __future__ import annotations
@@ -73,8 +74,11 @@ def main() -> None:
             text=True,
         ).stdout
         task = json.loads(listing)[0]["id"]
-        base, report, focus, unfocus = [], [], [], []
+        floor, base, report, focus, unfocus = [], [], [], [], []
         for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import peewee"], check=True)
+            floor.append(time.perf_counter() - start)
             base.append(timed(["status"], env))
             report.append(timed(["report", "phases"], env))
             focus.append(timed(["focus", str(task)], env))
@@ -84,6 +88,7 @@ def main() -> None:
         return f"{statistics.median(values) * 1000:.0f} ms"
 
     print(f"{Path(args.db).name}: {entries} time entries, medians of {args.runs}")
+    print(f"  floor `python -c 'import peewee'`: {ms(floor)}")
     print(f"  baseline `status` (start-up + open): {ms(base)}")
     print(f"  `report phases`: {ms(report)}   (budget 400 ms)")
     print(
