@@ -59,7 +59,7 @@ from openpyxl.writer.excel import ExcelWriter
 from . import reports
 from .errors import UserError
 from .models import Cloud, User
-from .phases import PHASES
+from .phases import PHASE_LABELS, PHASES
 from .report_view import (
     ReportRow,
     ViewSettings,
@@ -86,17 +86,6 @@ SHEET_PHASES = "Time by phase"
 SHEET_STATS = "Statistics"
 
 PROGRESS_EVERY = 1000
-
-# Same words as the Reports screen (which lives in the Textual layer).
-PHASE_LABELS = {
-    "lead": "Lead",
-    "proposal": "Proposal",
-    "follow_up": "Follow-up",
-    "fulfilment": "Fulfilment",
-    "billing": "Billing",
-    "client_care": "Client care",
-    "other": "Other",
-}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,15 @@ CLIENT_CARE = "client_care"
 OTHER = "other"
 
 PHASES = (LEAD, PROPOSAL, FOLLOW_UP, FULFILMENT, BILLING, CLIENT_CARE, OTHER)
+PHASE_LABELS = {
+    LEAD: "Lead",
+    PROPOSAL: "Proposal",
+    FOLLOW_UP: "Follow-up",
+    FULFILMENT: "Fulfilment",
+    BILLING: "Billing",
+    CLIENT_CARE: "Client care",
+    OTHER: "Other",
+}
 
 _MAX_DEPTH = 64  # parents form a tree; the bound guards against a bad cycle
 

@@ -19,7 +19,7 @@ from ..history import format_duration
 from ..models import Cloud
 from ..money import format_compact
 from ..permissions import my_clouds
-from ..phases import PHASES
+from ..phases import PHASE_LABELS, PHASES
 from ..record_types import parse_type
 from ..report_view import ViewIndex, ViewSettings, sales_settings
 from ..reports import Filters
@@ -32,16 +32,6 @@ from ..widgets.title_bar import TitleBar
 from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
-
-PHASE_LABELS = {
-    "lead": "Lead",
-    "proposal": "Proposal",
-    "follow_up": "Follow-up",
-    "fulfilment": "Fulfilment",
-    "billing": "Billing",
-    "client_care": "Client care",
-    "other": "Other",
-}
 
 
 class ReportsScreen(DataScreen):
