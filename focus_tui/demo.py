@@ -1473,9 +1473,43 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
         ),
         _sale_rows(plan),
     )
+    _phases_from_sales(db)
     for sql in indexes:
         db.execute_sql(sql)
     return len(plan.e_record) + (plan.running is not None)
+
+
+# The phase a proposal or order was in on a day, from its sale dates (as
+# phases.phase_of decides it at the moment focus starts).
+_PHASE_ON_DAY = (
+    "CASE"
+    " WHEN s.billed_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.billed_date"
+    " THEN 'client_care'"
+    " WHEN s.delivered_date IS NOT NULL"
+    " AND substr(t.started_at, 1, 10) >= s.delivered_date THEN 'billing'"
+    " WHEN s.sold_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.sold_date"
+    " THEN 'fulfilment'"
+    " WHEN s.sent_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.sent_date"
+    " THEN 'follow_up'"
+    " ELSE 'proposal' END"
+)
+
+
+def _phases_from_sales(db: peewee.Database) -> None:
+    """Time on proposals and orders (and the work under them) gets the phase
+    its deal was in when it was spent: proposal, follow-up, fulfilment,
+    billing or client care, so the demo's reports show every phase."""
+    if not isinstance(db, peewee.SqliteDatabase):
+        return  # the text comparison of dates below is SQLite's
+    db.execute_sql(
+        f"UPDATE time_entry AS t SET phase = {_PHASE_ON_DAY} "
+        "FROM sale AS s WHERE s.record_id = t.record_id"
+    )
+    db.execute_sql(
+        f"UPDATE time_entry AS t SET phase = {_PHASE_ON_DAY} "
+        "FROM record AS r JOIN sale AS s ON s.record_id = r.parent_id "
+        "WHERE r.id = t.record_id"
+    )
 
 
 def _drop_indexes(db: peewee.Database) -> list[str]:
