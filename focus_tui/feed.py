@@ -7,7 +7,7 @@ from datetime import datetime
 
 from .history import describe_event
 from .listing import LIST_COLUMNS, RecordRow, to_rows
-from .models import Cloud, Event, Record, RecordActor, User
+from .models import Cloud, Event, Record, RecordActor, Sale, User
 from .permissions import get_record, visible
 from .records import ContactFields, contact_of, participants_of
 from .session import Session
@@ -31,6 +31,7 @@ class FeedHeader:
     participants: list[Record]
     contact: ContactFields | None
     focused: float
+    sale: Sale | None = None  # a proposal's or order's sums, stage and dates
 
 
 FeedItem = RecordRow | HistoryItem
@@ -60,6 +61,7 @@ def feed_header(session: Session, record_id: int) -> FeedHeader:
         participants=participants_of(session, record.id),
         contact=contact_of(record),
         focused=focused_seconds(session, [record.id]).get(record.id, 0.0),
+        sale=Sale.get_or_none(Sale.record == record.id),
     )
 
 

@@ -24,6 +24,8 @@ def get_record(session: Session, record_id: int) -> Record:
         record_id = int(record_id)
     except (TypeError, ValueError):
         raise UserError(f"{record_id!r} is not a record id (a whole number).") from None
+    if not 0 < record_id < 2**63:  # beyond any id the database can hold
+        raise NotFound(f"There is no record #{record_id} that you can see.")
     record = Record.select().where((Record.id == record_id) & visible(session)).first()
     if record is None:
         # Same answer whether it does not exist or is someone else's.

@@ -74,3 +74,8 @@ def parse_type(text: str) -> RecordType:
 
 def type_of(key: str) -> RecordType:
     return BY_KEY[key]
+
+
+def with_article(rtype: RecordType) -> str:
+    """'a Task', 'an Order'."""
+    return ("an " if rtype.name[0] in "AEIOU" else "a ") + rtype.name

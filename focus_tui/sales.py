@@ -24,6 +24,7 @@ from .record_types import (
     SALES_LEAD,
     SALES_PROPOSAL,
     type_of,
+    with_article,
 )
 from .records import create_record, move_record
 from .session import Session
@@ -73,7 +74,9 @@ def from_cents(cents: int | None) -> Decimal | None:
 def sale_of(record: Record) -> Sale:
     sale = Sale.get_or_none(Sale.record == record.id)
     if sale is None:
-        raise UserError(f"#{record.id} is a {type_of(record.type).name}, not a sale.")
+        raise UserError(
+            f"#{record.id} is {with_article(type_of(record.type))}, not a sale."
+        )
     return sale
 
 
@@ -81,7 +84,7 @@ def _proposal(session: Session, record_id: int) -> tuple[Record, Sale]:
     record = get_record(session, record_id)
     if record.type != SALES_PROPOSAL.key:
         raise UserError(
-            f"#{record.id} is a {type_of(record.type).name}, not a Sales Proposal."
+            f"#{record.id} is {with_article(type_of(record.type))}, not a Sales Proposal."
         )
     return record, sale_of(record)
 
@@ -89,7 +92,9 @@ def _proposal(session: Session, record_id: int) -> tuple[Record, Sale]:
 def _order(session: Session, record_id: int) -> tuple[Record, Sale]:
     record = get_record(session, record_id)
     if record.type != ORDER.key:
-        raise UserError(f"#{record.id} is a {type_of(record.type).name}, not an Order.")
+        raise UserError(
+            f"#{record.id} is {with_article(type_of(record.type))}, not an Order."
+        )
     return record, sale_of(record)
 
 
@@ -99,6 +104,19 @@ def deal_of(record: Record) -> Record | None:
         if node.type in (SALES_LEAD.key, CLIENT_RELATIONSHIP.key):
             return node
     return None
+
+
+def _check_day(
+    session: Session, day: date, what: str, after: date | None, after_what: str
+) -> date:
+    """A step's date: not in the future, not before the step it follows."""
+    if day > session.clock.today():
+        raise UserError(f"The {what} date {day} is in the future.")
+    if after is not None and day < after:
+        raise UserError(
+            f"The {what} date {day} is before the {after_what} date {after}."
+        )
+    return day
 
 
 def _update_sale(sale: Sale, **values) -> None:
@@ -208,7 +226,9 @@ def send(
         raise UserError(
             f"#{record.id} was already sent on {sale.sent_date}; revise it instead."
         )
-    sent_date = sent_date or session.clock.today()
+    sent_date = _check_day(
+        session, sent_date or session.clock.today(), "sent", None, ""
+    )
     lead = deal_of(record)
     with session.transaction():
         state = snapshot(record.id, lead.id if lead else None)
@@ -256,7 +276,13 @@ def revise(
             f"#{record.id} is {STAGE_NAMES[sale.stage].lower()}; only a sent "
             "proposal is revised (send it first)."
         )
-    sent_date = sent_date or session.clock.today()
+    sent_date = _check_day(
+        session,
+        sent_date or session.clock.today(),
+        "sent",
+        sale.sent_date,
+        "previous revision's sent",
+    )
     with session.transaction():
         state = snapshot(record.id)
         old = {
@@ -332,7 +358,9 @@ def mark_sold(
     record, sale = _proposal(session, record_id)
     if sale.stage == LOST:
         raise UserError(f"#{record.id} was lost; undo that first (u).")
-    sold_date = sold_date or session.clock.today()
+    sold_date = _check_day(
+        session, sold_date or session.clock.today(), "sold", sale.sent_date, "sent"
+    )
     lead = deal_of(record)
     with session.transaction():
         state = snapshot(record.id, lead.id if lead else None)
@@ -347,6 +375,11 @@ def mark_sold(
             move_record(session, lead.id, relationship_when, log=False)
         if check_when is not None:
             move_record(session, record.id, check_when, log=False)
+        created = [
+            create_record(session, "task", title, parent_id=record.id)
+            for title in tasks
+            if title.strip()
+        ]
         log_event(
             session,
             record.id,
@@ -355,12 +388,8 @@ def mark_sold(
             sold_date=sold_date.isoformat(),
             relationship=lead.id if lead else None,
             became_relationship=became,
+            tasks=[t.id for t in created],  # undo closes them
         )
-        created = [
-            create_record(session, "task", title, parent_id=record.id)
-            for title in tasks
-            if title.strip()
-        ]
     return Sold(
         order=get_record(session, record.id),
         relationship=get_record(session, lead.id) if lead else None,
@@ -376,7 +405,13 @@ def mark_delivered(
     record, sale = _order(session, record_id)
     if sale.stage != ORDERED:
         raise UserError(f"#{record.id} is already {STAGE_NAMES[sale.stage].lower()}.")
-    delivered_date = delivered_date or session.clock.today()
+    delivered_date = _check_day(
+        session,
+        delivered_date or session.clock.today(),
+        "delivered",
+        sale.sold_date,
+        "sold",
+    )
     with session.transaction():
         state = snapshot(record.id)
         _update_sale(sale, stage=DELIVERED, delivered_date=delivered_date)
@@ -400,9 +435,17 @@ def mark_billed(
 ) -> Record:
     """Billed: the order is finished; with monthly billing it stays open."""
     record, sale = _order(session, record_id)
-    if sale.stage == BILLED:
+    if sale.stage == BILLED and not sale.monthly_billing:
         raise UserError(f"#{record.id} is already billed ({sale.billed_date}).")
-    billed_date = billed_date or session.clock.today()
+    # Monthly billing may be billed again: the latest billing date is kept,
+    # and a bill without --monthly ends it (the order is finished).
+    billed_date = _check_day(
+        session,
+        billed_date or session.clock.today(),
+        "billed",
+        sale.billed_date or sale.delivered_date or sale.sold_date,
+        "previous billing" if sale.billed_date else "delivered or sold",
+    )
     with session.transaction():
         state = snapshot(record.id)
         _update_sale(

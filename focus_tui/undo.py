@@ -119,10 +119,26 @@ def undo(session: Session, record_id: int) -> str:
         event = last_step(record.id)
         if event is None:
             raise UserError(f"Nothing to undo on #{record.id}.")
-        before = json.loads(event.data)["before"]
-        for rid in before.get("records", {}):
-            if int(rid) != record.id:
-                get_record(session, int(rid))  # may the user still see it?
+        data = json.loads(event.data)
+        before = data["before"]
+        others = [
+            int(rid) for rid in before.get("records", {}) if int(rid) != record.id
+        ]
+        for rid in others:
+            get_record(session, rid)  # may the user still see it?
         restore(session, before)
         log_event(session, record.id, "undone", event=event.id, step=event.kind)
+        for rid in others:  # e.g. the lead a sale had made a client
+            log_event(session, rid, "undone", event=event.id, step=event.kind)
+        # Work the step created (fulfilment tasks of a sale) is closed, not
+        # deleted: its history stays.
+        now = session.clock.now_utc_naive()
+        for task_id in data.get("tasks", []):
+            task = Record.get_or_none(Record.id == task_id)
+            if task is not None and task.finished_at is None:
+                Record.update(finished_at=now, updated_at=now).where(
+                    Record.id == task_id
+                ).execute()
+                sync_actors(task_id)
+                log_event(session, task_id, "finished", reason=f"{event.kind} undone")
     return event.kind

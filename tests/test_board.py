@@ -313,7 +313,7 @@ def test_billed_runs_by_billed_date_and_lost_by_date_newest_first(session):
     days = [3, None, 9, 1, 9]
     for n, day in enumerate(days):
         order = sales.create_proposal(session, lead, f"O{n}", terms=terms("1")).id
-        sales.mark_sold(session, order)
+        sales.mark_sold(session, order, sold_date=date(2026, 9, 30))
         sales.mark_billed(session, order, billed_date=date(2026, 10, day or 1))
         if day is None:  # e.g. a row from before billed dates were kept
             Sale.update(billed_date=None).where(Sale.record == order).execute()

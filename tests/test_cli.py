@@ -148,18 +148,18 @@ def test_sales_process_from_the_command_line(db_path):
         "--monthly",
         "450",
     ).stdout.strip()
-    run(db_path, "send", proposal, "--follow-up", "+1w")
+    run(db_path, "send", proposal, "--follow-up", "+1w", "--date", "2026-11-15")
     run(db_path, "revise", proposal, "--one-time", "1.100,00", "--date", "2026-11-20")
     assert "Client Relationship" in run(db_path, "sold", proposal).stdout
     run(db_path, "delivered", proposal)
-    run(db_path, "billed", proposal, "2026-12-01")
+    run(db_path, "billed", proposal)
     rows = json.loads(run(db_path, "list", "--all", "--format", "json").stdout)
     by_id = {r["id"]: r for r in rows}
     order = by_id[int(proposal)]
     assert order["type"] == "order" and order["finished"] is True
     assert order["one_time_sum"] == "1100.00" and order["monthly_sum"] == "450.00"
     assert order["currency"] == "EUR" and order["sent_date"] == "2026-11-20"
-    assert order["billed_date"] == "2026-12-01" and order["sold_date"] is not None
+    assert order["billed_date"] is not None and order["sold_date"] is not None
     assert by_id[int(lead)]["type"] == "client_relationship"
     assert (
         by_id[int(lead)]["sent_date"] is None
@@ -193,6 +193,8 @@ def test_lost_and_pipeline_report(db_path):
         (["delivered", "1"], "not an Order"),
         (["billed", "1", "blah"], "Could not read"),
         (["undo", "1"], "Nothing to undo"),
+        (["undo", "99999999999999999999"], "no record"),
+        (["send", "2", "--date", "2099-01-01"], "in the future"),
         (["revise", "2", "--one-time", "abc"], "abc"),
         (["revise", "2", "--one-time", "1e15"], ""),
         (["revise", "2"], "Give the new sums"),

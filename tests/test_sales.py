@@ -143,7 +143,11 @@ def test_undo_after_each_step_restores_the_exact_previous_state(session, deal):
         undo.undo(session, target)
         assert full_state(proposal.id, lead.id) == before
         step()  # and on to the next step
-    assert Event.select().where(Event.kind == "undone").count() == len(steps)
+    undone = {
+        json.loads(e.data)["event"]
+        for e in Event.select().where(Event.kind == "undone")
+    }
+    assert len(undone) == len(steps)
 
 
 def test_undo_walks_back_step_by_step(session, deal):
@@ -268,3 +272,47 @@ def test_default_currency_comes_from_settings(session, tmp_path):
     (tmp_path / "config" / "settings.toml").write_text("currency = [")
     config.settings.cache_clear()
     assert config.default_currency() == "EUR"
+
+
+def test_step_dates_must_follow_each_other(session, deal):
+    _lead, _note, proposal = deal
+    with pytest.raises(UserError, match="in the future"):
+        sales.send(session, proposal.id, sent_date=date(2026, 12, 1))
+    sales.send(session, proposal.id, sent_date=date(2026, 11, 20))
+    with pytest.raises(UserError, match="before the sent date"):
+        sales.mark_sold(session, proposal.id, sold_date=date(2026, 11, 1))
+    sales.mark_sold(session, proposal.id, sold_date=date(2026, 11, 21))
+    with pytest.raises(UserError, match="before the sold date"):
+        sales.mark_delivered(session, proposal.id, delivered_date=date(2026, 11, 10))
+
+
+def test_monthly_billing_bills_again_and_ends_with_a_final_bill(session, deal):
+    _lead, _note, proposal = deal
+    sales.mark_sold(session, proposal.id)
+    sales.mark_billed(session, proposal.id, monthly=True)
+    advance(session, days=30)
+    sales.mark_billed(session, proposal.id, monthly=True)
+    assert Sale.get_by_id(proposal.id).billed_date == date(2026, 12, 27)
+    assert Record.get_by_id(proposal.id).finished_at is None
+    advance(session, days=31)
+    sales.mark_billed(session, proposal.id)
+    assert Record.get_by_id(proposal.id).finished_at is not None
+    with pytest.raises(UserError, match="already billed"):
+        sales.mark_billed(session, proposal.id)
+
+
+def test_undoing_a_sale_closes_its_fulfilment_tasks(session, deal):
+    lead, _note, proposal = deal
+    sold = sales.mark_sold(session, proposal.id, tasks=["Pack and deliver"])
+    undo.undo(session, proposal.id)
+    task = Record.get_by_id(sold.tasks[0].id)
+    assert task.finished_at is not None  # closed, not deleted
+    lead_events = [e.kind for e in Event.select().where(Event.record == lead.id)]
+    assert "undone" in lead_events
+
+
+def test_a_huge_id_is_not_found(session):
+    from focus_tui.errors import NotFound
+
+    with pytest.raises(NotFound):
+        undo.undo(session, 10**20)

@@ -134,6 +134,8 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         if header.actors:
             facts.append("actors: " + ", ".join(header.actors))
         text.append("\n" + one_line(" · ".join(facts)), style="dim")
+        if header.sale is not None:
+            text.append("\n" + sale_line(header.sale))
         if header.parent is not None:
             parent_type = type_of(header.parent.type).name
             text.append(
@@ -214,4 +216,34 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         self.reload(keep=record.id)
 
 
-__all__ = ["FeedScreen", "dataclasses"]
+__all__ = ["FeedScreen", "dataclasses", "sale_line"]
+
+
+def sale_line(sale) -> str:
+    """'Sent · rev. 2 · 12 000 + 450/month EUR · sent 2026-11-27'."""
+    from ..money import format_amount
+    from ..sales import STAGE_NAMES, from_cents
+
+    parts = [STAGE_NAMES.get(sale.stage, sale.stage)]
+    if sale.revision > 1:
+        parts.append(f"rev. {sale.revision}")
+    sums = []
+    if sale.one_time_cents is not None:
+        sums.append(format_amount(from_cents(sale.one_time_cents)))
+    if sale.monthly_cents is not None:
+        sums.append(format_amount(from_cents(sale.monthly_cents)) + "/month")
+    if sums:
+        parts.append(" + ".join(sums) + f" {sale.currency}")
+    for label, day in (
+        ("sent", sale.sent_date),
+        ("sold", sale.sold_date),
+        ("delivered", sale.delivered_date),
+        ("billed", sale.billed_date),
+    ):
+        if day:
+            parts.append(f"{label} {day}")
+    if sale.monthly_billing:
+        parts.append("monthly billing")
+    if sale.lost_reason:
+        parts.append(f"lost: {one_line(sale.lost_reason)}")
+    return " · ".join(parts)

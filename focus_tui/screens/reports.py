@@ -31,7 +31,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
-from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
+from .step_dialog import PAST_DAY, TEXT, Field, StepDialog, StepForm
 
 
 class ReportsScreen(DataScreen):
@@ -382,12 +382,16 @@ class ReportsScreen(DataScreen):
                 Field(
                     "start",
                     "From",
-                    DAY,
+                    PAST_DAY,
                     str(self.filters.start or ""),
                     hint="empty: open",
                 ),
                 Field(
-                    "end", "To", DAY, str(self.filters.end or ""), hint="empty: today"
+                    "end",
+                    "To",
+                    PAST_DAY,
+                    str(self.filters.end or ""),
+                    hint="empty: open",
                 ),
             ],
             note="Dates like 1.9., 2026-09-01, -30d. Empty fields leave that end open.",

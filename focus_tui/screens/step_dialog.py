@@ -7,9 +7,11 @@ returns the parsed values, or None when cancelled.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +28,7 @@ from ..text import one_line
 
 # Field kinds
 DAY = "day"  # a date expression that must name a day -> date
+PAST_DAY = "past_day"  # the same, but "1.11." means the last 1 November
 WHEN = "when"  # a date expression -> When (may be "none")
 MONEY = "money"  # a sum -> Money | None
 TEXT = "text"  # free text, one line
@@ -52,9 +55,16 @@ class StepForm:
     extra: dict = field(default_factory=dict)
 
 
+class StepCheckbox(Checkbox, inherit_bindings=False):
+    """A checkbox that space toggles and enter leaves to the dialog (confirm)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
 class StepDialog(ModalScreen[dict | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="step_save", priority=True),
+        Binding("enter", "save", "Confirm", id="step_confirm", show=False),
         Binding("escape", "cancel", "Cancel", id="step_cancel"),
     ]
 
@@ -90,7 +100,7 @@ class StepDialog(ModalScreen[dict | None]):
                             placeholder=f.hint,
                             compact=True,
                         )
-                if f.kind in (DAY, WHEN, MONEY):
+                if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
                     yield Static("", id=f"{f.name}-check", classes="preview")
             yield Static("", id="step-error", classes="preview -error")
             yield Static(
@@ -100,7 +110,7 @@ class StepDialog(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         for f in self.form.fields:
-            if f.kind in (DAY, WHEN, MONEY):
+            if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
                 self._safe_check(f)
         self.query_one("#step-error").display = False
         fields = self.query("Input, Checkbox, TextArea")
@@ -114,7 +124,7 @@ class StepDialog(ModalScreen[dict | None]):
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id:
             f = self._field(event.input.id)
-            if f.kind in (DAY, WHEN, MONEY):
+            if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
                 self._safe_check(f)
 
     def _check(self, f: Field) -> Any:
@@ -129,7 +139,7 @@ class StepDialog(ModalScreen[dict | None]):
             check.display = True
             raise
         check.set_class(False, "-error")
-        if f.kind in (DAY, WHEN) and value is not None:
+        if f.kind in (DAY, PAST_DAY, WHEN) and value is not None:
             when = value if isinstance(value, When) else When(value)
             check.update(Text("→ " + describe_when(when, self.clock.today())))
             check.display = True
@@ -139,7 +149,7 @@ class StepDialog(ModalScreen[dict | None]):
         return value
 
     def _parse(self, f: Field, text: str) -> Any:
-        if f.kind == DAY:
+        if f.kind in (DAY, PAST_DAY):
             if not text:
                 if f.required:
                     raise UserError(f"{f.label}: a date is needed.")
@@ -147,7 +157,17 @@ class StepDialog(ModalScreen[dict | None]):
             when = parse_when(text, self.clock.today())
             if when.date is None:
                 raise DateError(f"{f.label}: give a day, not 'none'.")
-            return when.date
+            day = when.date
+            if (
+                f.kind == PAST_DAY
+                and day > self.clock.today()
+                and not re.search(r"\d{4}", text)  # an explicit year stays
+            ):
+                # A report looks back: a year-less date means the last one.
+                earlier = day - relativedelta(years=1)
+                if earlier <= self.clock.today():
+                    day = earlier
+            return day
         if f.kind == WHEN:
             if not text:
                 return None
@@ -168,7 +188,6 @@ class StepDialog(ModalScreen[dict | None]):
 
     def action_save(self) -> None:
         values: dict[str, Any] = {}
-        error = self.query_one("#step-error", Static)
         for f in self.form.fields:
             if f.kind == FLAG:
                 values[f.name] = self.query_one(f"#{f.name}", Checkbox).value
@@ -184,8 +203,7 @@ class StepDialog(ModalScreen[dict | None]):
             else:
                 ok, value = self._safe_check(f)
                 if not ok:
-                    error.update(Text("✗ " + str(value)))
-                    error.display = True
+                    # The reason is already shown under the field itself.
                     self.query_one(f"#{f.name}", Input).focus()
                     self.app.bell()
                     return
