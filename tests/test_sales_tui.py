@@ -156,3 +156,21 @@ async def test_step_keys_only_where_they_apply(session):
         assert Record.get(Record.title == "Just a task").type == "task"
         active = {b.binding.id for b in app.screen.active_bindings.values()}
         assert "sold" not in active or not app.screen.check_action("sold", ())
+
+
+async def test_enter_on_a_checkbox_confirms_and_space_toggles(session):
+    from focus_tui.screens.step_dialog import DAY, FLAG, Field, StepForm
+
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        answers: list = []
+        form = StepForm(
+            "Billed",
+            [Field("d", "Billed on", DAY, "today"), Field("m", "Monthly", FLAG, False)],
+        )
+        app.push_screen(StepDialog(form, session.clock), answers.append)
+        await settle(pilot)
+        await pilot.press("tab", "space", "enter")
+        await settle(pilot)
+        assert answers == [{"d": date(2026, 11, 27), "m": True}]

@@ -80,7 +80,7 @@ class StepDialog(ModalScreen[dict | None]):
                 yield Static(Text(self.form.note), classes="hint")
             for f in self.form.fields:
                 if f.kind == FLAG:
-                    yield Checkbox(
+                    yield StepCheckbox(
                         f.label, value=bool(f.default), id=f.name, compact=True
                     )
                     continue
