@@ -113,16 +113,14 @@ def test_unusable_database_is_one_line(tmp_path):
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_read_only_folder(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        proc = run(folder / "focus.db", "list", check=False)
-    finally:
-        folder.chmod(0o700)
+def test_database_path_under_a_file(tmp_path):
+    """A path nobody can create (its "folder" is a file): one line, exit 3."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("not a folder")
+    proc = run(blocker / "focus.db", "list", check=False)
     assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert blocker.read_text() == "not a folder"
 
 
 def test_type_names_are_accepted_in_any_form(db_path):
@@ -247,18 +245,25 @@ def test_unusable_databases_are_one_line(tmp_path, db, message):
     assert [t for (t,) in tables] == ["invoices"]
 
 
-def test_read_only_database_file(db_path):
+def test_read_only_database_file(db_path, monkeypatch, capsys):
+    """Writing to a database that refuses writes: one line, exit 3, no change.
+
+    File permissions do not stop root (CI runs as root), so SQLite's own
+    read-only switch makes every write fail the way a read-only file does.
+    """
+    from focus_tui import cli
+    from focus_tui.models import db as db_module
+
     run(db_path, "add", "task", "Existing")
-    db_path.chmod(0o444)
-    (db_path.parent / f"{db_path.name}-wal").unlink(missing_ok=True)
-    try:
-        proc = run(db_path, "add", "task", "New", check=False)
-    finally:
-        db_path.chmod(0o644)
-    if os.geteuid() == 0 and proc.returncode == 0:
-        pytest.skip("root writes read-only files")
-    assert proc.returncode == 3 and "read-only" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    monkeypatch.setitem(db_module.SQLITE_PRAGMAS, "query_only", 1)
+    code = cli.main(["--db", str(db_path), "--user", "tester", "add", "task", "New"])
+    err = capsys.readouterr().err
+    assert code == 3 and "read-only" in err and "Traceback" not in err
+    monkeypatch.delitem(db_module.SQLITE_PRAGMAS, "query_only")
+    titles = [
+        r["title"] for r in json.loads(run(db_path, "list", "--format", "json").stdout)
+    ]
+    assert titles == ["Existing"]
 
 
 @pytest.mark.parametrize("zone", ["../../etc/passwd", "/etc/passwd", "Mars/Olympus"])
