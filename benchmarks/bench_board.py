@@ -40,6 +40,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from common import Repaints, press
+
 STAGE_MIX = (
     ("draft", 15),
     ("sent", 35),
@@ -194,7 +196,7 @@ def top_up(db: str, user: str, wanted: int, seed: int = 11) -> int:
     return missing
 
 
-class PaintClock:
+class PaintClock(Repaints):
     """When each board column last drew a line: 'the screen was updated'."""
 
     def __init__(self) -> None:
@@ -220,25 +222,6 @@ class PaintClock:
         self.first_since.clear()
         self.mark = time.perf_counter()
         return self.mark
-
-    async def wait_paint(self, since: float, timeout: float = 5.0) -> float:
-        deadline = since + timeout
-        while self.painted <= since:
-            if time.perf_counter() > deadline:
-                raise TimeoutError("no repaint")
-            await asyncio.sleep(0.0002)
-        return self.painted - since
-
-
-async def press(app, paint: PaintClock, key: str) -> float:
-    from textual import events
-
-    await asyncio.sleep(0.02)  # let the previous frame settle
-    start = time.perf_counter()
-    event = events.Key(key, None)
-    event.set_sender(app)
-    app._driver.send_message(event)
-    return await paint.wait_paint(start)
 
 
 async def measure(db: str, user: str, runs: int, presses: int, verbose: bool):

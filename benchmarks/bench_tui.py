@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import Repaints, press
+
 PROBE = r"""
 import asyncio, sys, time
 from focus_tui.app import FocusApp
@@ -115,7 +117,7 @@ def add_big_feed(db: str, user: str, children: int) -> int:
     return lead.id
 
 
-class PaintClock:
+class PaintClock(Repaints):
     """Notes when a RecordList last drew a line: 'the screen was updated'.
 
     Pilot's own waits (tens of ms of idle polling) would swamp what we
@@ -136,25 +138,6 @@ class PaintClock:
             return strip
 
         RecordList.render_line = render_line
-
-    async def wait_paint(self, since: float, timeout: float = 5.0) -> float:
-        deadline = since + timeout
-        while self.painted <= since:
-            if time.perf_counter() > deadline:
-                raise TimeoutError("no repaint")
-            await asyncio.sleep(0.0002)
-        return self.painted - since
-
-
-async def press(app, paint: PaintClock, key: str) -> float:
-    from textual import events
-
-    await asyncio.sleep(0.02)  # let the previous frame settle
-    start = time.perf_counter()
-    event = events.Key(key, None)
-    event.set_sender(app)
-    app._driver.send_message(event)
-    return await paint.wait_paint(start)
 
 
 async def measure_in_app(db: str, user: str, feed_id: int, runs: int, presses: int):
