@@ -6,14 +6,13 @@ pins the whole picture with fixed data and the fixed clock.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from conftest import FIXED_NOW, ZONE
-from rich.console import Console
+from pilot_helpers import screen_text, settle
 from textual.pilot import Pilot
 
 from focus_tui import records, sales
@@ -110,13 +109,6 @@ def deals(session, clock) -> Deals:
 # -- helpers ------------------------------------------------------------------
 
 
-async def settle(pilot: Pilot) -> None:
-    """Let database workers finish and their results reach the screen."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def open_board(pilot: Pilot) -> BoardScreen:
     await settle(pilot)
     screen = BoardScreen()
@@ -124,26 +116,6 @@ async def open_board(pilot: Pilot) -> BoardScreen:
     await settle(pilot)
     assert pilot.app.screen is screen
     return screen
-
-
-def screen_text(app: FocusApp) -> str:
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(
-            full=True, screen_stack=app._background_screens
-        )
-    )
-    return console.export_text()
 
 
 def column_text(column: BoardColumn) -> str:

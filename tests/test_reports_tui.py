@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from conftest import advance
-from test_tui import screen_text, settle
+from pilot_helpers import screen_text, settle
 
 from focus_tui import records, sales, tracker
 from focus_tui.app import FocusApp

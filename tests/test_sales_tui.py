@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from conftest import advance
-from test_tui import choose_type, current_id, cursor_to, open_form, settle, type_text
+from pilot_helpers import current_id, cursor_to, settle
+from test_tui import choose_type, open_form, type_text
 
 from focus_tui.app import FocusApp
 from focus_tui.models import Record, Sale

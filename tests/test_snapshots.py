@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from conftest import FIXED_NOW, ZONE
+from pilot_helpers import cursor_to, settle
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -19,10 +20,8 @@ from focus_tui import records, tracker
 from focus_tui.app import FocusApp
 from focus_tui.clock import Clock
 from focus_tui.dates import When
-from focus_tui.listing import RecordRow
 from focus_tui.records import ContactFields, create_record
 from focus_tui.session import Session
-from focus_tui.widgets.record_list import RecordList, SelfLine
 
 SIZE = (80, 24)
 
@@ -82,27 +81,6 @@ def data(session) -> Data:
     tracker.focus(session, prepare.id)
     session.clock = Clock(zone=ZONE, fixed=FIXED_NOW)
     return Data(lead=lead.id, overdue=overdue.id, focused=prepare.id)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def current_id(app: FocusApp) -> int | None:
-    line = app.screen.query_one(RecordList).current
-    if isinstance(line, SelfLine):
-        return line.row.id
-    return line.id if isinstance(line, RecordRow) else None
-
-
-async def cursor_to(pilot: Pilot, record_id: int) -> None:
-    for _ in range(50):
-        if current_id(pilot.app) == record_id:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"record #{record_id} not reachable in the list")
 
 
 def steady_cursors(pilot: Pilot) -> None:

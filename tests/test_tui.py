@@ -6,12 +6,11 @@ both what was written to the database and what the screen shows.
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime, timedelta
 
 from conftest import FIXED_NOW, ZONE, advance
-from rich.console import Console
+from pilot_helpers import current_id, cursor_to, screen_text, settle
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -36,7 +35,7 @@ from focus_tui.screens.main_view import MainScreen
 from focus_tui.screens.move_dialog import MoveDialog
 from focus_tui.screens.record_form import RecordForm
 from focus_tui.session import open_session
-from focus_tui.widgets.record_list import GroupLine, RecordList, SelfLine
+from focus_tui.widgets.record_list import GroupLine, RecordList
 from focus_tui.widgets.timer_bar import TimerBar
 
 SIZE = (80, 24)
@@ -46,36 +45,8 @@ TODAY = date(2026, 11, 27)  # FIXED_NOW in Helsinki
 # -- helpers ------------------------------------------------------------------
 
 
-async def settle(pilot: Pilot) -> None:
-    """Let database workers finish and their results reach the screen."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*text)
-
-
-def screen_text(app: FocusApp) -> str:
-    """The whole terminal as plain text (what export_screenshot draws)."""
-    width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        force_terminal=True,
-        color_system="truecolor",
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(
-        app.screen._compositor.render_update(
-            full=True, screen_stack=app._background_screens
-        )
-    )
-    return console.export_text()
 
 
 def widget_text(widget: Widget) -> str:
@@ -100,22 +71,6 @@ def group_of(app: FocusApp, record_id: int) -> str | None:
         elif isinstance(line, RecordRow) and line.id == record_id:
             return group
     return None
-
-
-def current_id(app: FocusApp) -> int | None:
-    line = app.screen.query_one(RecordList).current
-    if isinstance(line, SelfLine):
-        return line.row.id
-    return line.id if isinstance(line, RecordRow) else None
-
-
-async def cursor_to(pilot: Pilot, record_id: int) -> None:
-    """Walk the list cursor down (keys only) until it is on `record_id`."""
-    for _ in range(50):
-        if current_id(pilot.app) == record_id:
-            return
-        await pilot.press("down")
-    raise AssertionError(f"record #{record_id} not reachable in the list")
 
 
 def events_of(record_id: int) -> list[str]:
