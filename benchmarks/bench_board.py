@@ -68,8 +68,8 @@ def build_demo(path: Path, records: int, user: str) -> float:
 def top_up(db: str, user: str, wanted: int, seed: int = 11) -> int:
     """Add proposals/orders (with sale rows) the user sees, up to `wanted`;
     return how many were added."""
+    from focus_tui.domain.session import open_session
     from focus_tui.models import Record
-    from focus_tui.session import open_session
 
     session = open_session(db, user)
     visible = session.db.execute_sql(
@@ -225,10 +225,10 @@ class PaintClock(Repaints):
 
 
 async def measure(db: str, user: str, runs: int, presses: int, verbose: bool):
-    from focus_tui import board
     from focus_tui.app import FocusApp
+    from focus_tui.domain.session import open_session
     from focus_tui.screens.board import BoardScreen
-    from focus_tui.session import open_session
+    from focus_tui.views import board
 
     paint = PaintClock()
     app = FocusApp(open_session(db, user))

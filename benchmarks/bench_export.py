@@ -46,9 +46,9 @@ def _child(db: str, out: str, mode: str) -> None:
     import resource
 
     os.environ.setdefault("FOCUS_TUI_TZ", "Europe/Helsinki")
-    from focus_tui.export import export_xlsx
-    from focus_tui.report_view import ViewIndex, ViewSettings, count_rows, page
-    from focus_tui.session import open_session
+    from focus_tui.domain.session import open_session
+    from focus_tui.export.xlsx import export_xlsx
+    from focus_tui.views.report_view import ViewIndex, ViewSettings, count_rows, page
 
     session = open_session(db, USER)
     result: dict = {"rows": 0, "seconds": 0.0}

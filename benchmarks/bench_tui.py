@@ -27,7 +27,7 @@ from common import Repaints, press
 PROBE = r"""
 import asyncio, sys, time
 from focus_tui.app import FocusApp
-from focus_tui.session import open_session
+from focus_tui.domain.session import open_session
 from focus_tui.widgets.record_list import RecordList
 
 async def main():
@@ -76,8 +76,8 @@ def measure_import_floor(runs: int) -> list[float]:
 
 def add_big_feed(db: str, user: str, children: int) -> int:
     """Give one Sales Lead `children` contact notes (bulk insert); return its id."""
+    from focus_tui.domain.session import open_session
     from focus_tui.models import Record
-    from focus_tui.session import open_session
 
     session = open_session(db, user)
     lead = (
@@ -142,8 +142,8 @@ class PaintClock(Repaints):
 
 async def measure_in_app(db: str, user: str, feed_id: int, runs: int, presses: int):
     from focus_tui.app import FocusApp
+    from focus_tui.domain.session import open_session
     from focus_tui.screens.feed import FeedScreen
-    from focus_tui.session import open_session
     from focus_tui.widgets.record_list import RecordList
 
     paint = PaintClock()

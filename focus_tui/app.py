@@ -13,8 +13,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from .session import Session, open_session
-from .tracker import Focus, current_focus
+from .domain.session import Session, open_session
+from .domain.tracker import Focus, current_focus
 
 FOCUS_POLL_SECONDS = 5
 
@@ -94,7 +94,7 @@ class FocusApp(App):
 
     def action_stop_focus(self) -> None:
         """F: stop the running focus, whatever is on screen."""
-        from .tracker import unfocus
+        from .domain.tracker import unfocus
 
         def stop() -> None:
             entry = unfocus(self.session)
@@ -146,7 +146,7 @@ def run_app(db: str | None, user: str, *, create_folder: bool = False) -> int:
             demo_dir = Path(tempfile.mkdtemp(prefix="focus-tui-demo-"))
             db = str(demo_dir / "demo.db")
             session = open_session(db, user)
-            from .demo import fill_demo
+            from .demo.fill import fill_demo
 
             fill_demo(session.db, records=3000, user_name=user, clock=session.clock)
         else:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 import peewee
 
 from . import config
-from .errors import DatabaseUnavailable, UserError
+from .core.errors import DatabaseUnavailable, UserError
 
 EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
@@ -213,7 +213,7 @@ def _run_tui(args) -> int:
 
 
 def _run_command(args) -> int:
-    from .session import open_session
+    from .domain.session import open_session
 
     if args.command == "demo":
         return _cmd_demo(args)
@@ -225,10 +225,10 @@ def _run_command(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from .clock import Clock
-    from .demo import fill_demo
+    from .core.clock import Clock
+    from .demo.fill import fill_demo
+    from .domain.session import ensure_user
     from .models import open_database
-    from .session import ensure_user
 
     target = _target(args)
     db = open_database(target, create_folder=_default_location(args))
@@ -243,10 +243,10 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_add(session, args) -> int:
-    from .dates import parse_when
-    from .record_types import parse_type
-    from .records import create_record
-    from .sales import set_terms
+    from .core.dates import parse_when
+    from .core.record_types import parse_type
+    from .domain.records import create_record
+    from .domain.sales import set_terms
 
     when = parse_when(args.date, session.clock.today()) if args.date else None
     terms = _terms(args)
@@ -271,8 +271,8 @@ def _cmd_add(session, args) -> int:
 
 def _terms(args):
     """--one-time / --monthly / --currency as sales.Terms (None if none given)."""
-    from .money import parse_money
-    from .sales import Terms
+    from .core.money import parse_money
+    from .domain.sales import Terms
 
     one_time = parse_money(args.one_time) if args.one_time is not None else None
     monthly = parse_money(args.monthly) if args.monthly is not None else None
@@ -291,7 +291,7 @@ def _terms(args):
 
 
 def _currency(code: str) -> str:
-    from .money import CURRENCIES
+    from .core.money import CURRENCIES
 
     code = code.strip().upper()
     if code not in CURRENCIES:
@@ -302,10 +302,10 @@ def _currency(code: str) -> str:
 
 
 def _cmd_list(session, args) -> int:
-    from .listing import LIST_COLUMNS, to_rows
+    from .core.record_types import parse_type
+    from .domain.access import visible
     from .models import Cloud, Record, Sale
-    from .permissions import visible
-    from .record_types import parse_type
+    from .views.listing import LIST_COLUMNS, to_rows
 
     query = Record.select(*LIST_COLUMNS).where(visible(session))
     if args.types:
@@ -375,8 +375,8 @@ def _cmd_list(session, args) -> int:
                 writer.writeheader()
             writer.writerow(data)
     else:
-        from .history import format_duration
-        from .record_types import type_of
+        from .core.record_types import type_of
+        from .domain.history import format_duration
 
         count = 0
         for row in rows():
@@ -398,7 +398,7 @@ def _cmd_list(session, args) -> int:
 
 def _sale_fields(sale) -> dict:
     """The sales columns of `list` (null where unset; sums as strings)."""
-    from .sales import from_cents
+    from .domain.sales import from_cents
 
     def iso(d):
         return d.isoformat() if d else None
@@ -446,14 +446,14 @@ def _plain(text: str) -> str:
 
     They are shown as visible symbols (␛), like in the TUI.
     """
-    from .text import visible
+    from .core.text import visible
 
     return visible(text)
 
 
 def _cmd_move(session, args) -> int:
-    from .dates import describe_when, parse_when
-    from .records import move_record
+    from .core.dates import describe_when, parse_when
+    from .domain.records import move_record
 
     when = parse_when(" ".join(args.expr), session.clock.today())
     record = move_record(session, _id(args.id), when)
@@ -462,7 +462,7 @@ def _cmd_move(session, args) -> int:
 
 
 def _cmd_finish(session, args, finished: bool = True) -> int:
-    from .records import set_finished
+    from .domain.records import set_finished
 
     record = set_finished(session, _id(args.id), finished)
     state = "finished" if finished else "back on the list"
@@ -475,7 +475,7 @@ def _cmd_unfinish(session, args) -> int:
 
 
 def _cmd_focus(session, args) -> int:
-    from .tracker import focus
+    from .domain.tracker import focus
 
     running = focus(session, _id(args.id))
     print(f"Focusing on #{running.record_id} {_plain(running.title)}.")
@@ -483,9 +483,9 @@ def _cmd_focus(session, args) -> int:
 
 
 def _cmd_unfocus(session, args) -> int:
-    from .history import format_duration
+    from .domain.history import format_duration
+    from .domain.tracker import unfocus
     from .models import Record
-    from .tracker import unfocus
 
     entry = unfocus(session)
     if entry is None:
@@ -500,8 +500,8 @@ def _cmd_unfocus(session, args) -> int:
 
 
 def _cmd_status(session, args) -> int:
-    from .history import format_clock
-    from .tracker import current_focus
+    from .domain.history import format_clock
+    from .domain.tracker import current_focus
 
     running = current_focus(session)
     if running is None:
@@ -514,7 +514,7 @@ def _cmd_status(session, args) -> int:
 
 def _date(session, text: str | None):
     """A date option: any date expression, but it must name a day."""
-    from .dates import parse_when
+    from .core.dates import parse_when
 
     if text is None:
         return None
@@ -525,8 +525,8 @@ def _date(session, text: str | None):
 
 
 def _cmd_send(session, args) -> int:
-    from .dates import parse_when
-    from .sales import send
+    from .core.dates import parse_when
+    from .domain.sales import send
 
     follow_up = parse_when(args.follow_up, session.clock.today())
     record = send(
@@ -541,9 +541,9 @@ def _cmd_send(session, args) -> int:
 
 
 def _cmd_revise(session, args) -> int:
-    from .dates import parse_when
-    from .money import format_amount
-    from .sales import from_cents, revise
+    from .core.dates import parse_when
+    from .core.money import format_amount
+    from .domain.sales import from_cents, revise
 
     terms = _terms(args)
     if terms is None:
@@ -567,7 +567,7 @@ def _cmd_revise(session, args) -> int:
 
 
 def _cmd_lost(session, args) -> int:
-    from .sales import mark_lost
+    from .domain.sales import mark_lost
 
     record = mark_lost(session, _id(args.id), args.reason)
     print(f"#{record.id} lost.")
@@ -575,7 +575,7 @@ def _cmd_lost(session, args) -> int:
 
 
 def _cmd_sold(session, args) -> int:
-    from .sales import mark_sold
+    from .domain.sales import mark_sold
 
     sold = mark_sold(session, _id(args.id), sold_date=_date(session, args.date))
     if sold.became_relationship:
@@ -589,7 +589,7 @@ def _cmd_sold(session, args) -> int:
 
 
 def _cmd_delivered(session, args) -> int:
-    from .sales import mark_delivered
+    from .domain.sales import mark_delivered
 
     record = mark_delivered(
         session, _id(args.id), delivered_date=_date(session, args.date)
@@ -599,7 +599,7 @@ def _cmd_delivered(session, args) -> int:
 
 
 def _cmd_billed(session, args) -> int:
-    from .sales import mark_billed
+    from .domain.sales import mark_billed
 
     record = mark_billed(
         session,
@@ -613,7 +613,7 @@ def _cmd_billed(session, args) -> int:
 
 
 def _cmd_undo(session, args) -> int:
-    from .undo import undo
+    from .domain.undo import undo
 
     step = undo(session, _id(args.id))
     print(f"#{_id(args.id)}: undid {step.replace('_', ' ')}.")
@@ -624,7 +624,7 @@ def _cmd_report(session, args) -> int:
     if args.which == "pipeline":
         rows = _pipeline_rows(session)
         if args.format == "table":
-            from .sales import STAGE_NAMES
+            from .domain.sales import STAGE_NAMES
 
             rows = [{**r, "stage": STAGE_NAMES[r["stage"]]} for r in rows]
         headers = ("STAGE", "COUNT", "ONE-TIME", "MONTHLY")
@@ -671,9 +671,9 @@ def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
 
 
 def _filters(session, args):
+    from .domain.access import cloud_by_name
     from .models import User
-    from .permissions import cloud_by_name
-    from .reports import Filters
+    from .views.reports import Filters
 
     user_id = None
     if args.person:
@@ -693,9 +693,9 @@ def _filters(session, args):
 
 
 def _cmd_export(session, args) -> int:
-    from .export import export_xlsx
-    from .permissions import cloud_by_name
-    from .report_view import ViewSettings
+    from .domain.access import cloud_by_name
+    from .export.xlsx import export_xlsx
+    from .views.report_view import ViewSettings
 
     start, end = _date(session, args.start), _date(session, args.end)
     settings = ViewSettings(
@@ -712,8 +712,8 @@ def _cmd_export(session, args) -> int:
 
 
 def _pipeline_rows(session) -> list[dict]:
-    from .board import column_totals
-    from .sales import STAGES, from_cents
+    from .domain.sales import STAGES, from_cents
+    from .views.board import column_totals
 
     totals = column_totals(session)
     return [
@@ -728,7 +728,7 @@ def _pipeline_rows(session) -> list[dict]:
 
 
 def _phase_rows(session, filters, by: str) -> list[dict]:
-    from .reports import phase_totals
+    from .views.reports import phase_totals
 
     return [
         {
@@ -742,8 +742,8 @@ def _phase_rows(session, filters, by: str) -> list[dict]:
 
 
 def _stats_rows(session, filters) -> list[dict]:
-    from .reports import conversion, lost_reasons, monthly, span_label, spans
-    from .sales import from_cents
+    from .domain.sales import from_cents
+    from .views.reports import conversion, lost_reasons, monthly, span_label, spans
 
     rows = []
     for m in monthly(session, filters):

@@ -69,7 +69,7 @@ def settings() -> dict:
 
 def default_currency() -> str:
     """$FOCUS_TUI_CURRENCY, else settings [defaults] currency, else EUR."""
-    from .money import CURRENCIES, DEFAULT_CURRENCY
+    from .core.money import CURRENCIES, DEFAULT_CURRENCY
 
     code = os.environ.get("FOCUS_TUI_CURRENCY") or settings().get("defaults", {}).get(
         "currency", ""

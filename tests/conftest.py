@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from focus_tui.clock import Clock
-from focus_tui.session import Session, open_session
+from focus_tui.core.clock import Clock
+from focus_tui.domain.session import Session, open_session
 
 ZONE = tz.gettz("Europe/Helsinki")
 # Friday 27 Nov 2026, 11:00 in Helsinki.

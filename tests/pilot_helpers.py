@@ -8,7 +8,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 
 from focus_tui.app import FocusApp
-from focus_tui.listing import RecordRow
+from focus_tui.views.listing import RecordRow
 from focus_tui.widgets.record_list import RecordList, SelfLine
 
 

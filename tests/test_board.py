@@ -14,11 +14,12 @@ from decimal import Decimal
 import pytest
 from conftest import FIXED_NOW, ZONE
 
-from focus_tui import board, records, sales
-from focus_tui.clock import Clock
-from focus_tui.dates import When
-from focus_tui.demo import fill_demo
-from focus_tui.errors import UserError
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import When
+from focus_tui.core.errors import UserError
+from focus_tui.demo.fill import fill_demo
+from focus_tui.domain import records, sales
+from focus_tui.domain.session import Session, ensure_user, open_session, private_cloud
 from focus_tui.models import (
     Cloud,
     CloudMember,
@@ -28,7 +29,7 @@ from focus_tui.models import (
     database,
     open_database,
 )
-from focus_tui.session import Session, ensure_user, open_session, private_cloud
+from focus_tui.views import board
 
 TODAY = date(2026, 11, 27)  # FIXED_NOW in Helsinki
 
@@ -154,7 +155,7 @@ def whole_column(session, stage, **filters) -> list[board.Card]:
 
 def test_the_board_domain_imports_no_textual():
     code = (
-        "import sys, focus_tui.board\n"
+        "import sys, focus_tui.views.board\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     out = subprocess.run(

@@ -15,16 +15,16 @@ from conftest import FIXED_NOW, ZONE
 from pilot_helpers import screen_text, settle
 from textual.pilot import Pilot
 
-from focus_tui import records, sales
 from focus_tui.app import FocusApp
-from focus_tui.clock import Clock
-from focus_tui.dates import When
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import When
+from focus_tui.domain import records, sales
+from focus_tui.domain.session import Session, ensure_user
 from focus_tui.models import Cloud, CloudMember, Event, Record, Sale
 from focus_tui.screens.board import BoardScreen
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.help import HelpScreen
 from focus_tui.screens.step_dialog import StepDialog
-from focus_tui.session import Session, ensure_user
 from focus_tui.widgets.board_column import Board, BoardColumn
 
 SIZE = (80, 24)

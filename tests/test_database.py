@@ -12,7 +12,7 @@ import textwrap
 import peewee
 import pytest
 
-from focus_tui.errors import DatabaseUnavailable
+from focus_tui.core.errors import DatabaseUnavailable
 from focus_tui.models import Meta, open_database
 from focus_tui.models.migrations import LATEST, schema_version
 
@@ -48,8 +48,8 @@ def test_corrupt_file_is_a_clear_error(tmp_path):
 CHILD = textwrap.dedent(
     """
     import sys
-    from focus_tui.session import open_session
-    from focus_tui import records, tracker
+    from focus_tui.domain.session import open_session
+    from focus_tui.domain import records, tracker
     s = open_session(sys.argv[1], "tester")
     focused = records.create_record(s, "task", "Keep me running")
     tracker.focus(s, focused.id)
@@ -84,9 +84,9 @@ def test_kill_9_loses_no_committed_record_and_keeps_the_focus(db_path):
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
-    from focus_tui import tracker
+    from focus_tui.domain import tracker
+    from focus_tui.domain.session import open_session
     from focus_tui.models import Record
-    from focus_tui.session import open_session
 
     session = open_session(db_path, "tester")
     present = {r.id for r in Record.select(Record.id)}
@@ -98,8 +98,8 @@ def test_kill_9_loses_no_committed_record_and_keeps_the_focus(db_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from focus_tui.session import open_session
-    from focus_tui import records
+    from focus_tui.domain.session import open_session
+    from focus_tui.domain import records
     s = open_session(sys.argv[1], sys.argv[2])
     for i in range(150):
         records.create_record(s, "task", f"{sys.argv[2]} {i}")
@@ -134,11 +134,11 @@ def test_peewee_is_the_orm():
 
 def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
     """Build the schema exactly as version 1 left it, with data, then upgrade."""
-    from focus_tui import agenda
+    from focus_tui.domain.session import open_session
     from focus_tui.models import database, schema
     from focus_tui.models.db import make_database
     from focus_tui.models.migrations import MIGRATIONS
-    from focus_tui.session import open_session
+    from focus_tui.views import agenda
 
     db = make_database(db_path)
     database.initialize(db)
@@ -173,7 +173,7 @@ def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
 
     from datetime import UTC, datetime
 
-    from focus_tui.clock import Clock
+    from focus_tui.core.clock import Clock
 
     clock = Clock(fixed=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
     session = open_session(db_path, "tester", clock)

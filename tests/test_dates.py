@@ -1,4 +1,4 @@
-"""Tests for focus_tui.dates: parsing, labels, buckets and DST handling."""
+"""Tests for focus_tui.core.dates: parsing, labels, buckets and DST handling."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from dateutil import tz
 
-from focus_tui.clock import Clock
-from focus_tui.dates import (
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import (
     Bucket,
     DateError,
     When,
@@ -19,7 +19,7 @@ from focus_tui.dates import (
     describe_when,
     parse_when,
 )
-from focus_tui.errors import UserError
+from focus_tui.core.errors import UserError
 
 FRI = date(2026, 11, 27)  # Friday, the usual "today"
 SAT = date(2026, 11, 28)

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil import tz
 
-from focus_tui import agenda, tracker
-from focus_tui.clock import Clock
-from focus_tui.dates import Bucket, bucket_of
-from focus_tui.demo import fill_demo
-from focus_tui.errors import UserError
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import Bucket, bucket_of
+from focus_tui.core.errors import UserError
+from focus_tui.core.record_types import ACTIVITY_KEYS
+from focus_tui.demo.fill import fill_demo
+from focus_tui.domain import tracker
+from focus_tui.domain.session import Session, ensure_user
 from focus_tui.models import (
     Cloud,
     CloudMember,
@@ -27,8 +29,7 @@ from focus_tui.models import (
     database,
     open_database,
 )
-from focus_tui.record_types import ACTIVITY_KEYS
-from focus_tui.session import Session, ensure_user
+from focus_tui.views import agenda
 
 ZONE = tz.gettz("Europe/Helsinki")
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)  # Friday, 11:00 in Helsinki
@@ -228,7 +229,7 @@ def test_time_entries_are_clean(demo):
 
 def test_phases_follow_the_deal(demo):
     """Every entry has a known phase; deals show lead and client-care time."""
-    from focus_tui.phases import PHASES
+    from focus_tui.domain.phases import PHASES
 
     seen = Counter(phase for (phase,) in TimeEntry.select(TimeEntry.phase).tuples())
     assert set(seen) <= set(PHASES)
@@ -378,7 +379,7 @@ def test_peewee_sees_valid_values(demo):
 
 def test_actor_rows_carry_their_records_agenda_state(demo):
     """The main view reads actor rows only: they must match their records."""
-    from focus_tui.record_types import ACTIVITY_KEYS
+    from focus_tui.core.record_types import ACTIVITY_KEYS
 
     activities = ", ".join(f"'{k}'" for k in ACTIVITY_KEYS)
     assert count("SELECT COUNT(*) FROM record_actor") > 0

@@ -17,13 +17,15 @@ import peewee as pw
 import pytest
 from conftest import ZONE, advance
 
-from focus_tui import export, records, sales, tracker
-from focus_tui.clock import Clock
-from focus_tui.dates import parse_when
-from focus_tui.errors import UserError
-from focus_tui.export import export_xlsx, needs_neutralising
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import parse_when
+from focus_tui.core.errors import UserError
+from focus_tui.domain import records, sales, tracker
+from focus_tui.domain.session import Session, ensure_user
+from focus_tui.export import xlsx as export
+from focus_tui.export.xlsx import export_xlsx, needs_neutralising
 from focus_tui.models import Cloud, CloudMember, Record, Sale, TimeEntry
-from focus_tui.report_view import (
+from focus_tui.views.report_view import (
     ViewIndex,
     ViewSettings,
     count_rows,
@@ -32,7 +34,6 @@ from focus_tui.report_view import (
     iter_sales_rows,
     page,
 )
-from focus_tui.session import Session, ensure_user
 
 D = Decimal
 RECORD_HEADERS = [
@@ -210,7 +211,7 @@ def test_sales_rows_go_along_the_process(session, pipeline):
 
 
 def test_deal_ids_walk_up_to_the_lead(session, pipeline):
-    from focus_tui.phases import lineage
+    from focus_tui.domain.phases import lineage
 
     records_ = list(Record.select())
     expected = {}
@@ -604,7 +605,7 @@ def test_many_rows_cross_batches(session, out):
 
 def test_export_imports_no_textual():
     code = (
-        "import sys, focus_tui.export, focus_tui.report_view\n"
+        "import sys, focus_tui.export.xlsx, focus_tui.views.report_view\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     out = subprocess.run(
@@ -630,7 +631,7 @@ def test_local_times_match_the_clock_every_five_minutes(zone):
     and in a zone that changes by 30 minutes at half past a UTC hour."""
     from dateutil import tz
 
-    from focus_tui.report_view import _LocalTimes
+    from focus_tui.views.report_view import _LocalTimes
 
     clock = Clock(zone=tz.gettz(zone))
     local = _LocalTimes(clock)

@@ -1,4 +1,4 @@
-"""Tests for focus_tui.money: parsing typed sums, display, round trips."""
+"""Tests for focus_tui.core.money: parsing typed sums, display, round trips."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from focus_tui.errors import UserError
-from focus_tui.money import (
+from focus_tui.core.errors import UserError
+from focus_tui.core.money import (
     CURRENCIES,
     DEFAULT_CURRENCY,
     MAX_AMOUNT,
@@ -279,7 +279,7 @@ def test_messages_never_echo_markup_or_control_characters(text: str) -> None:
 
 def test_imports_no_textual_or_rich() -> None:
     code = (
-        "import sys, focus_tui.money\n"
+        "import sys, focus_tui.core.money\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('textual', 'rich')))\n"
     )

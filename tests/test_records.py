@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from focus_tui import agenda, feed, records
-from focus_tui.dates import Bucket, parse_when
-from focus_tui.errors import NotFound, UserError
+from focus_tui.core.dates import Bucket, parse_when
+from focus_tui.core.errors import NotFound, UserError
+from focus_tui.domain import records
+from focus_tui.domain.session import ensure_user, open_session
 from focus_tui.models import (
     Cloud,
     CloudMember,
@@ -19,7 +20,7 @@ from focus_tui.models import (
     Record,
     RecordActor,
 )
-from focus_tui.session import ensure_user, open_session
+from focus_tui.views import agenda, feed
 
 
 def when(session, text):

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from conftest import advance
 
-from focus_tui import records, reports, sales, tracker
-from focus_tui.clock import Clock
-from focus_tui.reports import Filters
+from focus_tui.core.clock import Clock
+from focus_tui.domain import records, sales, tracker
+from focus_tui.views import reports
+from focus_tui.views.reports import Filters
 
 
 def focus_for(session, record_id, minutes):
@@ -166,7 +167,7 @@ def test_empty_period_has_no_rows_and_no_crash(session):
 
 
 def test_other_clouds_do_not_count(session, db_path, clock):
-    from focus_tui.session import open_session
+    from focus_tui.domain.session import open_session
 
     task = records.create_record(session, "task", "Mine")
     focus_for(session, task.id, 30)

@@ -10,8 +10,8 @@ import pytest
 from conftest import advance
 from pilot_helpers import screen_text, settle
 
-from focus_tui import records, sales, tracker
 from focus_tui.app import FocusApp
+from focus_tui.domain import records, sales, tracker
 from focus_tui.screens.reports import ReportsScreen
 from focus_tui.screens.step_dialog import StepDialog
 from focus_tui.widgets.report_table import ReportTable

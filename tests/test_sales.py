@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from conftest import advance
 
-from focus_tui import records, sales, undo
-from focus_tui.dates import parse_when
-from focus_tui.errors import UserError
+from focus_tui.core.dates import parse_when
+from focus_tui.core.errors import UserError
+from focus_tui.domain import records, sales, undo
 from focus_tui.models import Event, Record, Sale
 
 D = Decimal
@@ -312,7 +312,7 @@ def test_undoing_a_sale_closes_its_fulfilment_tasks(session, deal):
 
 
 def test_a_huge_id_is_not_found(session):
-    from focus_tui.errors import NotFound
+    from focus_tui.core.errors import NotFound
 
     with pytest.raises(NotFound):
         undo.undo(session, 10**20)

@@ -10,8 +10,8 @@ from pilot_helpers import current_id, cursor_to, settle
 from test_tui import choose_type, open_form, type_text
 
 from focus_tui.app import FocusApp
+from focus_tui.domain.sales import from_cents
 from focus_tui.models import Record, Sale
-from focus_tui.sales import from_cents
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.main_view import MainScreen
 from focus_tui.screens.step_dialog import StepDialog
@@ -145,7 +145,7 @@ async def test_lead_to_billed_by_keys_only(session):
 
 
 async def test_step_keys_only_where_they_apply(session):
-    from focus_tui.records import create_record
+    from focus_tui.domain.records import create_record
 
     create_record(session, "task", "Just a task")
     app = FocusApp(session)

@@ -16,12 +16,12 @@ from pilot_helpers import cursor_to, settle
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from focus_tui import records, tracker
 from focus_tui.app import FocusApp
-from focus_tui.clock import Clock
-from focus_tui.dates import When
-from focus_tui.records import ContactFields, create_record
-from focus_tui.session import Session
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import When
+from focus_tui.domain import records, tracker
+from focus_tui.domain.records import ContactFields, create_record
+from focus_tui.domain.session import Session
 
 SIZE = (80, 24)
 

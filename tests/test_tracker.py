@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from conftest import advance
 
-from focus_tui import records, tracker
-from focus_tui.clock import Clock
-from focus_tui.errors import UserError
+from focus_tui.core.clock import Clock
+from focus_tui.core.errors import UserError
+from focus_tui.domain import records, tracker
+from focus_tui.domain.phases import phase_of
+from focus_tui.domain.session import open_session
 from focus_tui.models import Event, TimeEntry
-from focus_tui.phases import phase_of
-from focus_tui.session import open_session
 
 
 def test_focus_then_switch_then_unfocus(session):
@@ -136,7 +136,7 @@ def test_phase_of_follows_the_deal(session):
 def test_phase_of_every_sales_stage(session):
     from decimal import Decimal
 
-    from focus_tui import sales
+    from focus_tui.domain import sales
 
     lead = records.create_record(session, "sales_lead", "Lead")
     note = records.create_record(session, "contact_note", "Call", parent_id=lead.id)

@@ -17,9 +17,10 @@ from textual.widget import Widget
 from textual.widgets import Select, Static
 
 from focus_tui.app import FocusApp
-from focus_tui.clock import Clock
-from focus_tui.dates import When
-from focus_tui.listing import RecordRow
+from focus_tui.core.clock import Clock
+from focus_tui.core.dates import When
+from focus_tui.domain.records import ContactFields, create_record
+from focus_tui.domain.session import open_session
 from focus_tui.models import (
     ContactDetails,
     Event,
@@ -28,13 +29,12 @@ from focus_tui.models import (
     RecordActor,
     TimeEntry,
 )
-from focus_tui.records import ContactFields, create_record
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.help import HelpScreen
 from focus_tui.screens.main_view import MainScreen
 from focus_tui.screens.move_dialog import MoveDialog
 from focus_tui.screens.record_form import RecordForm
-from focus_tui.session import open_session
+from focus_tui.views.listing import RecordRow
 from focus_tui.widgets.record_list import GroupLine, RecordList
 from focus_tui.widgets.timer_bar import TimerBar
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import peewee
 
-from ..errors import DatabaseUnavailable
+from ..core.errors import DatabaseUnavailable
 
 database = peewee.DatabaseProxy()
 

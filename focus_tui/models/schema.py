@@ -1,7 +1,7 @@
 """The tables. Times are naive UTC datetimes; `Record.date` is a calendar day.
 
 Every record lives in exactly one cloud; who may see it follows from the
-cloud's members (see `focus_tui.permissions`).
+cloud's members (see `focus_tui.domain.access`).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class RecordActor(BaseModel):
 
     `is_open`, `date`, `due_at` and `cloud_id` copy the record's state so the main view
     ("my open activities by date") is one index range per user, however
-    many records the team has. `focus_tui.agenda.sync_actors` keeps them.
+    many records the team has. `focus_tui.models.copies` keeps them.
     """
 
     record = pw.ForeignKeyField(Record, backref="actor_links", on_delete="CASCADE")

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from .. import records, sales, tracker
-from ..dates import When, describe_when
-from ..feed import feed_header
-from ..listing import RecordRow
+from ..core.dates import When, describe_when
+from ..core.money import format_amount
+from ..core.record_types import type_of
+from ..core.text import one_line
+from ..domain import records, sales, tracker
 from ..models import Sale
-from ..money import format_amount
-from ..record_types import type_of
-from ..text import one_line
+from ..views.feed import feed_header
+from ..views.listing import RecordRow
 from .move_dialog import MoveDialog
 from .record_form import FormResult, FormStart, RecordForm
 

@@ -10,7 +10,7 @@ from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from ..errors import UserError
+from ..core.errors import UserError
 
 
 class DataScreen(Screen):

@@ -6,7 +6,7 @@ the main view and the feeds (`SalesActions`), `<` undoes the step that
 brought the card into its column. After either, the cursor follows the card
 into its new column.
 
-Each column reads its own pages (`focus_tui.board`), so opening the board is
+Each column reads its own pages (`focus_tui.views.board`), so opening the board is
 one totals query and one page per column, whatever the size of the pipeline.
 """
 
@@ -21,13 +21,14 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 
-from .. import board, sales
-from ..board import Card
-from ..errors import UserError
-from ..listing import RecordRow
-from ..permissions import my_clouds
-from ..record_types import ORDER, SALES_PROPOSAL
-from ..text import one_line
+from ..core.errors import UserError
+from ..core.record_types import ORDER, SALES_PROPOSAL
+from ..core.text import one_line
+from ..domain import sales
+from ..domain.access import my_clouds
+from ..views import board
+from ..views.board import Card
+from ..views.listing import RecordRow
 from ..widgets.board_column import Board, BoardColumn, CardPages
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar

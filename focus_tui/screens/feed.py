@@ -10,12 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from .. import feed
-from ..dates import day_label
-from ..history import format_duration
-from ..listing import LIST_COLUMNS, RecordRow, to_rows
-from ..models import Record
-from ..record_types import (
+from ..core.dates import day_label
+from ..core.record_types import (
     CLIENT_RELATIONSHIP,
     CONTACT_NOTE,
     CONTACT_PERSON,
@@ -23,7 +19,11 @@ from ..record_types import (
     TASK,
     type_of,
 )
-from ..text import one_line, visible
+from ..core.text import one_line, visible
+from ..domain.history import format_duration
+from ..models import Record
+from ..views import feed
+from ..views.listing import LIST_COLUMNS, RecordRow, to_rows
 from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
@@ -221,8 +221,8 @@ __all__ = ["FeedScreen", "dataclasses", "sale_line"]
 
 def sale_line(sale) -> str:
     """'Sent · rev. 2 · 12 000 + 450/month EUR · sent 2026-11-27'."""
-    from ..money import format_amount
-    from ..sales import STAGE_NAMES, from_cents
+    from ..core.money import format_amount
+    from ..domain.sales import STAGE_NAMES, from_cents
 
     parts = [STAGE_NAMES.get(sale.stage, sale.stage)]
     if sale.revision > 1:

@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from .. import agenda
-from ..dates import Bucket
-from ..listing import RecordRow
-from ..record_types import TASK
-from ..text import one_line
+from ..core.dates import Bucket
+from ..core.record_types import TASK
+from ..core.text import one_line
+from ..views import agenda
+from ..views.listing import RecordRow
 from ..widgets.record_list import GroupLine, PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar

@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from ..clock import Clock
-from ..dates import DateError, When, describe_when, parse_when
-from ..text import one_line
+from ..core.clock import Clock
+from ..core.dates import DateError, When, describe_when, parse_when
+from ..core.text import one_line
 
 EXAMPLES = "tomorrow · fri · +3d · in 2 weeks · 3.12. · dec 3 14:00 · none"
 

@@ -13,15 +13,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ..clock import Clock
 from ..config import default_currency
-from ..dates import DateError, When, describe_when, parse_when
-from ..errors import UserError
-from ..money import CURRENCIES, parse_money
-from ..record_types import CONTACT_NOTE, CONTACT_PERSON, CREATABLE, RecordType, type_of
-from ..records import MAX_TITLE, ContactFields, find_people
-from ..sales import Terms
-from ..text import one_line
+from ..core.clock import Clock
+from ..core.dates import DateError, When, describe_when, parse_when
+from ..core.errors import UserError
+from ..core.money import CURRENCIES, parse_money
+from ..core.record_types import (
+    CONTACT_NOTE,
+    CONTACT_PERSON,
+    CREATABLE,
+    RecordType,
+    type_of,
+)
+from ..core.text import one_line
+from ..domain.records import MAX_TITLE, ContactFields, find_people
+from ..domain.sales import Terms
 
 
 @dataclass

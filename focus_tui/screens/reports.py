@@ -12,19 +12,19 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from .. import reports
-from ..errors import UserError
-from ..export import default_export_path, export_xlsx
-from ..history import format_duration
+from ..core.errors import UserError
+from ..core.money import format_compact
+from ..core.record_types import parse_type
+from ..core.text import one_line
+from ..domain.access import my_clouds
+from ..domain.history import format_duration
+from ..domain.phases import PHASE_LABELS, PHASES
+from ..domain.sales import from_cents
+from ..export.xlsx import default_export_path, export_xlsx
 from ..models import Cloud
-from ..money import format_compact
-from ..permissions import my_clouds
-from ..phases import PHASE_LABELS, PHASES
-from ..record_types import parse_type
-from ..report_view import ViewIndex, ViewSettings, sales_settings
-from ..reports import Filters
-from ..sales import from_cents
-from ..text import one_line
+from ..views import reports
+from ..views.report_view import ViewIndex, ViewSettings, sales_settings
+from ..views.reports import Filters
 from ..widgets.bar_chart import BarChart, Row, Series
 from ..widgets.report_table import ReportTable
 from ..widgets.timer_bar import TimerBar

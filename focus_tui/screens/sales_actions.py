@@ -1,20 +1,20 @@
 """The sales-process keys, shared by the main view and feeds.
 
 Each step asks only what it needs (StepDialog), then calls the same domain
-function the CLI calls (`focus_tui.sales`).
+function the CLI calls (`focus_tui.domain.sales`).
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
-from .. import sales, undo
-from ..dates import describe_when
-from ..listing import RecordRow
+from ..core.dates import describe_when
+from ..core.money import format_amount
+from ..core.text import one_line
+from ..domain import sales, undo
+from ..domain.access import get_record
 from ..models import Sale
-from ..money import format_amount
-from ..permissions import get_record
-from ..text import one_line
+from ..views.listing import RecordRow
 from .step_dialog import (
     DAY,
     FLAG,

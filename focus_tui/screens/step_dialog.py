@@ -20,11 +20,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
-from ..clock import Clock
-from ..dates import DateError, When, describe_when, parse_when
-from ..errors import UserError
-from ..money import parse_money
-from ..text import one_line
+from ..core.clock import Clock
+from ..core.dates import DateError, When, describe_when, parse_when
+from ..core.errors import UserError
+from ..core.money import parse_money
+from ..core.text import one_line
 
 # Field kinds
 DAY = "day"  # a date expression that must name a day -> date

@@ -26,11 +26,11 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..board import Card, ColumnTotals
-from ..clock import Clock
-from ..money import format_compact
-from ..sales import from_cents
-from ..text import one_line
+from ..core.clock import Clock
+from ..core.money import format_compact
+from ..core.text import one_line
+from ..domain.sales import from_cents
+from ..views.board import Card, ColumnTotals
 
 HEADER_LINES = 4  # name and count; one-time sum; monthly sum; rule
 CARD_LINES = 4  # title; client; sums and date; gap

@@ -23,13 +23,13 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..clock import Clock
-from ..dates import day_label
-from ..feed import HistoryItem
-from ..history import format_duration
-from ..listing import RecordRow
-from ..record_types import type_of
-from ..text import one_line
+from ..core.clock import Clock
+from ..core.dates import day_label
+from ..core.record_types import type_of
+from ..core.text import one_line
+from ..domain.history import format_duration
+from ..views.feed import HistoryItem
+from ..views.listing import RecordRow
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..money import format_compact
-from ..report_view import ReportRow, ViewIndex
-from ..text import one_line
+from ..core.money import format_compact
+from ..core.text import one_line
+from ..views.report_view import ReportRow, ViewIndex
 
 PAGE = 100
 

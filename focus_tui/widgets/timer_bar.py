@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from ..history import format_clock
-from ..phases import PHASES
-from ..record_types import type_of
-from ..text import one_line
-from ..tracker import Focus
+from ..core.record_types import type_of
+from ..core.text import one_line
+from ..domain.history import format_clock
+from ..domain.phases import PHASES
+from ..domain.tracker import Focus
 
 PHASE_NAMES = {p: p.replace("_", "-") for p in PHASES}
 

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ..text import one_line
+from ..core.text import one_line
 
 
 class TitleBar(Widget):

@@ -56,11 +56,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from . import reports
-from .errors import UserError
-from .models import Cloud, User
-from .phases import PHASE_LABELS, PHASES
-from .report_view import (
+from ..core.errors import UserError
+from ..domain.phases import PHASE_LABELS, PHASES
+from ..domain.sales import STAGE_NAMES
+from ..domain.session import Session
+from ..models import Cloud, User
+from ..views import reports
+from ..views.report_view import (
     ReportRow,
     ViewSettings,
     count_rows,
@@ -68,8 +70,6 @@ from .report_view import (
     iter_sales_rows,
     sales_settings,
 )
-from .sales import STAGE_NAMES
-from .session import Session
 
 __all__ = [
     "VIEWS",

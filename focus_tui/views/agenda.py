@@ -11,26 +11,10 @@ from __future__ import annotations
 
 import peewee as pw
 
-from .dates import Bucket, bucket_bounds
+from ..core.dates import Bucket, bucket_bounds
+from ..domain.session import Session
+from ..models import Record, RecordActor
 from .listing import LIST_COLUMNS, RecordRow, to_rows
-from .models import Record, RecordActor
-from .record_types import ACTIVITY_KEYS
-from .session import Session
-
-
-def sync_actors(record_id: int) -> None:
-    """Copy the record's open state and date onto its actor rows.
-
-    Call inside the transaction of every change to a record's date, finished
-    state or type.
-    """
-    record = Record.get_by_id(record_id)
-    RecordActor.update(
-        is_open=record.finished_at is None and record.type in ACTIVITY_KEYS,
-        date=record.date,
-        due_at=record.due_at,
-        cloud_id=record.cloud_id,
-    ).where(RecordActor.record == record_id).execute()
 
 
 def _mine_open(session: Session) -> pw.Expression:

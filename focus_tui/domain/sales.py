@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .agenda import sync_actors
-from .dates import When
-from .errors import UserError
-from .history import log_event
-from .models import Record, Sale
-from .permissions import get_record
-from .phases import lineage
-from .record_types import (
+from ..core.dates import When
+from ..core.errors import UserError
+from ..core.record_types import (
     CLIENT_RELATIONSHIP,
     ORDER,
     SALES_LEAD,
@@ -26,6 +21,11 @@ from .record_types import (
     type_of,
     with_article,
 )
+from ..models import Record, Sale
+from ..models.copies import sync_actors
+from .access import get_record
+from .history import log_event
+from .phases import lineage
 from .records import create_record, move_record
 from .session import Session
 from .tracker import stop_if_focused

@@ -29,13 +29,13 @@ from datetime import date
 
 import peewee as pw
 
-from . import sales, undo
-from .errors import UserError
-from .models import Record, RecordActor, Sale
-from .money import DEFAULT_CURRENCY
-from .permissions import get_record, visible
-from .record_types import CLIENT_RELATIONSHIP, SALES_LEAD
-from .session import Session
+from ..core.errors import UserError
+from ..core.money import DEFAULT_CURRENCY
+from ..core.record_types import CLIENT_RELATIONSHIP, SALES_LEAD
+from ..domain import sales, undo
+from ..domain.access import get_record, visible
+from ..domain.session import Session
+from ..models import Record, RecordActor, Sale
 
 STAGES = sales.STAGES
 STAGE_NAMES = sales.STAGE_NAMES

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import peewee as pw
 
-from .errors import NotFound, UserError
-from .models import Cloud, CloudMember, Record
+from ..core.errors import NotFound, UserError
+from ..models import Cloud, CloudMember, Record
 from .session import Session
 
 

@@ -13,12 +13,12 @@ from datetime import datetime
 
 import peewee as pw
 
-from .errors import UserError
+from ..core.errors import UserError
+from ..core.record_types import type_of
+from ..models import Record, TimeEntry
+from .access import get_record
 from .history import log_event
-from .models import Record, TimeEntry
-from .permissions import get_record
 from .phases import phase_of
-from .record_types import type_of
 from .session import Session
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .history import describe_event
+from ..domain.access import get_record, visible
+from ..domain.history import describe_event
+from ..domain.records import ContactFields, contact_of, participants_of
+from ..domain.session import Session
+from ..domain.tracker import focused_seconds
+from ..models import Cloud, Event, Record, RecordActor, Sale, User
 from .listing import LIST_COLUMNS, RecordRow, to_rows
-from .models import Cloud, Event, Record, RecordActor, Sale, User
-from .permissions import get_record, visible
-from .records import ContactFields, contact_of, participants_of
-from .session import Session
-from .tracker import focused_seconds
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ import string
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from focus_tui.errors import UserError
+from .errors import UserError
 
 __all__ = [
     "CURRENCIES",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from .agenda import sync_actors
-from .errors import UserError
+from ..core.errors import UserError
+from ..models import Event, Record, Sale
+from ..models.copies import sync_actors
+from .access import get_record
 from .history import log_event
-from .models import Event, Record, Sale
-from .permissions import get_record
 from .session import Session
 
 RECORD_STATE = ("type", "date", "due_at", "finished_at")

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from dateutil.relativedelta import relativedelta
 
-from focus_tui.errors import UserError
+from .errors import UserError
 
 __all__ = [
     "Bucket",

@@ -73,10 +73,12 @@ from datetime import date, datetime, timedelta
 
 import peewee
 
-from .clock import Clock
-from .dates import Bucket, bucket_bounds
-from .errors import UserError
-from .models import (
+from ..core.clock import Clock
+from ..core.dates import Bucket, bucket_bounds
+from ..core.errors import UserError
+from ..core.record_types import ACTIVITY_KEYS
+from ..domain.session import ensure_user, private_cloud, private_cloud_name
+from ..models import (
     Cloud,
     CloudMember,
     ContactDetails,
@@ -88,9 +90,7 @@ from .models import (
     TimeEntry,
     User,
 )
-from .models.db import SQLITE_PRAGMAS
-from .record_types import ACTIVITY_KEYS
-from .session import ensure_user, private_cloud, private_cloud_name
+from ..models.db import SQLITE_PRAGMAS
 
 __all__ = ["MAX_RECORDS", "MIN_RECORDS", "DemoSummary", "fill_demo"]
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from .clock import Clock
-from .errors import UserError
-from .models import Cloud, CloudMember, User, database, open_database
+from ..core.clock import Clock
+from ..core.errors import UserError
+from ..models import Cloud, CloudMember, User, database, open_database
 
 
 @dataclass

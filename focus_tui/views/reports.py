@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 import peewee as pw
 from dateutil.relativedelta import relativedelta
 
-from .models import Cloud, Record, Sale, TimeEntry, User
-from .phases import PHASES
-from .session import Session
+from ..domain.phases import PHASES
+from ..domain.session import Session
+from ..models import Cloud, Record, Sale, TimeEntry, User
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def _sales(session: Session, filters: Filters) -> pw.Select:
     if filters.cloud_id is not None:
         query = query.where(Sale.cloud_id == filters.cloud_id)
     if filters.user_id is not None:
-        from .models import RecordActor
+        from ..models import RecordActor
 
         query = query.where(
             pw.fn.EXISTS(

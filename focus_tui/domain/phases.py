@@ -6,7 +6,7 @@ can say how long each phase takes. This is the one place that decides it.
 
 from __future__ import annotations
 
-from .models import Record, Sale
+from ..models import Record, Sale
 
 LEAD = "lead"
 PROPOSAL = "proposal"

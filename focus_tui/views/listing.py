@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .models import Record
-from .session import Session
-from .tracker import focused_seconds
+from ..domain.session import Session
+from ..domain.tracker import focused_seconds
+from ..models import Record
 
 # Only the columns a list line shows: no bodies of long notes.
 LIST_COLUMNS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .clock import Clock
-from .models import Event
+from ..core.clock import Clock
+from ..models import Event
 from .session import Session
 
 
@@ -44,7 +44,7 @@ def format_clock(seconds: int | float) -> str:
 def _sums(values: dict) -> str:
     from decimal import Decimal
 
-    from .money import format_amount
+    from ..core.money import format_amount
 
     parts = []
     if values.get("one_time") is not None:

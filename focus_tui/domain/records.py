@@ -10,14 +10,20 @@ from dataclasses import dataclass
 
 import peewee as pw
 
-from .agenda import sync_actors
-from .config import default_currency
-from .dates import When
-from .errors import UserError
+from ..config import default_currency
+from ..core.dates import When
+from ..core.errors import UserError
+from ..core.record_types import (
+    CONTACT_NOTE,
+    CONTACT_PERSON,
+    RecordType,
+    parse_type,
+    type_of,
+)
+from ..models import ContactDetails, Participant, Record, RecordActor, Sale
+from ..models.copies import sync_actors
+from .access import cloud_by_name, get_record, visible
 from .history import log_event
-from .models import ContactDetails, Participant, Record, RecordActor, Sale
-from .permissions import cloud_by_name, get_record, visible
-from .record_types import CONTACT_NOTE, CONTACT_PERSON, RecordType, parse_type, type_of
 from .session import Session, private_cloud
 from .tracker import stop_if_focused
 from .undo import snapshot

@@ -19,12 +19,12 @@ from typing import NamedTuple
 
 import peewee as pw
 
-from .errors import UserError
-from .models import Cloud, Record, RecordActor, Sale, TimeEntry, User
-from .permissions import visible
-from .record_types import BY_KEY, CLIENT_RELATIONSHIP, SALES_LEAD, parse_type
-from .sales import STAGE_NAMES, STAGES, from_cents
-from .session import Session
+from ..core.errors import UserError
+from ..core.record_types import BY_KEY, CLIENT_RELATIONSHIP, SALES_LEAD, parse_type
+from ..domain.access import visible
+from ..domain.sales import STAGE_NAMES, STAGES, from_cents
+from ..domain.session import Session
+from ..models import Cloud, Record, RecordActor, Sale, TimeEntry, User
 
 __all__ = [
     "ReportRow",
