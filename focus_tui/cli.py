@@ -13,8 +13,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 
-import peewee
-
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
 
@@ -171,16 +169,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(f"focus-tui: {exc}", file=sys.stderr)
         return EXIT_DATABASE
-    except (peewee.OperationalError, peewee.InterfaceError) as exc:
-        # The database failed while working (read-only file, server gone).
-        from .models.db import describe_error
-
-        print(f"focus-tui: {describe_error(exc, _target(args))}", file=sys.stderr)
-        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `focus-tui list | head`
         return 0
+    except Exception as exc:
+        # The database failed while working (read-only file, server gone).
+        from .domain.session import DATABASE_ERRORS, describe_database_error
+
+        if not isinstance(exc, DATABASE_ERRORS):
+            raise
+        print(
+            f"focus-tui: {describe_database_error(exc, _target(args))}",
+            file=sys.stderr,
+        )
+        return EXIT_DATABASE
 
 
 def _target(args) -> str:
@@ -225,16 +228,14 @@ def _run_command(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from .core.clock import Clock
     from .demo.fill import fill_demo
-    from .domain.session import ensure_user
-    from .models import open_database
+    from .domain.session import open_session
 
     target = _target(args)
-    db = open_database(target, create_folder=_default_location(args))
-    clock = Clock()
-    ensure_user(_user(args), clock)
-    summary = fill_demo(db, records=args.records, user_name=_user(args), clock=clock)
+    session = open_session(target, _user(args), create_folder=_default_location(args))
+    summary = fill_demo(
+        session.db, records=args.records, user_name=_user(args), clock=session.clock
+    )
     print(
         f"Filled {target} with {summary.records} records and "
         f"{summary.time_entries} time entries in {summary.seconds:.1f} s."
@@ -244,14 +245,14 @@ def _cmd_demo(args) -> int:
 
 def _cmd_add(session, args) -> int:
     from .core.dates import parse_when
-    from .core.record_types import parse_type
+    from .core.process import SALE_KEYS, parse_type
     from .domain.records import create_record
     from .domain.sales import set_terms
 
     when = parse_when(args.date, session.clock.today()) if args.date else None
     terms = _terms(args)
     rtype = parse_type(args.type)
-    if terms is not None and rtype.key not in ("sales_proposal", "order"):
+    if terms is not None and rtype.key not in SALE_KEYS:
         raise UserError("Sums belong to a Sales Proposal or an Order.")
     with session.transaction():
         record = create_record(
@@ -270,70 +271,27 @@ def _cmd_add(session, args) -> int:
 
 
 def _terms(args):
-    """--one-time / --monthly / --currency as sales.Terms (None if none given)."""
-    from .core.money import parse_money
-    from .domain.sales import Terms
+    """--one-time / --monthly / --currency as Terms (None if none given)."""
+    from .core.money import parse_terms
 
-    one_time = parse_money(args.one_time) if args.one_time is not None else None
-    monthly = parse_money(args.monthly) if args.monthly is not None else None
-    currencies = {m.currency for m in (one_time, monthly) if m and m.currency}
-    if args.currency:
-        currencies.add(_currency(args.currency))
-    if len(currencies) > 1:
-        raise UserError("The sums name different currencies.")
-    if one_time is None and monthly is None and not currencies:
-        return None
-    return Terms(
-        one_time=one_time.amount if one_time else None,
-        monthly=monthly.amount if monthly else None,
-        currency=currencies.pop() if currencies else None,
-    )
-
-
-def _currency(code: str) -> str:
-    from .core.money import CURRENCIES
-
-    code = code.strip().upper()
-    if code not in CURRENCIES:
-        raise UserError(
-            f"Unknown currency {code!r}. Use one of: {', '.join(sorted(CURRENCIES))}."
-        )
-    return code
+    return parse_terms(args.one_time, args.monthly, args.currency)
 
 
 def _cmd_list(session, args) -> int:
-    from .core.record_types import parse_type
-    from .domain.access import visible
-    from .models import Cloud, Record, Sale
-    from .views.listing import LIST_COLUMNS, to_rows
+    from .core.process import parse_type
+    from .domain.access import cloud_names
+    from .views.listing import list_records
 
-    query = Record.select(*LIST_COLUMNS).where(visible(session))
-    if args.types:
-        keys = [parse_type(t).key for t in args.types]
-        query = query.where(Record.type.in_(keys))
-    if not args.all:
-        query = query.where(Record.finished_at.is_null())
-    clouds = {c.id: c.name for c in Cloud.select(Cloud.id, Cloud.name)}
-    sales: dict = {}  # the current page's sale rows, by record id
+    keys = tuple(parse_type(t).key for t in args.types or ())
+    clouds = cloud_names(session)
+    sales: dict = {}  # the sale row of the row being written
     out = sys.stdout
 
     def rows() -> Iterator:
-        # Pages keep memory flat however many records there are.
-        last_id, page = 0, 2000
-        while True:
-            batch = to_rows(
-                session,
-                query.where(Record.id > last_id).order_by(Record.id).limit(page),
-            )
-            sales.clear()
-            sales.update(
-                (sale.record_id, sale)
-                for sale in Sale.select().where(Sale.record.in_([r.id for r in batch]))
-            )
-            yield from batch
-            if len(batch) < page:
-                return
-            last_id = batch[-1].id
+        for row, sale in list_records(session, keys, include_finished=args.all):
+            sales[row.id] = sale
+            yield row
+            sales.pop(row.id, None)
 
     def as_dict(row) -> dict:
         due = session.clock.to_local(row.due_at) if row.due_at else None
@@ -375,8 +333,8 @@ def _cmd_list(session, args) -> int:
                 writer.writeheader()
             writer.writerow(data)
     else:
-        from .core.record_types import type_of
-        from .domain.history import format_duration
+        from .core.process import type_of
+        from .core.text import format_duration
 
         count = 0
         for row in rows():
@@ -398,7 +356,7 @@ def _cmd_list(session, args) -> int:
 
 def _sale_fields(sale) -> dict:
     """The sales columns of `list` (null where unset; sums as strings)."""
-    from .domain.sales import from_cents
+    from .core.money import from_cents
 
     def iso(d):
         return d.isoformat() if d else None
@@ -483,24 +441,22 @@ def _cmd_focus(session, args) -> int:
 
 
 def _cmd_unfocus(session, args) -> int:
-    from .domain.history import format_duration
+    from .core.text import format_duration
     from .domain.tracker import unfocus
-    from .models import Record
 
-    entry = unfocus(session)
-    if entry is None:
+    stopped = unfocus(session)
+    if stopped is None:
         print("Nothing is focused.")
         return 0
-    title = Record.get_by_id(entry.record_id).title
     print(
-        f"Stopped #{entry.record_id} {_plain(title)} "
-        f"after {format_duration(entry.seconds or 0)}."
+        f"Stopped #{stopped.record_id} {_plain(stopped.title)} "
+        f"after {format_duration(stopped.seconds)}."
     )
     return 0
 
 
 def _cmd_status(session, args) -> int:
-    from .domain.history import format_clock
+    from .core.text import format_clock
     from .domain.tracker import current_focus
 
     running = current_focus(session)
@@ -512,16 +468,14 @@ def _cmd_status(session, args) -> int:
     return 0
 
 
-def _date(session, text: str | None):
-    """A date option: any date expression, but it must name a day."""
-    from .core.dates import parse_when
+def _date(session, text: str | None, what: str = "--date"):
+    """A day that was (a step's date, a report period): `parse_day`, the
+    same reading as every dialog's date field."""
+    from .core.dates import parse_day
 
     if text is None:
         return None
-    when = parse_when(text, session.clock.today())
-    if when.date is None:
-        raise UserError(f"{text!r} is not a day.")
-    return when.date
+    return parse_day(text, session.clock.today(), what=what)
 
 
 def _cmd_send(session, args) -> int:
@@ -542,8 +496,8 @@ def _cmd_send(session, args) -> int:
 
 def _cmd_revise(session, args) -> int:
     from .core.dates import parse_when
-    from .core.money import format_amount
-    from .domain.sales import from_cents, revise
+    from .core.money import format_amount, from_cents
+    from .domain.sales import revise
 
     terms = _terms(args)
     if terms is None:
@@ -613,10 +567,11 @@ def _cmd_billed(session, args) -> int:
 
 
 def _cmd_undo(session, args) -> int:
+    from .core.process import step_verb
     from .domain.undo import undo
 
     step = undo(session, _id(args.id))
-    print(f"#{_id(args.id)}: undid {step.replace('_', ' ')}.")
+    print(f"#{_id(args.id)}: undid {step_verb(step)}.")
     return 0
 
 
@@ -624,7 +579,7 @@ def _cmd_report(session, args) -> int:
     if args.which == "pipeline":
         rows = _pipeline_rows(session)
         if args.format == "table":
-            from .domain.sales import STAGE_NAMES
+            from .core.process import STAGE_NAMES
 
             rows = [{**r, "stage": STAGE_NAMES[r["stage"]]} for r in rows]
         headers = ("STAGE", "COUNT", "ONE-TIME", "MONTHLY")
@@ -671,17 +626,12 @@ def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
 
 
 def _filters(session, args):
-    from .domain.access import cloud_by_name
-    from .models import User
+    from .domain.access import cloud_by_name, teammate_by_name
     from .views.reports import Filters
 
-    user_id = None
-    if args.person:
-        user = User.get_or_none(User.name == args.person)
-        if user is None:
-            raise UserError(f"There is no user called {args.person!r}.")
-        user_id = user.id
-    start, end = _date(session, args.start), _date(session, args.end)
+    user_id = teammate_by_name(session, args.person).id if args.person else None
+    start = _date(session, args.start, "--from")
+    end = _date(session, args.end, "--to")
     if start and end and start > end:
         raise UserError("--from is after --to.")
     return Filters(
@@ -697,7 +647,10 @@ def _cmd_export(session, args) -> int:
     from .export.xlsx import export_xlsx
     from .views.report_view import ViewSettings
 
-    start, end = _date(session, args.start), _date(session, args.end)
+    start = _date(session, args.start, "--from")
+    end = _date(session, args.end, "--to")
+    if start and end and start > end:
+        raise UserError("--from is after --to.")
     settings = ViewSettings(
         types=tuple(args.types or ()),
         start=start,
@@ -712,7 +665,8 @@ def _cmd_export(session, args) -> int:
 
 
 def _pipeline_rows(session) -> list[dict]:
-    from .domain.sales import STAGES, from_cents
+    from .core.money import from_cents
+    from .core.process import STAGES
     from .views.board import column_totals
 
     totals = column_totals(session)
@@ -742,7 +696,7 @@ def _phase_rows(session, filters, by: str) -> list[dict]:
 
 
 def _stats_rows(session, filters) -> list[dict]:
-    from .domain.sales import from_cents
+    from .core.money import from_cents
     from .views.reports import conversion, lost_reasons, monthly, span_label, spans
 
     rows = []
@@ -772,10 +726,9 @@ def _stat(section: str, what: str, count, value) -> dict:
 
 
 def _id(text: str) -> int:
-    text = str(text).strip().lstrip("#")
-    if not text.isdigit():
-        raise UserError(f"{text!r} is not a record id (a whole number).")
-    return int(text)
+    from .domain.access import parse_id
+
+    return parse_id(text)
 
 
 _COMMANDS = {

@@ -46,8 +46,13 @@ __all__ = [
     "bucket_of",
     "day_label",
     "describe_when",
+    "parse_day",
     "parse_when",
 ]
+
+# How a date without a year (3.12., dec 3) or a bare weekday is read.
+FUTURE = "future"  # when to do something: the next such day
+PAST = "past"  # when something happened, or a report period: the latest one
 
 MIN_DATE = date(1970, 1, 1)
 MAX_DATE = date(2199, 12, 31)
@@ -115,7 +120,7 @@ class When:
 # ---------------------------------------------------------------- parsing
 
 
-def parse_when(text: str, today: date) -> When:
+def parse_when(text: str, today: date, *, reading: str = FUTURE) -> When:
     """Read what a person typed as a When; raise DateError saying why not.
 
     Accepted (case-insensitive, extra whitespace and commas ignored):
@@ -127,14 +132,21 @@ def parse_when(text: str, today: date) -> When:
     Any of these may be followed by a time: 14:00, 2pm, 2:30pm, at 14,
     14.30 (see module docstring); a time alone means today.
     none / no date / someday / - clear the date.
+
+    `reading` decides what a date without a year, or a bare weekday, means:
+    FUTURE (moves, follow-ups: the next such day) or PAST (report periods,
+    the date a step happened: the latest such day, today included).
     """
+    if reading not in (FUTURE, PAST):
+        raise ValueError(f"reading must be {FUTURE!r} or {PAST!r}")
+    past = reading == PAST
     tokens = _tokens(text)
     shown = " ".join(tokens)
     if shown in _NO_DATE_WORDS:
         return When(None)
     date_tokens, at = _split_time(tokens)
     # A time alone means today.
-    day = _parse_date(date_tokens, today, shown) if date_tokens else today
+    day = _parse_date(date_tokens, today, shown, past) if date_tokens else today
     if not MIN_DATE <= day <= MAX_DATE:
         raise _out_of_range(shown)
     return When(day, at)
@@ -180,6 +192,24 @@ def _quote(shown: str) -> str:
     if len(shown) > 40:
         shown = shown[:39] + "…"
     return f"'{shown}'"
+
+
+def parse_day(text: str, today: date, *, reading: str = PAST, what: str = "") -> date:
+    """A calendar day as people type it: any date expression that names a
+    day (not 'none', no time of day).
+
+    The one parser of days for the CLI's --date/--from/--to and every
+    dialog's date field, so the same text means the same day everywhere.
+    PAST (the default) for report periods and the date a step happened,
+    FUTURE for days to come. `what` names the field in messages.
+    """
+    label = f"{what}: " if what else ""
+    when = parse_when(text, today, reading=reading)
+    if when.date is None:
+        raise DateError(f"{label}give a day, not 'none'.")
+    if when.time is not None:
+        raise DateError(f"{label}give a day without a time of day, e.g. 3.12.")
+    return when.date
 
 
 # ---------------------------------------------------------------- time of day
@@ -251,6 +281,11 @@ def _next_weekday(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
+def _last_weekday(today: date, weekday: int) -> date:
+    """The latest `weekday` on or before today (fri on a Friday = today)."""
+    return today - timedelta(days=(today.weekday() - weekday) % 7)
+
+
 def _next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
@@ -296,9 +331,11 @@ for _index in range(1, 13):
     _MONTH_WORDS[_MONTH_ABBR[_index].lower()] = _index
 
 
-def _parse_date(tokens: list[str], today: date, shown: str) -> date:
+def _parse_date(tokens: list[str], today: date, shown: str, past: bool) -> date:
     """The date named by `tokens` (time already removed)."""
     phrase = " ".join(tokens)
+    if past and phrase in _WEEKDAY_WORDS:
+        return _last_weekday(today, _WEEKDAY_WORDS[phrase])
     if phrase in _KEYWORDS:
         return _KEYWORDS[phrase](today)
     first = tokens[0]
@@ -317,13 +354,15 @@ def _parse_date(tokens: list[str], today: date, shown: str) -> date:
     if first[0] in "+-":
         return _parse_offset("".join(tokens), today, shown)
     if len(tokens) == 1:
-        return _parse_numeric(first, today, shown)
+        return _parse_numeric(first, today, shown, past)
     if any(token.rstrip(".") in _MONTH_WORDS for token in tokens):
-        return _parse_month_name(tokens, today, shown)
-    raise _explain_failure(tokens, today, shown)
+        return _parse_month_name(tokens, today, shown, past)
+    raise _explain_failure(tokens, today, shown, past)
 
 
-def _explain_failure(tokens: list[str], today: date, shown: str) -> DateError:
+def _explain_failure(
+    tokens: list[str], today: date, shown: str, past: bool = False
+) -> DateError:
     """The most helpful error for multi-word input that matched nothing."""
     if sum(token in _KEYWORDS for token in tokens) >= 2:
         return DateError(f"{_quote(shown)} names more than one date; give just one.")
@@ -331,7 +370,7 @@ def _explain_failure(tokens: list[str], today: date, shown: str) -> DateError:
     if last.isdigit() and int(last) <= 23:
         # "fri 14": probably meant a time; we only take bare hours after "at".
         try:
-            _parse_date(tokens[:-1], today, shown)
+            _parse_date(tokens[:-1], today, shown, past)
         except DateError:
             pass
         else:
@@ -438,7 +477,7 @@ _ISO = re.compile(r"(\d+)-(\d{1,2})-(\d{1,2})", re.ASCII)
 _EUROPEAN = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4})?)?", re.ASCII)
 
 
-def _parse_numeric(token: str, today: date, shown: str) -> date:
+def _parse_numeric(token: str, today: date, shown: str, past: bool) -> date:
     """One token: 2026-12-03, 3.12., 3.12, 3.12.2026, 3.12.26."""
     if "/" in token:
         raise DateError(
@@ -463,7 +502,7 @@ def _parse_numeric(token: str, today: date, shown: str) -> date:
                 f"For a time of day write {day}:{match[2]} or at {token}."
             )
         if year is None:
-            return _next_occurrence(month, day, today, shown)
+            return _occurrence(month, day, today, shown, past)
         # Two-digit years are this century: 26 -> 2026.
         full_year = int(year) + 2000 if len(year) == 2 else int(year)
         return _make_date(full_year, month, day, shown)
@@ -525,14 +564,20 @@ def _check_month_day(month: int, day: int, shown: str, year: int | None) -> None
         )
 
 
-def _next_occurrence(month: int, day: int, today: date, shown: str) -> date:
-    """The first month/day on or after today (Feb 29: the next leap year)."""
+def _occurrence(month: int, day: int, today: date, shown: str, past: bool) -> date:
+    """The first month/day on or after today, or with `past` the latest on or
+    before today (Feb 29: the next / the last leap year)."""
     _check_month_day(month, day, shown, None)
     # Leap years are at most 8 years apart (e.g. 2096 -> 2104).
-    for year in range(today.year, today.year + 9):
+    years = (
+        range(today.year, today.year - 9, -1)
+        if past
+        else range(today.year, today.year + 9)
+    )
+    for year in years:
         if day <= calendar.monthrange(year, month)[1]:
             candidate = date(year, month, day)
-            if candidate >= today:
+            if (candidate <= today) if past else (candidate >= today):
                 return candidate
     raise _out_of_range(shown)  # pragma: no cover - the loop always finds one
 
@@ -543,7 +588,7 @@ _DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th|\.)?", re.ASCII)
 _YEAR = re.compile(r"\d{4}", re.ASCII)
 
 
-def _parse_month_name(tokens: list[str], today: date, shown: str) -> date:
+def _parse_month_name(tokens: list[str], today: date, shown: str, past: bool) -> date:
     """dec 3, 3 dec, december 3rd, dec 3 2027, 3 dec 2027, 3rd of dec.
 
     A leading weekday is allowed, so our own labels ("Fri 4 Dec") read back,
@@ -553,7 +598,7 @@ def _parse_month_name(tokens: list[str], today: date, shown: str) -> date:
     weekday = _WEEKDAY_WORDS.get(words[0]) if len(words) > 2 else None
     if weekday is not None:
         words = words[1:]
-    found = _parse_month_day_year(words, tokens, today, shown)
+    found = _parse_month_day_year(words, tokens, today, shown, past)
     if weekday is not None and found.weekday() != weekday:
         raise DateError(
             f"{_quote(shown)} does not add up: {_fmt_long(found)} is a "
@@ -563,7 +608,7 @@ def _parse_month_name(tokens: list[str], today: date, shown: str) -> date:
 
 
 def _parse_month_day_year(
-    words: list[str], tokens: list[str], today: date, shown: str
+    words: list[str], tokens: list[str], today: date, shown: str, past: bool
 ) -> date:
     months = [i for i, w in enumerate(words) if w.rstrip(".") in _MONTH_WORDS]
     if len(months) != 1:
@@ -575,15 +620,15 @@ def _parse_month_day_year(
     if not others:
         raise DateError(f"{_quote(shown)} needs a day, e.g. dec 3 or 3 dec.")
     if len(others) > 2 or position > 1:
-        raise _explain_failure(tokens, today, shown)
+        raise _explain_failure(tokens, today, shown, past)
     day_match = _DAY.fullmatch(others[0])
     if day_match is None:
-        raise _explain_failure(tokens, today, shown)
+        raise _explain_failure(tokens, today, shown, past)
     day = int(day_match[1])
     if len(others) == 1:
-        return _next_occurrence(month, day, today, shown)
+        return _occurrence(month, day, today, shown, past)
     if _YEAR.fullmatch(others[1]) is None:
-        raise _explain_failure(tokens, today, shown)
+        raise _explain_failure(tokens, today, shown, past)
     return _make_date(int(others[1]), month, day, shown)
 
 

@@ -65,10 +65,15 @@ __all__ = [
     "MAX_AMOUNT",
     "AmountError",
     "Money",
+    "Terms",
     "format_amount",
     "format_compact",
     "parse_amount",
     "parse_money",
+    "parse_currency",
+    "parse_terms",
+    "from_cents",
+    "to_cents",
 ]
 
 MAX_AMOUNT = Decimal(10) ** 12
@@ -384,6 +389,81 @@ def _too_large(shown: str) -> AmountError:
         f"{_quote(shown)} is too large: amounts must be at most "
         f"{format_amount(MAX_AMOUNT)}."
     )
+
+
+def parse_currency(code: str) -> str:
+    """An ISO code from CURRENCIES (any case), or a UserError listing them."""
+    shown = code.strip().upper()
+    if shown not in CURRENCIES:
+        what = _quote(shown) if shown.isascii() and shown.isalnum() else "that"
+        raise AmountError(
+            f"Unknown currency {what}. Use one of: {', '.join(sorted(CURRENCIES))}."
+        )
+    return shown
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a proposal or order is worth (None = not given / unchanged).
+
+    One currency for both sums: a proposal is priced in one currency.
+    """
+
+    one_time: Decimal | None = None
+    monthly: Decimal | None = None
+    currency: str | None = None
+
+
+def parse_terms(
+    one_time: str | None,
+    monthly: str | None,
+    currency: str | None = None,
+) -> Terms | None:
+    """The sums as people type them, with their one currency; None if nothing.
+
+    The one parser of sums-with-currency: the CLI's --one-time / --monthly /
+    --currency, the record form and the step dialogs all call it. Each sum
+    may name its currency ("1200 SEK"); `currency` is the separate field or
+    option, if any. Different currencies are refused rather than one of
+    them silently dropped.
+    """
+    one = parse_money(one_time, required=False) if one_time is not None else None
+    month = parse_money(monthly, required=False) if monthly is not None else None
+    named = [m.currency for m in (one, month) if m is not None and m.currency]
+    if currency is not None and currency.strip():
+        named.append(parse_currency(currency))
+    codes = list(dict.fromkeys(named))
+    if len(codes) > 1:
+        raise AmountError(
+            f"The sums name different currencies ({' and '.join(codes)}); "
+            "a proposal has one currency."
+        )
+    if one is None and month is None and not codes:
+        return None
+    return Terms(
+        one_time=one.amount if one else None,
+        monthly=month.amount if month else None,
+        currency=codes[0] if codes else None,
+    )
+
+
+MAX_CENTS = int(MAX_AMOUNT * 100)
+
+
+def to_cents(amount: Decimal | None) -> int | None:
+    """Whole cents, as sums are stored."""
+    if amount is None:
+        return None
+    if amount < 0:
+        raise AmountError("A sum cannot be negative.")
+    cents = int((amount * 100).to_integral_value())
+    if cents > MAX_CENTS:
+        raise AmountError("That sum is too large (more than 10^12).")
+    return cents
+
+
+def from_cents(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(_CENT)
 
 
 # ---------------------------------------------------------------- display

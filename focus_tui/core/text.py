@@ -26,3 +26,23 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 def one_line(text: str) -> str:
     return visible(" ".join(text.split()))
+
+
+def format_duration(seconds: int | float) -> str:
+    """Compact: '<1m', '25m', '1h 05m', '12h 00m' ('0m' for nothing)."""
+    seconds = max(0, int(seconds))
+    if 0 < seconds < 60:
+        return "<1m"
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"
+
+
+def format_clock(seconds: int | float) -> str:
+    """A ticking timer: '0:04:09'."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"

@@ -76,7 +76,7 @@ import peewee
 from ..core.clock import Clock
 from ..core.dates import Bucket, bucket_bounds
 from ..core.errors import UserError
-from ..core.record_types import ACTIVITY_KEYS
+from ..core.process import ACTIVITY_KEYS, EventKind
 from ..domain.session import ensure_user, private_cloud, private_cloud_name
 from ..models import (
     Cloud,
@@ -1673,24 +1673,26 @@ def _event_rows(plan: _Plan):
     """The events made here, not copied in SQL: participants and moves."""
     base = plan.base
     utc = plan.utc
-    for i, names in _group(plan.participants):
-        data = json.dumps({"added": names}, sort_keys=True)
+    for i, tags in _group(plan.participants):
+        # As records.py logs them: ids beside names (see views.history_text).
+        added = [{"id": base + person, "name": name} for person, name in tags]
+        data = json.dumps({"added": added}, sort_keys=True)
         yield (
             base + i,
             plan.r_creator[i],
-            "participants",
+            EventKind.PARTICIPANTS.value,
             utc(plan.r_created[i]),
             data,
         )
     for i, (at, before) in plan.moved.items():
         data = json.dumps({"from": before, "to": plan.when_text(i)}, sort_keys=True)
-        yield (base + i, plan.r_creator[i], "moved", utc(at), data)
+        yield (base + i, plan.r_creator[i], EventKind.MOVED.value, utc(at), data)
 
 
 def _group(participants: list[tuple[int, int, str]]):
-    """(note, [names]) from (note, person, name) rows grouped by note."""
+    """(note, [(person, name)]) from (note, person, name) rows grouped by note."""
     for note, rows in itertools.groupby(participants, key=lambda row: row[0]):
-        yield note, [name for _note, _person, name in rows]
+        yield note, [(person, name) for _note, person, name in rows]
 
 
 def _chunks(rows: Iterable, size: int):

@@ -1,36 +1,206 @@
-"""Who may see what: a record is visible to the members of its cloud.
+"""Who may see what: the one access path.
 
-Every query that lists or fetches records goes through these helpers, so a
-record in a cloud the user is not a member of never shows up anywhere.
+A record is visible to the members of its cloud, and so is everything that
+hangs off it: its people, time entries, history and sums. Every read of
+those goes through a scope here, so a record in a cloud the user is not a
+member of never shows up in any view, report, export or CLI call, and a
+query added later cannot forget the check: `tests/unit/test_outsiders.py`
+runs every public read and command as a user of no cloud of the data.
+
+The scopes return Peewee queries (or conditions) that callers narrow
+further; none of them reads anything by itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import peewee as pw
 
 from ..core.errors import NotFound, UserError
-from ..models import Cloud, CloudMember, Record
+from ..core.process import CONTACT_PERSON
+from ..models import (
+    Cloud,
+    CloudMember,
+    Participant,
+    Record,
+    RecordActor,
+    Sale,
+    TimeEntry,
+    User,
+)
 from .session import Session
+
+# Beyond any id the database can hold.
+_MAX_ID = 2**63
+
+
+def cloud_ids(session: Session) -> pw.Select:
+    """Subquery: the clouds this user is a member of."""
+    return session.cloud_ids()
+
+
+def cloud_ids_sql(session: Session) -> str:
+    """`cloud_ids` as SQL text, for hand-written recursive queries.
+
+    The one bound value, the user id, is a whole number and is written in.
+    """
+    sql, params = cloud_ids(session).sql()
+    if params != [session.user_id] or sql.count(session.db.param) != 1:
+        raise AssertionError(f"unexpected cloud subquery {sql!r}")
+    return sql.replace(session.db.param, str(int(session.user_id)))
 
 
 def visible(session: Session) -> pw.Expression:
     """Condition: the record is in one of the user's clouds."""
-    return Record.cloud.in_(session.cloud_ids())
+    return Record.cloud.in_(cloud_ids(session))
 
 
-def get_record(session: Session, record_id: int) -> Record:
-    """The record, if it exists and the user may see it."""
-    try:
-        record_id = int(record_id)
-    except (TypeError, ValueError):
-        raise UserError(f"{record_id!r} is not a record id (a whole number).") from None
-    if not 0 < record_id < 2**63:  # beyond any id the database can hold
-        raise NotFound(f"There is no record #{record_id} that you can see.")
-    record = Record.select().where((Record.id == record_id) & visible(session)).first()
+def records(session: Session, *columns) -> pw.Select:
+    """The records the user may see (all columns unless some are named)."""
+    return Record.select(*columns).where(visible(session))
+
+
+def parse_id(text: object) -> int:
+    """A record id as typed: ASCII digits (a leading # is fine), nothing else.
+
+    `int()` would also take "٣" or "²"; an id is what the screens and the
+    CLI print, so only 0-9.
+    """
+    if isinstance(text, bool):
+        raise UserError(f"{text!r} is not a record id (a whole number).")
+    if isinstance(text, int):
+        return text
+    shown = str(text).strip()
+    digits = shown.removeprefix("#")
+    if not digits or not digits.isascii() or not digits.isdigit():
+        raise UserError(f"{_shown(shown)} is not a record id (a whole number).")
+    return int(digits)
+
+
+def _shown(text: str) -> str:
+    from ..core.text import one_line
+
+    text = one_line(text)
+    return repr(text if len(text) <= 20 else text[:19] + "…")
+
+
+def not_found(record_id: int) -> NotFound:
+    # One answer whether it does not exist or is someone else's.
+    return NotFound(f"There is no record #{record_id} that you can see.")
+
+
+def get_record(session: Session, record_id: object, *, lock: bool = False) -> Record:
+    """The record, if it exists and the user may see it.
+
+    `lock=True` inside a write transaction: the row is read afresh and, on
+    PostgreSQL, locked (`SELECT ... FOR UPDATE`) until the transaction ends,
+    so a step checks the state it is about to change and nobody can change
+    it in between. (SQLite's IMMEDIATE transaction already holds the write
+    lock from BEGIN.)
+    """
+    record_id = parse_id(record_id)
+    if not 0 < record_id < _MAX_ID:
+        raise not_found(record_id)
+    query = records(session).where(Record.id == record_id)
+    if lock and not isinstance(session.db, pw.SqliteDatabase):
+        query = query.for_update()
+    record = query.first()
     if record is None:
-        # Same answer whether it does not exist or is someone else's.
-        raise NotFound(f"There is no record #{record_id} that you can see.")
+        raise not_found(record_id)
     return record
+
+
+def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """Those of `ids` that are records the user may see."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    found: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            rid
+            for (rid,) in records(session, Record.id)
+            .where(Record.id.in_(chunk))
+            .tuples()
+        )
+    return found
+
+
+def people(session: Session, *columns) -> pw.Select:
+    """The Contact Persons the user may see."""
+    return records(session, *columns).where(Record.type == CONTACT_PERSON.key)
+
+
+def participants(session: Session, record_id: int) -> pw.Select:
+    """The people tagged on a record that the user may see, by name."""
+    return (
+        Record.select()
+        .join(Participant, on=(Participant.person == Record.id))
+        .where((Participant.record == record_id) & visible(session))
+        .order_by(Record.title)
+    )
+
+
+def sales(session: Session, *columns) -> pw.Select:
+    """Sale rows (sums, stages) of the user's clouds.
+
+    Reads the copy of the record's cloud on the sale row (`Sale.cloud_id`),
+    so board columns never need to visit the records.
+    """
+    return Sale.select(*columns).where(Sale.cloud_id.in_(cloud_ids(session)))
+
+
+def sale_of(session: Session, record_id: object) -> Sale:
+    """The sums and stage of a proposal or order the user may see."""
+    from ..core.process import with_article
+
+    record = get_record(session, record_id)
+    sale = Sale.get_or_none(Sale.record == record.id)
+    if sale is None:
+        raise UserError(f"#{record.id} is {with_article(record.type)}, not a sale.")
+    return sale
+
+
+def agenda_rows(session: Session, *columns) -> pw.Select:
+    """The user's own actor rows in clouds they (still) belong to.
+
+    Reads the copy of the record's cloud on the actor row, so the main view
+    is one index range per user.
+    """
+    return RecordActor.select(*columns).where(
+        (RecordActor.user == session.user_id)
+        & RecordActor.cloud_id.in_(cloud_ids(session))
+    )
+
+
+def time_entries(session: Session, *columns) -> pw.Select:
+    """Time entries on records the user may see (anybody's time)."""
+    return (
+        TimeEntry.select(*columns)
+        .join(Record, on=(Record.id == TimeEntry.record))
+        .where(visible(session))
+    )
+
+
+def actor_exists(user_id: int) -> pw.Expression:
+    """Condition for a query over records or sales: `user_id` is an actor."""
+    return pw.fn.EXISTS(
+        RecordActor.select(pw.SQL("1")).where(
+            (RecordActor.record == Record.id) & (RecordActor.user == user_id)
+        )
+    )
+
+
+def sale_actor_exists(user_id: int) -> pw.Expression:
+    """Like `actor_exists`, for a query over sale rows."""
+    return pw.fn.EXISTS(
+        RecordActor.select(pw.SQL("1")).where(
+            (RecordActor.record == Sale.record) & (RecordActor.user == user_id)
+        )
+    )
+
+
+# -- clouds and people of the team -------------------------------------------
 
 
 def cloud_by_name(session: Session, name: str) -> Cloud:
@@ -45,7 +215,7 @@ def cloud_by_name(session: Session, name: str) -> Cloud:
         .first()
     )
     if cloud is None:
-        raise UserError(f"You are not a member of a cloud called {name!r}.")
+        raise UserError(f"You are not a member of a cloud called {_shown(name)}.")
     return cloud
 
 
@@ -55,4 +225,46 @@ def my_clouds(session: Session) -> list[Cloud]:
         .join(CloudMember)
         .where(CloudMember.user == session.user_id)
         .order_by(Cloud.kind.desc(), Cloud.name)
+    )
+
+
+def cloud_names(session: Session) -> dict[int, str]:
+    """{cloud id: name} of the user's clouds."""
+    return dict(
+        Cloud.select(Cloud.id, Cloud.name)
+        .where(Cloud.id.in_(cloud_ids(session)))
+        .tuples()
+    )
+
+
+def teammates(session: Session) -> pw.Select:
+    """Users who share a cloud with this user (the user included)."""
+    return User.select().where(
+        User.id.in_(
+            CloudMember.select(CloudMember.user).where(
+                CloudMember.cloud.in_(cloud_ids(session))
+            )
+        )
+    )
+
+
+def teammate_by_name(session: Session, name: str) -> User:
+    """A user of one of my clouds, by login name.
+
+    Nobody else is found: whether some other user exists is not the
+    asker's business, so the answer is the same.
+    """
+    user = teammates(session).where(User.name == name.strip()).first()
+    if user is None:
+        raise UserError(f"Nobody called {_shown(name)} shares a cloud with you.")
+    return user
+
+
+def display_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    """Display names of users (authors of history lines, actors)."""
+    ids = list({int(u) for u in user_ids if u is not None})
+    if not ids:
+        return {}
+    return dict(
+        User.select(User.id, User.display_name).where(User.id.in_(ids)).tuples()
     )

@@ -1,91 +1,59 @@
 """Which phase of the sales process an activity is in.
 
 A time entry keeps the phase its activity had when focus started, so reports
-can say how long each phase takes. This is the one place that decides it.
+can say how long each phase takes. This is the one place that decides it;
+the phases and the phase of each sales stage are in `core.process`.
 """
 
 from __future__ import annotations
 
+from ..core.process import (
+    CLIENT_RELATIONSHIP,
+    FIRST_STAGE,
+    OFFERED_STAGES,
+    PROCESS,
+    SALE_KEYS,
+    SALES_LEAD,
+    SALES_PROPOSAL,
+    Phase,
+)
 from ..models import Record, Sale
-
-LEAD = "lead"
-PROPOSAL = "proposal"
-FOLLOW_UP = "follow_up"
-FULFILMENT = "fulfilment"
-BILLING = "billing"
-CLIENT_CARE = "client_care"
-OTHER = "other"
-
-PHASES = (LEAD, PROPOSAL, FOLLOW_UP, FULFILMENT, BILLING, CLIENT_CARE, OTHER)
-PHASE_LABELS = {
-    LEAD: "Lead",
-    PROPOSAL: "Proposal",
-    FOLLOW_UP: "Follow-up",
-    FULFILMENT: "Fulfilment",
-    BILLING: "Billing",
-    CLIENT_CARE: "Client care",
-    OTHER: "Other",
-}
-
-_MAX_DEPTH = 64  # parents form a tree; the bound guards against a bad cycle
+from .deals import deal_tree_cte, lineage
+from .session import Session
 
 
-def lineage(record: Record) -> list[Record]:
-    """The record and its ancestors, nearest first."""
-    chain = [record]
-    seen = {record.id}
-    parent_id = record.parent_id
-    while parent_id is not None and len(chain) < _MAX_DEPTH and parent_id not in seen:
-        parent = Record.get_or_none(Record.id == parent_id)
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent.id)
-        parent_id = parent.parent_id
-    return chain
-
-
-def phase_of(record: Record) -> str:
+def phase_of(session: Session, record: Record) -> Phase:
     """The phase of `record` now, decided by the nearest deal record above it.
 
-    - a draft proposal: proposal; a sent (or lost) one: follow_up
-    - an order not yet delivered: fulfilment; delivered, unbilled: billing;
-      billed: client_care
-    - a Sales Lead: lead, or follow_up once one of its proposals was sent
-    - a Client Relationship: client_care; anything else: other
+    - a proposal or order: the phase of its sales stage (draft: proposal;
+      sent or lost: follow-up; ordered: fulfilment; delivered: billing;
+      billed: client care)
+    - a Sales Lead: lead, or follow-up once a proposal of its deal was sent
+    - a Client Relationship: client care; anything else: other
     Work under a record (notes, tasks) is in that record's phase.
     """
-    for node in lineage(record):
-        if node.type == "sales_proposal":
-            stage = _stage(node.id)
-            return PROPOSAL if stage in (None, "draft") else FOLLOW_UP
-        if node.type == "order":
-            stage = _stage(node.id)
-            if stage == "delivered":
-                return BILLING
-            if stage == "billed":
-                return CLIENT_CARE
-            return FULFILMENT
-        if node.type == "sales_lead":
-            return FOLLOW_UP if _has_sent_proposal(node.id) else LEAD
-        if node.type == "client_relationship":
-            return CLIENT_CARE
-    return OTHER
+    for node in lineage(session, record):
+        if node.type in SALE_KEYS:
+            sale = Sale.get_or_none(Sale.record == node.id)
+            stage = sale.stage if sale else FIRST_STAGE[node.type]
+            return PROCESS[stage].phase
+        if node.type == SALES_LEAD.key:
+            return Phase.FOLLOW_UP if _has_offer(session, node.id) else Phase.LEAD
+        if node.type == CLIENT_RELATIONSHIP.key:
+            return Phase.CLIENT_CARE
+    return Phase.OTHER
 
 
-def _stage(record_id: int) -> str | None:
-    sale = Sale.get_or_none(Sale.record == record_id)
-    return sale.stage if sale else None
-
-
-def _has_sent_proposal(lead_id: int) -> bool:
-    return (
-        Sale.select()
-        .join(Record, on=(Record.id == Sale.record))
-        .where(
-            (Record.parent == lead_id)
-            & (Record.type == "sales_proposal")
-            & (Sale.stage.in_(("sent", "lost")))
-        )
-        .exists()
+def _has_offer(session: Session, lead_id: int) -> bool:
+    """Has a proposal of this lead's deal gone out to the client?"""
+    stages = ",".join(f"'{stage}'" for stage in OFFERED_STAGES)
+    sql = (
+        f"WITH RECURSIVE {deal_tree_cte(session, lead_id)} "
+        f'SELECT 1 FROM deal_tree JOIN "sale" AS s ON s.record_id = deal_tree.rid '
+        f"WHERE deal_tree.rtype = '{SALES_PROPOSAL.key}' AND s.stage IN ({stages}) "
+        "LIMIT 1"
     )
+    return session.db.execute_sql(sql).fetchone() is not None
+
+
+__all__ = ["Phase", "phase_of"]

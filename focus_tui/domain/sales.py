@@ -1,109 +1,84 @@
 """The sales process: proposal → send → revise → sold → delivered → billed.
 
-Each step is one transaction, logs one history event carrying the state it
-changed (so `undo.undo` can put it back), and leaves the database in a state
-the board, the reports and the feeds read directly.
+Each step is one transaction that reads the record and its sale row afresh
+inside it and checks the stage there (two people doing the same step at
+once: the second is told it already happened, and nothing changes); it
+logs one history event carrying the state it changed (so `undo.undo` can
+put it back). The stages, their steps and names are `core.process`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from ..core.dates import When
 from ..core.errors import UserError
-from ..core.record_types import (
+from ..core.money import Terms, from_cents, to_cents
+from ..core.process import (
     CLIENT_RELATIONSHIP,
     ORDER,
     SALES_LEAD,
     SALES_PROPOSAL,
-    type_of,
+    STAGE_NAMES,
+    TASK,
+    EventKind,
+    Stage,
     with_article,
 )
 from ..models import Record, Sale
-from ..models.copies import sync_actors
+from . import write
 from .access import get_record
-from .history import log_event
-from .phases import lineage
+from .deals import deal_of
 from .records import create_record, move_record
 from .session import Session
 from .tracker import stop_if_focused
 from .undo import snapshot
 
-DRAFT, SENT, LOST = "draft", "sent", "lost"
-ORDERED, DELIVERED, BILLED = "ordered", "delivered", "billed"
-STAGES = (DRAFT, SENT, ORDERED, DELIVERED, BILLED, LOST)
-STAGE_NAMES = {
-    DRAFT: "Draft",
-    SENT: "Sent",
-    ORDERED: "Ordered",
-    DELIVERED: "Delivered",
-    BILLED: "Billed",
-    LOST: "Lost",
-}
-
 DEFAULT_TASKS = ("Pack and deliver", "Activate the service")
-MAX_CENTS = 10**14  # 10^12 in whole units
+
+__all__ = [
+    "DEFAULT_TASKS",
+    "Sold",
+    "Terms",
+    "create_proposal",
+    "from_cents",
+    "mark_billed",
+    "mark_delivered",
+    "mark_lost",
+    "mark_sold",
+    "revise",
+    "send",
+    "set_terms",
+    "to_cents",
+]
 
 
-@dataclass(frozen=True)
-class Terms:
-    """What a proposal or order is worth (None = not given / unchanged)."""
-
-    one_time: Decimal | None = None
-    monthly: Decimal | None = None
-    currency: str | None = None
-
-
-def to_cents(amount: Decimal | None) -> int | None:
-    if amount is None:
-        return None
-    if amount < 0:
-        raise UserError("A sum cannot be negative.")
-    cents = int((amount * 100).to_integral_value())
-    if cents > MAX_CENTS:
-        raise UserError("That sum is too large (more than 10^12).")
-    return cents
-
-
-def from_cents(cents: int | None) -> Decimal | None:
-    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
-
-
-def sale_of(record: Record) -> Sale:
+def _sale(record: Record) -> Sale:
     sale = Sale.get_or_none(Sale.record == record.id)
     if sale is None:
-        raise UserError(
-            f"#{record.id} is {with_article(type_of(record.type))}, not a sale."
-        )
+        raise UserError(f"#{record.id} is {with_article(record.type)}, not a sale.")
     return sale
 
 
 def _proposal(session: Session, record_id: int) -> tuple[Record, Sale]:
-    record = get_record(session, record_id)
+    """The proposal and its sale row, read and locked inside the step."""
+    record = get_record(session, record_id, lock=True)
+    if record.type == ORDER.key:
+        sale = _sale(record)
+        raise UserError(f"#{record.id} is already an Order (sold on {sale.sold_date}).")
     if record.type != SALES_PROPOSAL.key:
         raise UserError(
-            f"#{record.id} is {with_article(type_of(record.type))}, not a Sales Proposal."
+            f"#{record.id} is {with_article(record.type)}, not a Sales Proposal."
         )
-    return record, sale_of(record)
+    return record, _sale(record)
 
 
 def _order(session: Session, record_id: int) -> tuple[Record, Sale]:
-    record = get_record(session, record_id)
+    record = get_record(session, record_id, lock=True)
     if record.type != ORDER.key:
-        raise UserError(
-            f"#{record.id} is {with_article(type_of(record.type))}, not an Order."
-        )
-    return record, sale_of(record)
-
-
-def deal_of(record: Record) -> Record | None:
-    """The Sales Lead or Client Relationship above a record (its deal)."""
-    for node in lineage(record)[1:]:
-        if node.type in (SALES_LEAD.key, CLIENT_RELATIONSHIP.key):
-            return node
-    return None
+        raise UserError(f"#{record.id} is {with_article(record.type)}, not an Order.")
+    return record, _sale(record)
 
 
 def _check_day(
@@ -119,16 +94,6 @@ def _check_day(
     return day
 
 
-def _update_sale(sale: Sale, **values) -> None:
-    Sale.update(**values).where(Sale.record == sale.record_id).execute()
-
-
-def _touch(session: Session, record_id: int, **values) -> None:
-    values["updated_at"] = session.clock.now_utc_naive()
-    Record.update(**values).where(Record.id == record_id).execute()
-    sync_actors(record_id)
-
-
 def _terms_values(terms: Terms | None) -> dict:
     if terms is None:
         return {}
@@ -142,16 +107,20 @@ def _terms_values(terms: Terms | None) -> dict:
     return values
 
 
-def _sums_text(sale_values: dict) -> dict:
+def _sums_text(sale: Sale) -> dict:
     return {
-        "one_time": _str(from_cents(sale_values.get("one_time_cents"))),
-        "monthly": _str(from_cents(sale_values.get("monthly_cents"))),
-        "currency": sale_values.get("currency"),
+        "one_time": _str(from_cents(sale.one_time_cents)),
+        "monthly": _str(from_cents(sale.monthly_cents)),
+        "currency": sale.currency,
     }
 
 
 def _str(value) -> str | None:
     return None if value is None else str(value)
+
+
+def _fresh(record_id: int) -> Sale:
+    return Sale.get_by_id(record_id)
 
 
 # -- creating -----------------------------------------------------------------
@@ -167,13 +136,12 @@ def create_proposal(
     body: str = "",
 ) -> Record:
     """A draft Sales Proposal (usually in a Sales Lead's feed)."""
+    values = _terms_values(terms)  # checked before anything is written
     with session.transaction():
         record = create_record(
             session, SALES_PROPOSAL, title, body=body, when=when, parent_id=parent_id
         )
-        values = _terms_values(terms)
-        if values:
-            _update_sale(Sale.get_by_id(record.id), **values)
+        write.change_sale(session, record.id, **values)
     return record
 
 
@@ -184,27 +152,27 @@ def set_terms(
 
     `log=False` when the record was created in the same transaction.
     """
-    record = get_record(session, record_id)
-    sale = sale_of(record)
-    values = {k: v for k, v in _terms_values(terms).items() if getattr(sale, k) != v}
-    if not values:
-        return sale  # nothing changed: nothing to log
+    wanted = _terms_values(terms)
     with session.transaction():
+        record = get_record(session, record_id, lock=True)
+        sale = _sale(record)
+        values = {k: v for k, v in wanted.items() if getattr(sale, k) != v}
+        if not values:
+            return sale  # nothing changed: nothing to log
         state = snapshot(record.id)
-        before = _sums_text(_sale_values(sale))
-        _update_sale(sale, **values)
-        after = _sums_text(_sale_values(Sale.get_by_id(record.id)))
+        before = _sums_text(sale)
+        write.change_sale(session, record.id, **values)
+        after = _sums_text(_fresh(record.id))
         if log:
-            log_event(session, record.id, "terms", before=state, old=before, new=after)
-    return Sale.get_by_id(record.id)
-
-
-def _sale_values(sale: Sale) -> dict:
-    return {
-        "one_time_cents": sale.one_time_cents,
-        "monthly_cents": sale.monthly_cents,
-        "currency": sale.currency,
-    }
+            write.log_event(
+                session,
+                record.id,
+                EventKind.TERMS,
+                before=state,
+                old=before,
+                new=after,
+            )
+    return _fresh(record.id)
 
 
 # -- the steps -------------------------------------------------------------------
@@ -219,23 +187,23 @@ def send(
     finish_lead: bool = True,
 ) -> Record:
     """The proposal went out: sent date, lead handled for now, follow-up date."""
-    record, sale = _proposal(session, record_id)
-    if sale.stage == LOST:
-        raise UserError(f"#{record.id} was lost; undo that first (u).")
-    if sale.stage == SENT:
-        raise UserError(
-            f"#{record.id} was already sent on {sale.sent_date}; revise it instead."
-        )
-    sent_date = _check_day(
-        session, sent_date or session.clock.today(), "sent", None, ""
-    )
-    lead = deal_of(record)
     with session.transaction():
+        record, sale = _proposal(session, record_id)
+        if sale.stage == Stage.LOST:
+            raise UserError(f"#{record.id} was lost; undo that first (u).")
+        if sale.stage == Stage.SENT:
+            raise UserError(
+                f"#{record.id} was already sent on {sale.sent_date}; revise it instead."
+            )
+        sent_date = _check_day(
+            session, sent_date or session.clock.today(), "sent", None, ""
+        )
+        lead = deal_of(session, record)
         state = snapshot(record.id, lead.id if lead else None)
-        _update_sale(sale, stage=SENT, sent_date=sent_date)
+        write.change_sale(session, record.id, stage=Stage.SENT, sent_date=sent_date)
         if follow_up is not None:
             move_record(session, record.id, follow_up, log=False)
-        _touch(session, record.id)
+        write.change_record(session, record.id)
         finished_lead = False
         if (
             finish_lead
@@ -243,13 +211,17 @@ def send(
             and lead.type == SALES_LEAD.key
             and lead.finished_at is None
         ):
-            _touch(session, lead.id, finished_at=session.clock.now_utc_naive())
-            log_event(session, lead.id, "finished", reason="proposal sent")
+            write.change_record(
+                session, lead.id, finished_at=session.clock.now_utc_naive()
+            )
+            write.log_event(
+                session, lead.id, EventKind.FINISHED, reason="proposal sent"
+            )
             finished_lead = True
-        log_event(
+        write.log_event(
             session,
             record.id,
-            "sent",
+            EventKind.SENT,
             before=state,
             sent_date=sent_date.isoformat(),
             revision=sale.revision,
@@ -270,63 +242,67 @@ def revise(
     follow_up: When | None = None,
 ) -> Sale:
     """A new revision of a sent offer: revision + 1, new sums, new sent date."""
-    record, sale = _proposal(session, record_id)
-    if sale.stage != SENT:
-        raise UserError(
-            f"#{record.id} is {STAGE_NAMES[sale.stage].lower()}; only a sent "
-            "proposal is revised (send it first)."
-        )
-    sent_date = _check_day(
-        session,
-        sent_date or session.clock.today(),
-        "sent",
-        sale.sent_date,
-        "previous revision's sent",
-    )
+    values = _terms_values(terms)
     with session.transaction():
+        record, sale = _proposal(session, record_id)
+        if sale.stage != Stage.SENT:
+            raise UserError(
+                f"#{record.id} is {STAGE_NAMES[sale.stage].lower()}; only a sent "
+                "proposal is revised (send it first)."
+            )
+        sent_date = _check_day(
+            session,
+            sent_date or session.clock.today(),
+            "sent",
+            sale.sent_date,
+            "previous revision's sent",
+        )
         state = snapshot(record.id)
         old = {
-            **_sums_text(_sale_values(sale)),
+            **_sums_text(sale),
             "revision": sale.revision,
             "sent_date": sale.sent_date.isoformat() if sale.sent_date else None,
         }
-        _update_sale(
-            sale,
+        write.change_sale(
+            session,
+            record.id,
             revision=sale.revision + 1,
             sent_date=sent_date,
-            **_terms_values(terms),
+            **values,
         )
         if follow_up is not None:
             move_record(session, record.id, follow_up, log=False)
-        _touch(session, record.id)
-        new_sale = Sale.get_by_id(record.id)
-        log_event(
+        write.change_record(session, record.id)
+        new_sale = _fresh(record.id)
+        write.log_event(
             session,
             record.id,
-            "revised",
+            EventKind.REVISED,
             before=state,
             old=old,
             new={
-                **_sums_text(_sale_values(new_sale)),
+                **_sums_text(new_sale),
                 "revision": new_sale.revision,
                 "sent_date": sent_date.isoformat(),
             },
         )
-    return Sale.get_by_id(record.id)
+    return _fresh(record.id)
 
 
 def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
     """Turned down: the proposal is finished as lost."""
-    record, sale = _proposal(session, record_id)
-    if sale.stage == LOST:
-        raise UserError(f"#{record.id} is already lost.")
     reason = " ".join((reason or "").split())[:500]
     with session.transaction():
+        record, sale = _proposal(session, record_id)
+        if sale.stage == Stage.LOST:
+            raise UserError(f"#{record.id} is already lost.")
         state = snapshot(record.id)
-        _update_sale(sale, stage=LOST, lost_reason=reason)
-        _touch(session, record.id, finished_at=session.clock.now_utc_naive())
+        write.change_sale(session, record.id, stage=Stage.LOST, lost_reason=reason)
+        write.change_record(
+            session, record.id, finished_at=session.clock.now_utc_naive()
+        )
         stop_if_focused(session, record.id)
-        log_event(session, record.id, "lost", before=state, reason=reason)
+        write.log_event(session, record.id, EventKind.LOST, before=state, reason=reason)
     return get_record(session, record.id)
 
 
@@ -355,35 +331,42 @@ def mark_sold(
     optional move to `relationship_when`. Fulfilment `tasks` are created
     under the order, which moves to `check_when`.
     """
-    record, sale = _proposal(session, record_id)
-    if sale.stage == LOST:
-        raise UserError(f"#{record.id} was lost; undo that first (u).")
-    sold_date = _check_day(
-        session, sold_date or session.clock.today(), "sold", sale.sent_date, "sent"
-    )
-    lead = deal_of(record)
+    values = _terms_values(terms)
     with session.transaction():
+        record, sale = _proposal(session, record_id)
+        if sale.stage == Stage.LOST:
+            raise UserError(f"#{record.id} was lost; undo that first (u).")
+        sold_date = _check_day(
+            session, sold_date or session.clock.today(), "sold", sale.sent_date, "sent"
+        )
+        lead = deal_of(session, record)
+        if lead is not None:
+            lead = get_record(session, lead.id, lock=True)
         state = snapshot(record.id, lead.id if lead else None)
-        _update_sale(sale, stage=ORDERED, sold_date=sold_date, **_terms_values(terms))
-        _touch(session, record.id, type=ORDER.key, finished_at=None)
+        write.change_sale(
+            session, record.id, stage=Stage.ORDERED, sold_date=sold_date, **values
+        )
+        write.change_record(session, record.id, type=ORDER.key, finished_at=None)
         became = False
         if lead is not None and lead.type == SALES_LEAD.key:
-            _touch(session, lead.id, type=CLIENT_RELATIONSHIP.key, finished_at=None)
-            log_event(session, lead.id, "became_client", order=record.id)
+            write.change_record(
+                session, lead.id, type=CLIENT_RELATIONSHIP.key, finished_at=None
+            )
+            write.log_event(session, lead.id, EventKind.BECAME_CLIENT, order=record.id)
             became = True
         if lead is not None and relationship_when is not None:
             move_record(session, lead.id, relationship_when, log=False)
         if check_when is not None:
             move_record(session, record.id, check_when, log=False)
         created = [
-            create_record(session, "task", title, parent_id=record.id)
+            create_record(session, TASK, title, parent_id=record.id)
             for title in tasks
             if title.strip()
         ]
-        log_event(
+        write.log_event(
             session,
             record.id,
-            "sold",
+            EventKind.SOLD,
             before=state,
             sold_date=sold_date.isoformat(),
             relationship=lead.id if lead else None,
@@ -402,24 +385,28 @@ def mark_delivered(
     session: Session, record_id: int, *, delivered_date: date | None = None
 ) -> Record:
     """Delivered: the order moves to today with its delivered date set."""
-    record, sale = _order(session, record_id)
-    if sale.stage != ORDERED:
-        raise UserError(f"#{record.id} is already {STAGE_NAMES[sale.stage].lower()}.")
-    delivered_date = _check_day(
-        session,
-        delivered_date or session.clock.today(),
-        "delivered",
-        sale.sold_date,
-        "sold",
-    )
     with session.transaction():
+        record, sale = _order(session, record_id)
+        if sale.stage != Stage.ORDERED:
+            raise UserError(
+                f"#{record.id} is already {STAGE_NAMES[sale.stage].lower()}."
+            )
+        delivered_date = _check_day(
+            session,
+            delivered_date or session.clock.today(),
+            "delivered",
+            sale.sold_date,
+            "sold",
+        )
         state = snapshot(record.id)
-        _update_sale(sale, stage=DELIVERED, delivered_date=delivered_date)
-        _touch(session, record.id, date=session.clock.today(), due_at=None)
-        log_event(
+        write.change_sale(
+            session, record.id, stage=Stage.DELIVERED, delivered_date=delivered_date
+        )
+        write.change_record(session, record.id, date=session.clock.today(), due_at=None)
+        write.log_event(
             session,
             record.id,
-            "delivered",
+            EventKind.DELIVERED,
             before=state,
             delivered_date=delivered_date.isoformat(),
         )
@@ -434,32 +421,38 @@ def mark_billed(
     monthly: bool = False,
 ) -> Record:
     """Billed: the order is finished; with monthly billing it stays open."""
-    record, sale = _order(session, record_id)
-    if sale.stage == BILLED and not sale.monthly_billing:
-        raise UserError(f"#{record.id} is already billed ({sale.billed_date}).")
-    # Monthly billing may be billed again: the latest billing date is kept,
-    # and a bill without --monthly ends it (the order is finished).
-    billed_date = _check_day(
-        session,
-        billed_date or session.clock.today(),
-        "billed",
-        sale.billed_date or sale.delivered_date or sale.sold_date,
-        "previous billing" if sale.billed_date else "delivered or sold",
-    )
     with session.transaction():
-        state = snapshot(record.id)
-        _update_sale(
-            sale, stage=BILLED, billed_date=billed_date, monthly_billing=monthly
+        record, sale = _order(session, record_id)
+        if sale.stage == Stage.BILLED and not sale.monthly_billing:
+            raise UserError(f"#{record.id} is already billed ({sale.billed_date}).")
+        # Monthly billing may be billed again: the latest billing date is kept,
+        # and a bill without --monthly ends it (the order is finished).
+        billed_date = _check_day(
+            session,
+            billed_date or session.clock.today(),
+            "billed",
+            sale.billed_date or sale.delivered_date or sale.sold_date,
+            "previous billing" if sale.billed_date else "delivered or sold",
         )
-        if not monthly:
-            _touch(session, record.id, finished_at=session.clock.now_utc_naive())
-            stop_if_focused(session, record.id)
-        else:
-            _touch(session, record.id)
-        log_event(
+        state = snapshot(record.id)
+        write.change_sale(
             session,
             record.id,
-            "billed",
+            stage=Stage.BILLED,
+            billed_date=billed_date,
+            monthly_billing=monthly,
+        )
+        if not monthly:
+            write.change_record(
+                session, record.id, finished_at=session.clock.now_utc_naive()
+            )
+            stop_if_focused(session, record.id)
+        else:
+            write.change_record(session, record.id)
+        write.log_event(
+            session,
+            record.id,
+            EventKind.BILLED,
             before=state,
             billed_date=billed_date.isoformat(),
             monthly=monthly,

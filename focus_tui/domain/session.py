@@ -14,6 +14,7 @@ import peewee as pw
 from ..core.clock import Clock
 from ..core.errors import UserError
 from ..models import Cloud, CloudMember, User, database, open_database
+from ..models import db as db_module
 
 
 @dataclass
@@ -57,12 +58,9 @@ def ensure_user(name: str, clock: Clock, display_name: str | None = None) -> Use
         user = User.get_or_none(User.name == name)
         if user is not None:  # created by another process meanwhile
             return user
-        user = User.create(name=name, display_name=display_name or name, created_at=now)
-        cloud = Cloud.create(
-            name=private_cloud_name(name), kind="private", owner=user, created_at=now
-        )
-        CloudMember.create(cloud=cloud, user=user, role="owner")
-    return user
+        from .write import add_user
+
+        return add_user(name, display_name or name, now, private_cloud_name(name))
 
 
 def private_cloud_name(user_name: str) -> str:
@@ -71,6 +69,13 @@ def private_cloud_name(user_name: str) -> str:
 
 def private_cloud(user: User) -> Cloud:
     return Cloud.get((Cloud.owner == user.id) & (Cloud.kind == "private"))
+
+
+# Failures of the database while working (not the user's doing): the CLI and
+# the app catch these, describe them in one line and never show a traceback.
+DATABASE_ERRORS = db_module.DATABASE_ERRORS
+describe_database_error = db_module.describe_error
+is_transient = db_module.is_transient
 
 
 def open_session(

@@ -2,7 +2,8 @@
 
 A running focus is a time entry with no end. Because it lives in the database
 (not in the process), quitting or a crash loses no time, and the CLI and the
-TUI see the same focus.
+TUI see the same focus. The database itself allows one running entry per
+user (a partial unique index); the commands decide inside their transaction.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from datetime import datetime
 import peewee as pw
 
 from ..core.errors import UserError
-from ..core.record_types import type_of
+from ..core.process import EventKind, type_of
 from ..models import Record, TimeEntry
-from .access import get_record
-from .history import log_event
+from . import write
+from .access import get_record, time_entries
 from .phases import phase_of
 from .session import Session
 
@@ -37,10 +38,23 @@ class Focus:
         return max(0.0, (now_utc_naive - self.started_at).total_seconds())
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """A focus that was just ended."""
+
+    record_id: int
+    title: str
+    started_at: datetime  # naive UTC
+    ended_at: datetime
+    seconds: int
+
+
 def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
+    """The user's running focus (or a teammate's, on a record I may see)."""
     user_id = user_id or session.user_id
     row = (
-        TimeEntry.select(
+        time_entries(
+            session,
             TimeEntry.id,
             TimeEntry.record,
             Record.type,
@@ -48,7 +62,6 @@ def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
             TimeEntry.started_at,
             TimeEntry.phase,
         )
-        .join(Record)
         .where((TimeEntry.user == user_id) & TimeEntry.ended_at.is_null())
         .tuples()
         .first()
@@ -58,56 +71,60 @@ def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
     return Focus(*row)
 
 
-def _end_running(session: Session, now: datetime) -> TimeEntry | None:
-    entry = (
-        TimeEntry.select()
+def _running_entry(session: Session) -> tuple[int, int, str, datetime] | None:
+    """(entry id, record id, title, start) of my running entry, whatever its
+    record's cloud: a focus on a record I can no longer see still has to end."""
+    return (
+        TimeEntry.select(
+            TimeEntry.id, TimeEntry.record, Record.title, TimeEntry.started_at
+        )
+        .join(Record, on=(Record.id == TimeEntry.record))
         .where((TimeEntry.user == session.user_id) & TimeEntry.ended_at.is_null())
+        .tuples()
         .first()
     )
-    if entry is None:
+
+
+def _end_running(session: Session, now: datetime) -> Stopped | None:
+    running = _running_entry(session)
+    if running is None:
         return None
-    seconds = max(0, int((now - entry.started_at).total_seconds()))
-    TimeEntry.update(ended_at=now, seconds=seconds).where(
-        TimeEntry.id == entry.id
-    ).execute()
-    log_event(session, entry.record_id, "focused", seconds=seconds)
-    entry.ended_at, entry.seconds = now, seconds
-    return entry
+    entry_id, record_id, title, started_at = running
+    seconds = write.end_time_entry(session, entry_id, now)
+    write.log_event(session, record_id, EventKind.FOCUSED, seconds=seconds)
+    return Stopped(record_id, title, started_at, now, seconds)
 
 
 def stop_if_focused(session: Session, record_id: int) -> None:
     """A finished activity is not worked on: end the user's focus on it."""
-    running = current_focus(session)
-    if running is not None and running.record_id == record_id:
+    running = _running_entry(session)
+    if running is not None and running[1] == record_id:
         _end_running(session, session.clock.now_utc_naive())
 
 
 def focus(session: Session, record_id: int) -> Focus:
     """Start focusing on an activity; a running focus on another one ends."""
-    record = get_record(session, record_id)
-    if not type_of(record.type).is_activity:
-        raise UserError(f"Only activities can be focused; #{record.id} is a person.")
     with session.transaction():
         # Read inside the (IMMEDIATE) transaction: another process cannot
         # start or stop this user's focus between the read and the write.
+        record = get_record(session, record_id, lock=True)
+        if not type_of(record.type).is_activity:
+            raise UserError(
+                f"Only activities can be focused; #{record.id} is a person."
+            )
         running = current_focus(session)
         if running is not None and running.record_id == record.id:
             return running
         now = session.clock.now_utc_naive()
         _end_running(session, now)
-        TimeEntry.create(
-            user=session.user_id,
-            record=record.id,
-            started_at=now,
-            phase=phase_of(record),
-        )
+        write.start_time_entry(session, record.id, now, phase_of(session, record))
     focus_now = current_focus(session)
     assert focus_now is not None
     return focus_now
 
 
-def unfocus(session: Session) -> TimeEntry | None:
-    """Stop the running focus; returns the ended entry, or None if none ran."""
+def unfocus(session: Session) -> Stopped | None:
+    """Stop the running focus; what was stopped, or None if nothing ran."""
     with session.transaction():
         return _end_running(session, session.clock.now_utc_naive())
 
@@ -119,22 +136,24 @@ def toggle_focus(session: Session, record_id: int) -> Focus | None:
     always alternate instead of both starting a focus.
     """
     with session.transaction():
+        record = get_record(session, record_id, lock=True)
         running = current_focus(session)
-        if running is not None and running.record_id == int(record_id):
+        if running is not None and running.record_id == record.id:
             _end_running(session, session.clock.now_utc_naive())
             return None
-        return focus(session, record_id)
+        return focus(session, record.id)
 
 
 def focused_seconds(session: Session, record_ids: Iterable[int]) -> dict[int, float]:
-    """Total focused time per record, a running focus included."""
+    """Total focused time per record (of records I may see), a running focus
+    included."""
     ids = list(record_ids)
     if not ids:
         return {}
     totals: dict[int, float] = dict.fromkeys(ids, 0.0)
     rows = (
-        TimeEntry.select(
-            TimeEntry.record, pw.fn.COALESCE(pw.fn.SUM(TimeEntry.seconds), 0)
+        time_entries(
+            session, TimeEntry.record, pw.fn.COALESCE(pw.fn.SUM(TimeEntry.seconds), 0)
         )
         .where(TimeEntry.record.in_(ids))
         .group_by(TimeEntry.record)
@@ -143,9 +162,11 @@ def focused_seconds(session: Session, record_ids: Iterable[int]) -> dict[int, fl
     for rid, total in rows:
         totals[rid] = float(total or 0)
     now = session.clock.now_utc_naive()
-    running = TimeEntry.select(TimeEntry.record, TimeEntry.started_at).where(
-        TimeEntry.record.in_(ids) & TimeEntry.ended_at.is_null()
+    running = (
+        time_entries(session, TimeEntry.record, TimeEntry.started_at)
+        .where(TimeEntry.record.in_(ids) & TimeEntry.ended_at.is_null())
+        .tuples()
     )
-    for entry in running:
-        totals[entry.record_id] += max(0.0, (now - entry.started_at).total_seconds())
+    for rid, started_at in running:
+        totals[rid] += max(0.0, (now - started_at).total_seconds())
     return totals

@@ -11,10 +11,10 @@ import json
 from datetime import date, datetime
 
 from ..core.errors import UserError
+from ..core.process import STAGE_NAMES, UNDOABLE, EventKind, step_name
 from ..models import Event, Record, Sale
-from ..models.copies import sync_actors
-from .access import get_record
-from .history import log_event
+from . import write
+from .access import get_record, records
 from .session import Session
 
 RECORD_STATE = ("type", "date", "due_at", "finished_at")
@@ -32,20 +32,6 @@ SALE_STATE = (
     "lost_reason",
 )
 
-# Events that can be undone, newest first.
-UNDOABLE = (
-    "moved",
-    "finished",
-    "unfinished",
-    "sent",
-    "revised",
-    "terms",
-    "lost",
-    "sold",
-    "delivered",
-    "billed",
-)
-
 
 def _jsonable(value):
     if isinstance(value, datetime):
@@ -60,48 +46,42 @@ def _dump(model_row, columns) -> dict:
 
 
 def snapshot(*record_ids: int) -> dict:
-    """The undoable state of these records (and their Sale rows)."""
-    records = {}
+    """The undoable state of these records (and their Sale rows).
+
+    Call inside the step's transaction, before it writes."""
+    records_ = {}
     sales = {}
     for rid in dict.fromkeys(r for r in record_ids if r is not None):
         record = Record.get_by_id(rid)
-        records[str(rid)] = _dump(record, RECORD_STATE)
+        records_[str(rid)] = _dump(record, RECORD_STATE)
         sale = Sale.get_or_none(Sale.record == rid)
         if sale is not None:
             sales[str(rid)] = _dump(sale, SALE_STATE)
-    return {"records": records, "sales": sales}
+    return {"records": records_, "sales": sales}
 
 
-def restore(session: Session, snap: dict) -> None:
-    now = session.clock.now_utc_naive()
+def _restore(session: Session, snap: dict) -> None:
     for rid, cols in snap.get("records", {}).items():
-        values = {
-            Record._meta.fields[c]: Record._meta.fields[c].python_value(v)
-            for c, v in cols.items()
-        }
-        values[Record.updated_at] = now
-        Record.update(values).where(Record.id == int(rid)).execute()
-        sync_actors(int(rid))
+        values = {c: Record._meta.fields[c].python_value(v) for c, v in cols.items()}
+        write.change_record(session, int(rid), **values)
     for rid, cols in snap.get("sales", {}).items():
-        values = {
-            Sale._meta.fields[c]: Sale._meta.fields[c].python_value(v)
-            for c, v in cols.items()
-        }
-        Sale.update(values).where(Sale.record == int(rid)).execute()
+        values = {c: Sale._meta.fields[c].python_value(v) for c, v in cols.items()}
+        write.change_sale(session, int(rid), **values)
 
 
-def last_step(record_id: int) -> Event | None:
-    """The newest undoable step on the record that has not been undone."""
+def last_step(session: Session, record_id: int) -> Event | None:
+    """The newest undoable step on a (visible) record that was not undone."""
+    record = get_record(session, record_id)
     undone = set()
     for event in (
         Event.select()
-        .where((Event.record == record_id) & (Event.kind == "undone"))
+        .where((Event.record == record.id) & (Event.kind == EventKind.UNDONE))
         .order_by(Event.id.desc())
     ):
         undone.add(json.loads(event.data).get("event"))
     for event in (
         Event.select()
-        .where((Event.record == record_id) & Event.kind.in_(UNDOABLE))
+        .where((Event.record == record.id) & Event.kind.in_(UNDOABLE))
         .order_by(Event.id.desc())
     ):
         if event.id in undone:
@@ -112,33 +92,74 @@ def last_step(record_id: int) -> Event | None:
     return None
 
 
-def undo(session: Session, record_id: int) -> str:
-    """Undo the last step on the record; return what was undone ("sold"...)."""
-    record = get_record(session, record_id)
+def undo(session: Session, record_id: int, *, expect: EventKind | None = None) -> str:
+    """Undo the last step on the record; return what was undone ("sold"...).
+
+    With `expect`, only when that is the last step: two people pressing undo
+    at once undo one step, not two.
+    """
     with session.transaction():
-        event = last_step(record.id)
+        record = get_record(session, record_id, lock=True)
+        event = last_step(session, record.id)
         if event is None:
             raise UserError(f"Nothing to undo on #{record.id}.")
+        if expect is not None and event.kind != expect:
+            raise UserError(
+                f"The last step on #{record.id} was {step_name(event.kind)}, not "
+                f"{step_name(expect)}: undo that in its feed first (enter)."
+            )
         data = json.loads(event.data)
         before = data["before"]
         others = [
             int(rid) for rid in before.get("records", {}) if int(rid) != record.id
         ]
         for rid in others:
-            get_record(session, rid)  # may the user still see it?
-        restore(session, before)
-        log_event(session, record.id, "undone", event=event.id, step=event.kind)
+            get_record(session, rid, lock=True)  # may the user still see it?
+        _restore(session, before)
+        write.log_event(
+            session, record.id, EventKind.UNDONE, event=event.id, step=event.kind
+        )
         for rid in others:  # e.g. the lead a sale had made a client
-            log_event(session, rid, "undone", event=event.id, step=event.kind)
+            write.log_event(
+                session, rid, EventKind.UNDONE, event=event.id, step=event.kind
+            )
         # Work the step created (fulfilment tasks of a sale) is closed, not
         # deleted: its history stays.
         now = session.clock.now_utc_naive()
         for task_id in data.get("tasks", []):
-            task = Record.get_or_none(Record.id == task_id)
+            task = records(session).where(Record.id == task_id).first()
             if task is not None and task.finished_at is None:
-                Record.update(finished_at=now, updated_at=now).where(
-                    Record.id == task_id
-                ).execute()
-                sync_actors(task_id)
-                log_event(session, task_id, "finished", reason=f"{event.kind} undone")
+                write.change_record(session, task.id, finished_at=now)
+                write.log_event(
+                    session,
+                    task.id,
+                    EventKind.FINISHED,
+                    reason=f"{event.kind} undone",
+                )
     return event.kind
+
+
+def step_back(session: Session, record_id: int, stage: str) -> tuple[str, str]:
+    """The board's `<`: undo the step that brought the card into `stage`.
+
+    Only when that step is the last undoable one on the record: undoing
+    anything else (a revision, a move) from the board would surprise.
+    Returns (the step undone, the stage the card is in now).
+    """
+    from ..core.process import PROCESS
+    from .access import sale_of
+
+    with session.transaction():
+        now = sale_of(session, record_id).stage
+        if now != stage:
+            raise UserError(
+                f"#{record_id} is {STAGE_NAMES[now]} now, not {STAGE_NAMES[stage]}; "
+                "the board shows it again as it is."
+            )
+        wanted = PROCESS[stage].step_into
+        if wanted is None:
+            raise UserError(
+                "A draft is where a proposal starts: there is no step to undo."
+            )
+        done = undo(session, record_id, expect=wanted)
+        return done, sale_of(session, record_id).stage

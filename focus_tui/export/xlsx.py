@@ -57,10 +57,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..core.errors import UserError
-from ..domain.phases import PHASE_LABELS, PHASES
-from ..domain.sales import STAGE_NAMES
+from ..core.process import PHASE_LABELS, PHASES, STAGE_NAMES
+from ..domain.access import cloud_names, display_names
 from ..domain.session import Session
-from ..models import Cloud, User
 from ..views import reports
 from ..views.report_view import (
     ReportRow,
@@ -815,12 +814,10 @@ def _scope(session: Session, filters: reports.Filters) -> str:
         period = "all time (monthly table: the last 12 months)"
     parts = [f"Statistics for {period}"]
     if filters.cloud_id is not None:
-        cloud = Cloud.get_or_none(
-            (Cloud.id == filters.cloud_id) & Cloud.id.in_(session.cloud_ids())
-        )
-        parts.append(f"cloud {cloud.name if cloud else filters.cloud_id}")
+        name = cloud_names(session).get(filters.cloud_id, str(filters.cloud_id))
+        parts.append(f"cloud {name}")
     if filters.user_id is not None:
-        user = User.get_or_none(User.id == filters.user_id)
-        parts.append(f"person {user.display_name if user else filters.user_id}")
+        names = display_names(session, [filters.user_id])
+        parts.append(f"person {names.get(filters.user_id, filters.user_id)}")
     parts.append(f"made {session.clock.local_now():%Y-%m-%d %H:%M}")
     return ", ".join(parts)

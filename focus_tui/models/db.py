@@ -101,6 +101,35 @@ def open_database(
     return db
 
 
+# What the database raises when it fails while working (locked, read-only,
+# damaged, server gone): caught at the top of the CLI and the app.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    peewee.DatabaseError,
+    peewee.InterfaceError,
+    sqlite3.Error,
+)
+
+_TRANSIENT = (
+    "database is locked",
+    "database table is locked",
+    "busy",
+    "could not serialize",
+    "deadlock detected",
+    "server closed the connection",
+    "connection already closed",
+    "terminating connection",
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that may pass if the same work is tried again in a moment
+    (another writer held the lock too long, a server connection dropped)."""
+    if not isinstance(exc, DATABASE_ERRORS):
+        return False
+    text = str(exc).lower()
+    return any(marker in text for marker in _TRANSIENT)
+
+
 def describe_error(exc: Exception, target: str | os.PathLike = "") -> str:
     """One line for a database failure while working (not the user's fault)."""
     return _describe(target or "in use", exc)

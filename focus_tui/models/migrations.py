@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import peewee as pw
 
-from ..core.record_types import ACTIVITY_KEYS
+from ..core.process import ACTIVITY_KEYS
 from . import schema
 
 Migration = Callable[[pw.Database], None]

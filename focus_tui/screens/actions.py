@@ -8,11 +8,10 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from ..core.dates import When, describe_when
-from ..core.money import format_amount
-from ..core.record_types import type_of
+from ..core.money import format_amount, from_cents
+from ..core.process import type_of
 from ..core.text import one_line
 from ..domain import records, sales, tracker
-from ..models import Sale
 from ..views.feed import feed_header
 from ..views.listing import RecordRow
 from .move_dialog import MoveDialog
@@ -163,7 +162,7 @@ class RecordActions:
 
     def _open_edit_form(self, header) -> None:
         record = header.record
-        sale = Sale.get_or_none(Sale.record == record.id)
+        sale = header.sale
         start = FormStart(
             type=type_of(record.type),
             title=record.title,
@@ -206,4 +205,4 @@ class RecordActions:
 
 
 def _amount(cents: int | None) -> str:
-    return format_amount(sales.from_cents(cents)) if cents is not None else ""
+    return format_amount(from_cents(cents)) if cents is not None else ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import peewee
 from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..core.errors import UserError
+from ..domain.session import DATABASE_ERRORS, describe_database_error
 
 
 class DataScreen(Screen):
@@ -75,11 +75,12 @@ class DataScreen(Screen):
     def show_error(self, error: BaseException | None) -> None:
         if isinstance(error, UserError):
             self.notify(str(error), severity="error", markup=False)
-        elif isinstance(error, peewee.OperationalError | peewee.InterfaceError):
-            from ..models.db import describe_error
-
+        elif isinstance(error, DATABASE_ERRORS):
             self.notify(
-                describe_error(error), severity="error", markup=False, timeout=10
+                describe_database_error(error),
+                severity="error",
+                markup=False,
+                timeout=10,
             )
         else:
             self.log.error("database job failed", error)

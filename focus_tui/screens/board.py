@@ -22,10 +22,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from ..core.errors import UserError
-from ..core.record_types import ORDER, SALES_PROPOSAL
+from ..core.process import PROCESS, STAGE_NAMES, STAGES, STEP_NAMES, EventKind, Stage
 from ..core.text import one_line
-from ..domain import sales
 from ..domain.access import my_clouds
+from ..domain.undo import step_back
 from ..views import board
 from ..views.board import Card
 from ..views.listing import RecordRow
@@ -40,12 +40,11 @@ AUTO_REFRESH_SECONDS = 60
 
 # The action (of SalesActions) performing the step into a stage.
 STEP_ACTIONS = {
-    "sent": "send",
-    "sold": "sold",
-    "delivered": "delivered",
-    "billed": "billed",
+    EventKind.SENT: "send",
+    EventKind.SOLD: "sold",
+    EventKind.DELIVERED: "delivered",
+    EventKind.BILLED: "billed",
 }
-ORDER_STAGES = (sales.ORDERED, sales.DELIVERED, sales.BILLED)
 
 
 class BoardScreen(SalesActions, RecordActions, DataScreen):
@@ -93,11 +92,9 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         yield TitleBar(self._title())
         yield TimerBar()
         columns = []
-        for stage in board.STAGES:
-            column = BoardColumn(
-                stage, board.STAGE_NAMES[stage], clock, id=f"column-{stage}"
-            )
-            column.display = stage != sales.LOST or self.show_lost
+        for stage in STAGES:
+            column = BoardColumn(stage, STAGE_NAMES[stage], clock, id=f"column-{stage}")
+            column.display = stage != Stage.LOST or self.show_lost
             columns.append(column)
         yield Board(*columns, id="board")
         yield Footer(compact=True)
@@ -157,7 +154,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
             return None
         return RecordRow(
             id=card.id,
-            type=ORDER.key if card.stage in ORDER_STAGES else SALES_PROPOSAL.key,
+            type=PROCESS[card.stage].record_type.key,
             title=card.title,
             date=card.date,
             due_at=None,
@@ -257,7 +254,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
 
     def action_toggle_lost(self) -> None:
         self.show_lost = not self.show_lost
-        self.query_one(Board).show_column(self.column(sales.LOST), self.show_lost)
+        self.query_one(Board).show_column(self.column(Stage.LOST), self.show_lost)
         self.reload()
         self.say("Lost proposals shown." if self.show_lost else "Lost hidden.")
 
@@ -287,17 +284,18 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         if card is None:
             self.notify("No card here.", markup=False, timeout=2)
             return
-        next_stage = board.NEXT_STAGE.get(card.stage)
+        next_stage = PROCESS[card.stage].next
         if next_stage is None:
             self.notify(
                 "Billed is the last stage."
-                if card.stage == sales.BILLED
+                if card.stage == Stage.BILLED
                 else "A lost proposal goes no further; < undoes Lost.",
                 markup=False,
                 timeout=3,
             )
             return
-        getattr(self, f"action_{STEP_ACTIONS[board.STEP_INTO[next_stage]]}")()
+        step = PROCESS[next_stage].step_into
+        getattr(self, f"action_{STEP_ACTIONS[step]}")()
 
     def action_step_back(self) -> None:
         card = self.current_card()
@@ -305,14 +303,14 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
             self.notify("No card here.", markup=False, timeout=2)
             return
         self.run_db(
-            lambda: board.step_back(self.session, card.id, card.stage),
+            lambda: step_back(self.session, card.id, card.stage),
             lambda result: self._after_step_back(card, *result),
         )
 
     def _after_step_back(self, card: Card, step: str, stage: str) -> None:
         self.say(
-            f"Undid {board.STEP_NAMES.get(step, step)}: “{one_line(card.title)}” "
-            f"is in {board.STAGE_NAMES[stage]} again."
+            f"Undid {STEP_NAMES.get(step, step)}: “{one_line(card.title)}” "
+            f"is in {STAGE_NAMES[stage]} again."
         )
         self.reload(keep=card.id)
 

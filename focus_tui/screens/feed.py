@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from ..core.dates import day_label
-from ..core.record_types import (
+from ..core.process import (
     CLIENT_RELATIONSHIP,
     CONTACT_NOTE,
     CONTACT_PERSON,
@@ -19,11 +19,9 @@ from ..core.record_types import (
     TASK,
     type_of,
 )
-from ..core.text import one_line, visible
-from ..domain.history import format_duration
-from ..models import Record
+from ..core.text import format_duration, one_line, visible
 from ..views import feed
-from ..views.listing import LIST_COLUMNS, RecordRow, to_rows
+from ..views.listing import RecordRow
 from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
@@ -84,12 +82,10 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
 
         def load():
             header = feed.feed_header(session, record_id)
-            own = to_rows(
-                session, Record.select(*LIST_COLUMNS).where(Record.id == record_id)
-            )
+            own = feed.own_row(session, record_id)
             count = feed.feed_count(session, record_id)
             first = feed.feed_page(session, record_id, 0, PagedLines.PAGE)
-            return header, own[0], count, first
+            return header, own, count, first
 
         self.read_now(load, lambda result: self._show(*result, keep=keep))
 
@@ -221,8 +217,8 @@ __all__ = ["FeedScreen", "dataclasses", "sale_line"]
 
 def sale_line(sale) -> str:
     """'Sent · rev. 2 · 12 000 + 450/month EUR · sent 2026-11-27'."""
-    from ..core.money import format_amount
-    from ..domain.sales import STAGE_NAMES, from_cents
+    from ..core.money import format_amount, from_cents
+    from ..core.process import STAGE_NAMES
 
     parts = [STAGE_NAMES.get(sale.stage, sale.stage)]
     if sale.revision > 1:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer
 
 from ..core.dates import Bucket
-from ..core.record_types import TASK
+from ..core.process import TASK
 from ..core.text import one_line
 from ..views import agenda
 from ..views.listing import RecordRow

@@ -17,8 +17,8 @@ from ..config import default_currency
 from ..core.clock import Clock
 from ..core.dates import DateError, When, describe_when, parse_when
 from ..core.errors import UserError
-from ..core.money import CURRENCIES, parse_money
-from ..core.record_types import (
+from ..core.money import Terms, parse_terms
+from ..core.process import (
     CONTACT_NOTE,
     CONTACT_PERSON,
     CREATABLE,
@@ -26,8 +26,8 @@ from ..core.record_types import (
     type_of,
 )
 from ..core.text import one_line
-from ..domain.records import MAX_TITLE, ContactFields, find_people
-from ..domain.sales import Terms
+from ..domain.records import MAX_TITLE, ContactFields
+from ..views.people import find_people
 
 
 @dataclass
@@ -407,22 +407,16 @@ class RecordForm(ModalScreen[FormResult | None]):
         )
 
     def _terms(self) -> Terms:
-        one_time = parse_money(self.query_one("#one_time", Input).value, required=False)
-        monthly = parse_money(self.query_one("#monthly", Input).value, required=False)
-        code = self.query_one("#currency", Input).value.strip().upper()
-        code = code or default_currency()
-        if code not in CURRENCIES:
-            raise UserError(
-                f"Unknown currency; use one of {', '.join(sorted(CURRENCIES))}."
-            )
-        named = {m.currency for m in (one_time, monthly) if m and m.currency}
-        if named - {code}:
-            raise UserError("The sums name another currency than the Currency field.")
-        return Terms(
-            one_time=one_time.amount if one_time else None,
-            monthly=monthly.amount if monthly else None,
-            currency=code,
+        # The Currency field names the currency; a sum may name it too, but
+        # not another one (parse_terms refuses that).
+        code = self.query_one("#currency", Input).value.strip() or default_currency()
+        terms = parse_terms(
+            self.query_one("#one_time", Input).value,
+            self.query_one("#monthly", Input).value,
+            code,
         )
+        assert terms is not None  # the currency is always given
+        return terms
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,15 +13,11 @@ from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from ..core.errors import UserError
-from ..core.money import format_compact
-from ..core.record_types import parse_type
-from ..core.text import one_line
+from ..core.money import format_compact, from_cents
+from ..core.process import PHASE_LABELS, PHASES, parse_type
+from ..core.text import format_duration, one_line
 from ..domain.access import my_clouds
-from ..domain.history import format_duration
-from ..domain.phases import PHASE_LABELS, PHASES
-from ..domain.sales import from_cents
 from ..export.xlsx import default_export_path, export_xlsx
-from ..models import Cloud
 from ..views import reports
 from ..views.report_view import ViewIndex, ViewSettings, sales_settings
 from ..views.reports import Filters
@@ -31,7 +27,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
-from .step_dialog import PAST_DAY, TEXT, Field, StepDialog, StepForm
+from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
 
 class ReportsScreen(DataScreen):
@@ -63,7 +59,7 @@ class ReportsScreen(DataScreen):
         # Feed settings of the list views (types, finished / unfinished).
         self.types: tuple[str, ...] = ()
         self.finished: bool | None = None
-        self._clouds: list[Cloud] = []
+        self._clouds: list = []  # the user's clouds (id, name)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Reports · Statistics")
@@ -382,14 +378,14 @@ class ReportsScreen(DataScreen):
                 Field(
                     "start",
                     "From",
-                    PAST_DAY,
+                    DAY,
                     str(self.filters.start or ""),
                     hint="empty: open",
                 ),
                 Field(
                     "end",
                     "To",
-                    PAST_DAY,
+                    DAY,
                     str(self.filters.end or ""),
                     hint="empty: open",
                 ),

@@ -9,11 +9,18 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from ..core.dates import describe_when
-from ..core.money import format_amount
+from ..core.money import format_amount, from_cents
+from ..core.process import (
+    ORDER,
+    SALES_LEAD,
+    SALES_PROPOSAL,
+    step_verb,
+    with_article,
+)
 from ..core.text import one_line
 from ..domain import sales, undo
-from ..domain.access import get_record
-from ..models import Sale
+from ..domain.access import get_record, sale_of
+from ..domain.deals import deal_of
 from ..views.listing import RecordRow
 from .step_dialog import (
     DAY,
@@ -37,18 +44,13 @@ SALES_BINDINGS = [
     Binding("u", "undo", "Undo", id="undo", show=False),
 ]
 
+# Which record type each step's key applies to.
 PROPOSAL_ACTIONS = {"send", "revise", "lost", "sold"}
 ORDER_ACTIONS = {"delivered", "billed"}
-
-
-def terms_from(values: dict, currency_field: str | None = None) -> sales.Terms:
-    one_time, monthly = values.get("one_time"), values.get("monthly")
-    currencies = {m.currency for m in (one_time, monthly) if m and m.currency}
-    return sales.Terms(
-        one_time=one_time.amount if one_time else None,
-        monthly=monthly.amount if monthly else None,
-        currency=currencies.pop() if len(currencies) == 1 else None,
-    )
+STEP_TYPES = {
+    **dict.fromkeys(PROPOSAL_ACTIONS, SALES_PROPOSAL.key),
+    **dict.fromkeys(ORDER_ACTIONS, ORDER.key),
+}
 
 
 class SalesActions:
@@ -64,7 +66,7 @@ class SalesActions:
         done once the cursor has rested for a moment, and only when the
         kind of row (proposal, order, other) changed.
         """
-        kind = row.type if row and row.type in ("sales_proposal", "order") else None
+        kind = row.type if row and row.type in STEP_TYPES.values() else None
         if kind == self._sales_kind:
             return
         self._sales_kind = kind
@@ -74,20 +76,18 @@ class SalesActions:
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Offer the sales keys only where they apply (footer, help, palette)."""
-        if action in PROPOSAL_ACTIONS or action in ORDER_ACTIONS:
+        if action in STEP_TYPES:
             row = self.target()
-            if row is None:
-                return False
-            if action in PROPOSAL_ACTIONS:
-                return row.type == "sales_proposal"
-            return row.type == "order"
+            return row is not None and row.type == STEP_TYPES[action]
         return super().check_action(action, parameters)
 
-    def _sales_target(self, kinds: tuple[str, ...]) -> RecordRow | None:
+    def _sales_target(self, action: str) -> RecordRow | None:
         row = self.target()
-        if row is None or row.type not in kinds:
-            names = " or ".join(k.replace("_", " ") for k in kinds)
-            self.notify(f"Select a {names} first.", markup=False, timeout=3)
+        wanted = STEP_TYPES[action]
+        if row is None or row.type != wanted:
+            self.notify(
+                f"Select {with_article(wanted)} first.", markup=False, timeout=3
+            )
             return None
         return row
 
@@ -106,7 +106,7 @@ class SalesActions:
     # -- send / revise / lost ------------------------------------------------
 
     def action_send(self) -> None:
-        row = self._sales_target(("sales_proposal",))
+        row = self._sales_target("send")
         if row is None:
             return
         form = StepForm(
@@ -143,14 +143,14 @@ class SalesActions:
         self._ask(form, go)
 
     def action_revise(self) -> None:
-        row = self._sales_target(("sales_proposal",))
+        row = self._sales_target("revise")
         if row is None:
             return
         self.run_db(
-            lambda: Sale.get_by_id(row.id), lambda sale: self._revise(row, sale)
+            lambda: sale_of(self.session, row.id), lambda sale: self._revise(row, sale)
         )
 
-    def _revise(self, row: RecordRow, sale: Sale) -> None:
+    def _revise(self, row: RecordRow, sale) -> None:
         form = StepForm(
             f"Revise: {row.title} (now revision {sale.revision})",
             [
@@ -160,6 +160,7 @@ class SalesActions:
                 Field("follow_up", "Follow up", WHEN, "+1w"),
             ],
             note=f"Sums in {sale.currency}. The history keeps this revision's sums.",
+            terms=("one_time", "monthly"),
         )
 
         def go(v: dict) -> None:
@@ -167,7 +168,7 @@ class SalesActions:
                 lambda: sales.revise(
                     self.session,
                     row.id,
-                    terms_from(v),
+                    v["terms"],
                     sent_date=v["sent_date"],
                     follow_up=v["follow_up"],
                 ),
@@ -177,7 +178,7 @@ class SalesActions:
         self._ask(form, go)
 
     def action_lost(self) -> None:
-        row = self._sales_target(("sales_proposal",))
+        row = self._sales_target("lost")
         if row is None:
             return
         form = StepForm(
@@ -195,20 +196,20 @@ class SalesActions:
     # -- sold ------------------------------------------------------------------
 
     def action_sold(self) -> None:
-        row = self._sales_target(("sales_proposal",))
+        row = self._sales_target("sold")
         if row is None:
             return
 
         def load():
             record = get_record(self.session, row.id)
-            return Sale.get_by_id(row.id), sales.deal_of(record)
+            return sale_of(self.session, row.id), deal_of(self.session, record)
 
         self.run_db(load, lambda result: self._sold(row, *result))
 
-    def _sold(self, row: RecordRow, sale: Sale, deal) -> None:
+    def _sold(self, row: RecordRow, sale, deal) -> None:
         if deal is None:
             note = "No Sales Lead above it: no Client Relationship will be made."
-        elif deal.type == "sales_lead":
+        elif deal.type == SALES_LEAD.key:
             note = f"“{one_line(deal.title)}” becomes a Client Relationship."
         else:
             note = (
@@ -224,14 +225,19 @@ class SalesActions:
             Field("tasks", "Tasks", LINES, list(sales.DEFAULT_TASKS)),
             Field("check", "Check on", WHEN, "+2w", hint="when to check the order"),
         ]
-        form = StepForm(f"Sold: {row.title}", fields, note=note + " Ordered sums:")
+        form = StepForm(
+            f"Sold: {row.title}",
+            fields,
+            note=note + f" Ordered sums (in {sale.currency} unless you name another):",
+            terms=("one_time", "monthly"),
+        )
 
         def go(v: dict) -> None:
             self.run_db(
                 lambda: sales.mark_sold(
                     self.session,
                     row.id,
-                    terms=terms_from(v),
+                    terms=v["terms"],
                     relationship_when=v.get("relationship"),
                     tasks=v["tasks"],
                     check_when=v["check"],
@@ -248,7 +254,7 @@ class SalesActions:
     # -- delivered / billed / undo -------------------------------------------
 
     def action_delivered(self) -> None:
-        row = self._sales_target(("order",))
+        row = self._sales_target("delivered")
         if row is None:
             return
         form = StepForm(
@@ -267,7 +273,7 @@ class SalesActions:
         )
 
     def action_billed(self) -> None:
-        row = self._sales_target(("order",))
+        row = self._sales_target("billed")
         if row is None:
             return
         form = StepForm(
@@ -299,9 +305,9 @@ class SalesActions:
             return
         self.run_db(
             lambda: undo.undo(self.session, row.id),
-            lambda step: self._after_step(row, f"Undid {step.replace('_', ' ')}."),
+            lambda step: self._after_step(row, f"Undid {step_verb(step)}."),
         )
 
 
 def _amount(cents: int | None) -> str:
-    return format_amount(sales.from_cents(cents)) if cents is not None else ""
+    return format_amount(from_cents(cents)) if cents is not None else ""

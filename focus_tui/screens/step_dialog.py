@@ -7,11 +7,9 @@ returns the parsed values, or None when cancelled.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,15 +19,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from ..core.clock import Clock
-from ..core.dates import DateError, When, describe_when, parse_when
+from ..core.dates import When, describe_when, parse_day, parse_when
 from ..core.errors import UserError
-from ..core.money import parse_money
+from ..core.money import parse_money, parse_terms
 from ..core.text import one_line
 
 # Field kinds
-DAY = "day"  # a date expression that must name a day -> date
-PAST_DAY = "past_day"  # the same, but "1.11." means the last 1 November
-WHEN = "when"  # a date expression -> When (may be "none")
+DAY = "day"  # a day that was (a step's date, a report period) -> date
+WHEN = "when"  # when to do something next -> When (may be "none")
 MONEY = "money"  # a sum -> Money | None
 TEXT = "text"  # free text, one line
 FLAG = "flag"  # yes/no
@@ -53,6 +50,9 @@ class StepForm:
     note: str = ""
     confirm: str = "enter or ctrl+s"
     extra: dict = field(default_factory=dict)
+    # Names of the one-time and monthly MONEY fields: the answer then holds
+    # "terms", both sums read together with their one currency (parse_terms).
+    terms: tuple[str, str] | None = None
 
 
 class StepCheckbox(Checkbox, inherit_bindings=False):
@@ -100,7 +100,7 @@ class StepDialog(ModalScreen[dict | None]):
                             placeholder=f.hint,
                             compact=True,
                         )
-                if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
+                if f.kind in (DAY, WHEN, MONEY):
                     yield Static("", id=f"{f.name}-check", classes="preview")
             yield Static("", id="step-error", classes="preview -error")
             yield Static(
@@ -110,7 +110,7 @@ class StepDialog(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         for f in self.form.fields:
-            if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
+            if f.kind in (DAY, WHEN, MONEY):
                 self._safe_check(f)
         self.query_one("#step-error").display = False
         fields = self.query("Input, Checkbox, TextArea")
@@ -124,7 +124,7 @@ class StepDialog(ModalScreen[dict | None]):
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id:
             f = self._field(event.input.id)
-            if f.kind in (DAY, PAST_DAY, WHEN, MONEY):
+            if f.kind in (DAY, WHEN, MONEY):
                 self._safe_check(f)
 
     def _check(self, f: Field) -> Any:
@@ -139,7 +139,7 @@ class StepDialog(ModalScreen[dict | None]):
             check.display = True
             raise
         check.set_class(False, "-error")
-        if f.kind in (DAY, PAST_DAY, WHEN) and value is not None:
+        if f.kind in (DAY, WHEN) and value is not None:
             when = value if isinstance(value, When) else When(value)
             check.update(Text("→ " + describe_when(when, self.clock.today())))
             check.display = True
@@ -149,25 +149,12 @@ class StepDialog(ModalScreen[dict | None]):
         return value
 
     def _parse(self, f: Field, text: str) -> Any:
-        if f.kind in (DAY, PAST_DAY):
+        if f.kind == DAY:
             if not text:
                 if f.required:
                     raise UserError(f"{f.label}: a date is needed.")
                 return None
-            when = parse_when(text, self.clock.today())
-            if when.date is None:
-                raise DateError(f"{f.label}: give a day, not 'none'.")
-            day = when.date
-            if (
-                f.kind == PAST_DAY
-                and day > self.clock.today()
-                and not re.search(r"\d{4}", text)  # an explicit year stays
-            ):
-                # A report looks back: a year-less date means the last one.
-                earlier = day - relativedelta(years=1)
-                if earlier <= self.clock.today():
-                    day = earlier
-            return day
+            return parse_day(text, self.clock.today(), what=f.label)
         if f.kind == WHEN:
             if not text:
                 return None
@@ -208,6 +195,20 @@ class StepDialog(ModalScreen[dict | None]):
                     self.app.bell()
                     return
                 values[f.name] = value
+        if self.form.terms is not None:
+            one_time, monthly = self.form.terms
+            try:
+                values["terms"] = parse_terms(
+                    self.query_one(f"#{one_time}", Input).value,
+                    self.query_one(f"#{monthly}", Input).value,
+                )
+            except UserError as exc:
+                error = self.query_one("#step-error", Static)
+                error.update(Text("✗ " + str(exc)))
+                error.display = True
+                self.query_one(f"#{one_time}", Input).focus()
+                self.app.bell()
+                return
         self.dismiss(values)
 
     def action_cancel(self) -> None:

@@ -12,24 +12,22 @@ from __future__ import annotations
 import peewee as pw
 
 from ..core.dates import Bucket, bucket_bounds
+from ..domain.access import agenda_rows
 from ..domain.session import Session
 from ..models import Record, RecordActor
 from .listing import LIST_COLUMNS, RecordRow, to_rows
 
 
-def _mine_open(session: Session) -> pw.Expression:
-    return (
-        (RecordActor.user == session.user_id)
-        & (RecordActor.is_open == True)  # noqa: E712 - SQL, not Python truth
-        & RecordActor.cloud_id.in_(session.cloud_ids())
+def _mine_open(session: Session, *columns) -> pw.Select:
+    """My open activities, as actor rows of my clouds (the access path)."""
+    return agenda_rows(session, *columns).where(
+        RecordActor.is_open == True  # noqa: E712 - SQL, not Python truth
     )
 
 
 def _base(session: Session, *columns) -> pw.Select:
-    return (
-        RecordActor.select(*columns)
-        .join(Record, on=(Record.id == RecordActor.record))
-        .where(_mine_open(session))
+    return _mine_open(session, *columns).join(
+        Record, on=(Record.id == RecordActor.record)
     )
 
 
@@ -54,7 +52,7 @@ def bucket_counts(session: Session) -> list[tuple[Bucket, int]]:
                 if end is not None:
                     condition &= RecordActor.date < end
         columns.append(pw.fn.SUM(pw.Case(None, [(condition, 1)], 0)))
-    row = RecordActor.select(*columns).where(_mine_open(session)).tuples().first()
+    row = _mine_open(session, *columns).tuples().first()
     return [(b, int(n or 0)) for b, n in zip(Bucket, row or (), strict=False)] or [
         (b, 0) for b in Bucket
     ]

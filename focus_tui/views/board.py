@@ -1,7 +1,7 @@
 """The Sales Process board's data: proposals and orders as cards by stage.
 
-Plain Python (no Textual), like every domain module. A column is one stage
-(`sales.STAGES`); the board asks for the totals of all columns in one
+Plain Python (no Textual), like every view. A column is one stage
+(`core.process.STAGES`); the board asks for the totals of all columns in one
 GROUP BY over the sale rows and then for the page of cards each column is
 about to draw, so opening the board costs the same with 200 or 20,000
 proposals.
@@ -13,13 +13,13 @@ What a column holds:
 * Billed: every billed order, finished or on monthly billing;
 * Lost: every lost proposal.
 
-Only clouds the user is a member of count (`Sale.cloud_id` copies the
-record's cloud); the filters narrow that to one cloud and/or to records the
-user is an actor of.
+Only clouds the user is a member of count (the access path's sale rows);
+the filters narrow that to one cloud and/or to records the user is an
+actor of. Each card's client is its deal (`domain.deals`).
 
-Moving a card on is the next sales-process step (`NEXT_STAGE`, performed by
-the functions of `sales`); moving it back undoes the step that brought it
-into its column (`step_back`), and only that one.
+Moving a card on is the next sales-process step (the stage's `next` in
+`core.process`, performed by `domain.sales`); moving it back undoes the
+step that brought it into its column (`domain.undo.step_back`).
 """
 
 from __future__ import annotations
@@ -31,46 +31,11 @@ import peewee as pw
 
 from ..core.errors import UserError
 from ..core.money import DEFAULT_CURRENCY
-from ..core.record_types import CLIENT_RELATIONSHIP, SALES_LEAD
-from ..domain import sales, undo
-from ..domain.access import get_record, visible
+from ..core.process import CLOSED_STAGES, MAIN_STAGES, STAGE_NAMES, STAGES, Stage
+from ..domain.access import records, sale_actor_exists, sale_of, sales
+from ..domain.deals import deal_ids
 from ..domain.session import Session
-from ..models import Record, RecordActor, Sale
-
-STAGES = sales.STAGES
-STAGE_NAMES = sales.STAGE_NAMES
-# Shown by default; Lost is toggled on the board.
-MAIN_STAGES = tuple(s for s in STAGES if s != sales.LOST)
-
-# The step that moves a card out of a column, and the column it lands in.
-NEXT_STAGE = {
-    sales.DRAFT: sales.SENT,
-    sales.SENT: sales.ORDERED,
-    sales.ORDERED: sales.DELIVERED,
-    sales.DELIVERED: sales.BILLED,
-}
-# The history event of the step that brings a card into a column.
-STEP_INTO = {
-    sales.SENT: "sent",
-    sales.ORDERED: "sold",
-    sales.DELIVERED: "delivered",
-    sales.BILLED: "billed",
-    sales.LOST: "lost",
-}
-STEP_NAMES = {
-    "sent": "Send",
-    "sold": "Sold",
-    "delivered": "Delivered",
-    "billed": "Billed",
-    "lost": "Lost",
-    "revised": "a revision",
-    "terms": "a change of sums",
-    "moved": "a move",
-    "finished": "finishing it",
-    "unfinished": "opening it again",
-}
-
-DEALS = (SALES_LEAD.key, CLIENT_RELATIONSHIP.key)
+from ..models import Record, Sale
 
 
 @dataclass(frozen=True)
@@ -124,22 +89,18 @@ class ColumnTotals:
 
 
 def _filters(session: Session, cloud_id: int | None, mine: bool) -> pw.Expression:
-    condition = Sale.cloud_id.in_(session.cloud_ids())
+    """Narrowing of the access path's sale rows: one cloud, me as actor."""
+    condition = pw.SQL("1 = 1")
     if cloud_id is not None:
         condition &= Sale.cloud_id == cloud_id
     if mine:
-        condition &= pw.fn.EXISTS(
-            RecordActor.select(pw.SQL("1")).where(
-                (RecordActor.record == Sale.record)
-                & (RecordActor.user == session.user_id)
-            )
-        )
+        condition &= sale_actor_exists(session.user_id)
     return condition
 
 
 def _on_board() -> pw.Expression:
     """Open stages list only unfinished records; Billed and Lost list all."""
-    return Sale.stage.in_([sales.BILLED, sales.LOST]) | Record.finished_at.is_null()
+    return Sale.stage.in_(list(CLOSED_STAGES)) | Record.finished_at.is_null()
 
 
 def column_totals(
@@ -162,9 +123,10 @@ def column_totals(
     finished = Record.select(pw.SQL("1")).where(
         (Record.id == Sale.record) & Record.finished_at.is_null(False)
     )
-    on_board = Sale.stage.in_([sales.BILLED, sales.LOST]) | ~pw.fn.EXISTS(finished)
+    on_board = Sale.stage.in_(list(CLOSED_STAGES)) | ~pw.fn.EXISTS(finished)
     query = (
-        Sale.select(
+        sales(
+            session,
             Sale.stage,
             Sale.currency,
             pw.fn.COUNT(Sale.record),
@@ -202,10 +164,10 @@ def _column(session: Session, stage: str, cloud_id: int | None, mine: bool, *col
     """The cards of a column (its sale rows, with their records if needed)."""
     if stage not in STAGES:
         raise UserError(f"There is no stage {stage!r}; use one of {', '.join(STAGES)}.")
-    query = Sale.select(*columns).where(
+    query = sales(session, *columns).where(
         (Sale.stage == stage) & _filters(session, cloud_id, mine)
     )
-    if stage == sales.BILLED:
+    if stage == Stage.BILLED:
         # Billed lists every billed order and sorts by the billed date: the
         # records need not be read (in a big database that is most of it).
         return query
@@ -213,12 +175,12 @@ def _column(session: Session, stage: str, cloud_id: int | None, mine: bool, *col
 
 
 # Columns of finished business show the latest first.
-NEWEST_FIRST = (sales.BILLED, sales.LOST)
+NEWEST_FIRST = (Stage.BILLED, Stage.LOST)
 
 
 def _sort_keys(stage: str) -> tuple[pw.Field, pw.Field]:
     """(date, id) a column is sorted by."""
-    if stage == sales.BILLED:
+    if stage == Stage.BILLED:
         return Sale.billed_date, Sale.record
     return Record.date, Record.id
 
@@ -303,17 +265,18 @@ def column_pages(
     every = [rid for page in ids.values() for rid in page]
     if not every:
         return {stage: [] for stage in wanted}
-    records = {
+    cards_of = {
         rid: rest
-        for rid, *rest in Record.select(
-            Record.id, Record.title, Record.date, Record.finished_at, Record.parent
+        for rid, *rest in records(
+            session, Record.id, Record.title, Record.date, Record.finished_at
         )
         .where(Record.id.in_(every))
         .tuples()
     }
     terms = {
         rid: rest
-        for rid, *rest in Sale.select(
+        for rid, *rest in sales(
+            session,
             Sale.record,
             Sale.stage,
             Sale.one_time_cents,
@@ -323,27 +286,29 @@ def column_pages(
         .where(Sale.record.in_(every))
         .tuples()
     }
-    parents = list({row[-1] for row in records.values() if row[-1] is not None})
-    clients = {}
-    if parents:
-        clients = dict(
-            Record.select(Record.id, Record.title)
-            .where(Record.id.in_(parents) & Record.type.in_(DEALS) & visible(session))
-            .tuples()
-        )
+    # The client of a card is its deal (`domain.deals`), however deep the
+    # proposal sits under the lead.
+    deals = deal_ids(session, every)
+    clients = dict(
+        records(session, Record.id, Record.title)
+        .where(Record.id.in_([d for d in set(deals.values()) if d is not None]))
+        .tuples()
+    )
     today = session.clock.today()
     pages = {}
     for stage, page in ids.items():
         cards = pages[stage] = []
         for rid in page:
-            title, day, finished_at, parent_id = records[rid]
+            if rid not in cards_of or rid not in terms:
+                continue  # changed cloud since the page was read
+            title, day, finished_at = cards_of[rid]
             row_stage, one_time, monthly, currency = terms[rid]
             finished = finished_at is not None
             cards.append(
                 Card(
                     id=rid,
                     title=title,
-                    client=clients.get(parent_id, ""),
+                    client=clients.get(deals.get(rid), ""),
                     stage=row_stage,
                     one_time_cents=one_time,
                     monthly_cents=monthly,
@@ -390,51 +355,13 @@ def card_position(
 
 def stage_of(session: Session, record_id: int) -> str:
     """The record's stage now (it may have changed since the board loaded)."""
-    return sales.sale_of(get_record(session, record_id)).stage
-
-
-# -- moving cards ----------------------------------------------------------------
-
-
-def step_back(session: Session, record_id: int, stage: str) -> tuple[str, str]:
-    """Undo the step that brought the card into `stage`.
-
-    Only when that step is the last undoable one on the record: undoing
-    anything else (a revision, a move) from the board would surprise.
-    Returns (the step undone, the stage the card is in now).
-    """
-    now = stage_of(session, record_id)
-    if now != stage:
-        raise UserError(
-            f"#{record_id} is {STAGE_NAMES[now]} now, not {STAGE_NAMES[stage]}; "
-            "the board shows it again as it is."
-        )
-    wanted = STEP_INTO.get(stage)
-    if wanted is None:
-        raise UserError("A draft is where a proposal starts: there is no step to undo.")
-    with session.transaction():
-        last = undo.last_step(record_id)
-        if last is None or last.kind != wanted:
-            what = "nothing that can be undone" if last is None else _step(last.kind)
-            raise UserError(
-                f"The last step on #{record_id} was {what}, not {_step(wanted)}: "
-                "undo that in its feed first (enter)."
-            )
-        done = undo.undo(session, record_id)
-    return done, stage_of(session, record_id)
-
-
-def _step(kind: str) -> str:
-    name = STEP_NAMES.get(kind, kind.replace("_", " "))
-    return name if name[0].islower() else f"“{name}”"
+    return sale_of(session, record_id).stage
 
 
 __all__ = [
     "MAIN_STAGES",
-    "NEXT_STAGE",
     "STAGES",
     "STAGE_NAMES",
-    "STEP_INTO",
     "Card",
     "ColumnTotals",
     "CurrencyTotals",
@@ -443,5 +370,4 @@ __all__ = [
     "column_pages",
     "column_totals",
     "stage_of",
-    "step_back",
 ]

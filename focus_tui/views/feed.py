@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain.access import get_record, visible
-from ..domain.history import describe_event
-from ..domain.records import ContactFields, contact_of, participants_of
+from ..domain.access import (
+    cloud_names,
+    display_names,
+    get_record,
+    records,
+    visible_ids,
+)
+from ..domain.records import ContactFields
 from ..domain.session import Session
 from ..domain.tracker import focused_seconds
-from ..models import Cloud, Event, Record, RecordActor, Sale, User
+from ..models import Event, Record, RecordActor, Sale, User
+from .history_text import describe_event, ids_in
 from .listing import LIST_COLUMNS, RecordRow, to_rows
+from .people import contact_of, participants_of
 
 
 @dataclass(frozen=True)
@@ -41,64 +48,72 @@ def feed_header(session: Session, record_id: int) -> FeedHeader:
     record = get_record(session, record_id)
     parent = None
     if record.parent_id is not None:
-        parent = (
-            Record.select()
-            .where((Record.id == record.parent_id) & visible(session))
-            .first()
-        )
+        parent = records(session).where(Record.id == record.parent_id).first()
     actors = [
-        u.display_name
-        for u in User.select(User.display_name)
+        name
+        for (name,) in User.select(User.display_name)
         .join(RecordActor)
         .where(RecordActor.record == record.id)
         .order_by(User.display_name)
+        .tuples()
     ]
+    sale = Sale.get_or_none(Sale.record == record.id)  # the record is visible
     return FeedHeader(
         record=record,
-        cloud=Cloud.get_by_id(record.cloud_id).name,
+        cloud=cloud_names(session).get(record.cloud_id, ""),
         parent=parent,
         actors=actors,
         participants=participants_of(session, record.id),
-        contact=contact_of(record),
+        contact=contact_of(session, record),
         focused=focused_seconds(session, [record.id]).get(record.id, 0.0),
-        sale=Sale.get_or_none(Sale.record == record.id),
+        sale=sale,
     )
+
+
+def own_row(session: Session, record_id: int) -> RecordRow:
+    """The feed's record as a list row (the first line of its feed)."""
+    record = get_record(session, record_id)
+    return to_rows(
+        session, records(session, *LIST_COLUMNS).where(Record.id == record.id)
+    )[0]
 
 
 def _children(session: Session, record_id: int):
-    return Record.select(*LIST_COLUMNS).where(
-        (Record.parent == record_id) & visible(session)
-    )
+    return records(session, *LIST_COLUMNS).where(Record.parent == record_id)
 
 
 def feed_count(session: Session, record_id: int) -> int:
-    children = _children(session, record_id).count()
-    events = Event.select().where(Event.record == record_id).count()
+    record = get_record(session, record_id)
+    children = _children(session, record.id).count()
+    events = Event.select().where(Event.record == record.id).count()
     return children + events
 
 
 def feed_page(
     session: Session, record_id: int, offset: int, limit: int
 ) -> list[FeedItem]:
-    """Items [offset, offset+limit) of the feed, newest first.
-
-    The caller has already checked the user may see `record_id`.
-    """
+    """Items [offset, offset+limit) of the feed, newest first."""
+    record = get_record(session, record_id)
+    # One ordered UNION of the two streams' keys; the children part is the
+    # access path's own query, turned into SQL.
+    children_sql, children_params = (
+        records(session, Record.id, Record.created_at)
+        .where(Record.parent == record.id)
+        .sql()
+    )
     p = session.db.param
     sql = (
-        f"SELECT 0 AS is_event, r.id, r.created_at AS at FROM record r "
-        f"WHERE r.parent_id = {p} AND r.cloud_id IN "
-        f"(SELECT cloud_id FROM cloud_member WHERE user_id = {p}) "
+        f"SELECT 0 AS is_event, c.id, c.created_at AS at FROM ({children_sql}) AS c "
         f"UNION ALL "
         f"SELECT 1 AS is_event, e.id, e.at AS at FROM event e WHERE e.record_id = {p} "
         f"ORDER BY at DESC, is_event, id DESC LIMIT {p} OFFSET {p}"
     )
     keys = session.db.execute_sql(
-        sql, (record_id, session.user_id, record_id, limit, offset)
+        sql, (*children_params, record.id, max(0, limit), max(0, offset))
     ).fetchall()
     record_ids = [k[1] for k in keys if not k[0]]
     event_ids = [k[1] for k in keys if k[0]]
-    rows = {r.id: r for r in to_rows(session, _children_by_id(record_ids))}
+    rows = {r.id: r for r in to_rows(session, _children_by_id(session, record_ids))}
     events = {e.id: e for e in _events_by_id(session, event_ids)}
     items: list[FeedItem] = []
     for is_event, item_id, _at in keys:
@@ -108,25 +123,31 @@ def feed_page(
     return items
 
 
-def _children_by_id(ids: list[int]):
-    return Record.select(*LIST_COLUMNS).where(Record.id.in_(ids or [0]))
+def _children_by_id(session: Session, ids: list[int]):
+    return records(session, *LIST_COLUMNS).where(Record.id.in_(ids or [0]))
 
 
 def _events_by_id(session: Session, ids: list[int]) -> list[HistoryItem]:
     if not ids:
         return []
-    query = (
-        Event.select(Event.id, Event.at, Event.kind, Event.data, User.display_name)
-        .join(User, on=(Event.user == User.id), join_type="LEFT OUTER JOIN")
+    raw = list(
+        Event.select(Event.id, Event.at, Event.kind, Event.data, Event.user)
         .where(Event.id.in_(ids))
         .tuples()
     )
+    # What the lines name, checked once for the page.
+    seen = visible_ids(session, ids_in((kind, data) for _, _, kind, data, _ in raw))
+    names = display_names(session, (uid for *_, uid in raw))
+
+    def may_see(record_id: int | None) -> bool:
+        return record_id is not None and record_id in seen
+
     return [
         HistoryItem(
             id=eid,
             at=at,
-            text=describe_event(kind, data, session.clock),
-            user=name or "",
+            text=describe_event(kind, data, may_see),
+            user=names.get(uid, ""),
         )
-        for eid, at, kind, data, name in query
+        for eid, at, kind, data, uid in raw
     ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..domain.access import records, sales
 from ..domain.session import Session
 from ..domain.tracker import focused_seconds
-from ..models import Record
+from ..models import Record, Sale
 
 # Only the columns a list line shows: no bodies of long notes.
 LIST_COLUMNS = (
@@ -46,3 +48,35 @@ def to_rows(session: Session, query) -> list[RecordRow]:
     raw = list(query.tuples())
     seconds = focused_seconds(session, [r[0] for r in raw])
     return [RecordRow(*r, focused=seconds.get(r[0], 0.0)) for r in raw]
+
+
+def list_records(
+    session: Session,
+    types: tuple[str, ...] = (),
+    *,
+    include_finished: bool = False,
+    page: int = 2000,
+) -> Iterator[tuple[RecordRow, Sale | None]]:
+    """Every record the user may see, by id, with its sale row (`focus-tui list`).
+
+    Read in keyset pages, so memory stays flat however many records there are.
+    """
+    query = records(session, *LIST_COLUMNS)
+    if types:
+        query = query.where(Record.type.in_(list(types)))
+    if not include_finished:
+        query = query.where(Record.finished_at.is_null())
+    last_id = 0
+    while True:
+        batch = to_rows(
+            session, query.where(Record.id > last_id).order_by(Record.id).limit(page)
+        )
+        found = {
+            sale.record_id: sale
+            for sale in sales(session).where(Sale.record.in_([r.id for r in batch]))
+        }
+        for row in batch:
+            yield row, found.get(row.id)
+        if len(batch) < page:
+            return
+        last_id = batch[-1].id

@@ -20,19 +20,33 @@ from typing import NamedTuple
 import peewee as pw
 
 from ..core.errors import UserError
-from ..core.record_types import BY_KEY, CLIENT_RELATIONSHIP, SALES_LEAD, parse_type
-from ..domain.access import visible
-from ..domain.sales import STAGE_NAMES, STAGES, from_cents
+from ..core.money import from_cents
+from ..core.process import (
+    BY_KEY,
+    DEAL_KEYS,
+    SALE_KEYS,
+    STAGE_NAMES,
+    STAGES,
+    parse_stage,
+    parse_type,
+)
+from ..domain.access import (
+    actor_exists,
+    cloud_names,
+    display_names,
+    records,
+    time_entries,
+    visible,
+)
+from ..domain.deals import deal_ids
 from ..domain.session import Session
-from ..models import Cloud, Record, RecordActor, Sale, TimeEntry, User
+from ..models import Record, RecordActor, Sale, TimeEntry
 
 __all__ = [
     "ReportRow",
     "ViewIndex",
     "ViewSettings",
     "count_rows",
-    "deal_chain_cte",
-    "deal_ids",
     "iter_rows",
     "iter_sales_rows",
     "page",
@@ -99,24 +113,18 @@ class ViewSettings:
         # error for an unknown type or stage rather than an empty table.
         keys = tuple(dict.fromkeys(parse_type(t).key for t in self.types))
         object.__setattr__(self, "types", keys)
-        for stage in self.stages:
-            if stage not in STAGES:
-                raise UserError(
-                    f"Unknown sales stage {stage!r}. Use one of: {', '.join(STAGES)}."
-                )
+        stages = tuple(dict.fromkeys(parse_stage(s) for s in self.stages))
+        object.__setattr__(self, "stages", stages)
         if self.start and self.end and self.start > self.end:
             raise UserError(
                 f"The period starts ({self.start}) after it ends ({self.end})."
             )
 
 
-SALES_TYPES = ("sales_proposal", "order")
-
-
 def sales_settings(settings: ViewSettings) -> ViewSettings:
     """The same feed settings, limited to proposals and orders."""
     return ViewSettings(
-        types=SALES_TYPES,
+        types=SALE_KEYS,
         start=settings.start,
         end=settings.end,
         cloud_id=settings.cloud_id,
@@ -164,12 +172,7 @@ def _where(session: Session, settings: ViewSettings) -> pw.Expression:
     if settings.stages:
         cond &= Sale.stage.in_(list(settings.stages))
     if settings.actor_id is not None:
-        cond &= pw.fn.EXISTS(
-            RecordActor.select(pw.SQL("1")).where(
-                (RecordActor.record == Record.id)
-                & (RecordActor.user == settings.actor_id)
-            )
-        )
+        cond &= actor_exists(settings.actor_id)
     if settings.start is not None or settings.end is not None:
         cond &= _in_period(session, settings.start, settings.end)
     return cond
@@ -303,11 +306,8 @@ class _Lookups:
     """Names of clouds, users and deals, read once per view rather than per row."""
 
     def __init__(self, session: Session) -> None:
-        self.clouds = dict(
-            Cloud.select(Cloud.id, Cloud.name)
-            .where(Cloud.id.in_(session.cloud_ids()))
-            .tuples()
-        )
+        self.session = session
+        self.clouds = cloud_names(session)
         self.users: dict[int, str] = {}
         self.actors: dict[tuple[int, ...], str] = {}
         self.deal_of: dict[int, int | None] = {}  # record -> its deal
@@ -317,7 +317,7 @@ class _Lookups:
         now = session.clock.now_utc_naive()
         self.running: dict[int, float] = defaultdict(float)
         for rid, started in session.db.execute(
-            TimeEntry.select(TimeEntry.record, TimeEntry.started_at).where(
+            time_entries(session, TimeEntry.record, TimeEntry.started_at).where(
                 TimeEntry.ended_at.is_null()
             )
         ):
@@ -330,25 +330,21 @@ class _Lookups:
         if text is None:
             missing = set(key) - self.users.keys()
             if missing:
-                self.users.update(
-                    User.select(User.id, User.display_name)
-                    .where(User.id.in_(list(missing)))
-                    .tuples()
-                )
+                self.users.update(display_names(self.session, missing))
             text = ", ".join(sorted(self.users.get(u, f"#{u}") for u in key))
             self.actors[key] = text
         return text
 
-    def deals(self, parents: dict[int, int]) -> dict[int, int | None]:
-        """The deal above each record, given the parent of each record."""
-        missing = set(parents.values()) - self.deal_of.keys()
+    def deals(self, record_ids: list[int]) -> dict[int, int | None]:
+        """The deal of each record (`domain.deals`) and the deals' titles."""
+        missing = [rid for rid in record_ids if rid not in self.deal_of]
         if missing:
-            self.deal_of.update(deal_ids(missing))
-        result = {rid: self.deal_of.get(parent) for rid, parent in parents.items()}
+            self.deal_of.update(deal_ids(self.session, missing))
+        result = {rid: self.deal_of.get(rid) for rid in record_ids}
         missing = {d for d in result.values() if d is not None} - self.titles.keys()
         if missing:
             self.titles.update(
-                Record.select(Record.id, Record.title)
+                records(self.session, Record.id, Record.title)
                 .where(Record.id.in_(_id_list(missing)))
                 .tuples()
             )
@@ -433,13 +429,8 @@ def _rows(session: Session, raw: list[tuple], lookups: _Lookups) -> Iterator[Rep
     seconds = _focused_seconds(session, ids, dense, lookups)
     # A Sales Lead or Client Relationship is its own deal: every row of a
     # deal then shows the same client, which is what one filters by.
-    parents = {r[0]: r[_PARENT] for r in raw if r[1] not in _DEAL_TYPES and r[_PARENT]}
-    deal_ids = lookups.deals(parents)
+    deals = lookups.deals([r[0] for r in raw if r[1] in _DEAL_TYPES or r[_PARENT]])
     titles = lookups.titles
-    for r in raw:
-        if r[1] in _DEAL_TYPES:
-            deal_ids[r[0]] = r[0]
-            titles[r[0]] = r[2]
     clouds = lookups.clouds
     to_local = lookups.local
     no_actors: list[int] = []
@@ -472,7 +463,7 @@ def _rows(session: Session, raw: list[tuple], lookups: _Lookups) -> Iterator[Rep
             state = ""
         else:
             state = "Open" if finished_at is None else "Finished"
-        deal = deal_ids.get(rid)
+        deal = deals.get(rid)
         yield ReportRow(
             rid,
             title,
@@ -532,11 +523,9 @@ def _focused_seconds(
     return totals
 
 
-# -- deals -----------------------------------------------------------------------------
+# -- ids ------------------------------------------------------------------------------
 
-_DEAL_TYPES = (SALES_LEAD.key, CLIENT_RELATIONSHIP.key)
-_MAX_DEPTH = 32
-_CHUNK = 5000
+_DEAL_TYPES = frozenset(DEAL_KEYS)
 
 
 def _id_list(ids: Iterable[int]) -> pw.Node:
@@ -548,47 +537,3 @@ def _id_list(ids: Iterable[int]) -> pw.Node:
     """
     text = ",".join(str(int(i)) for i in ids)
     return pw.EnclosedNodeList([pw.SQL(text or "NULL")])
-
-
-def deal_ids(record_ids: Iterable[int]) -> dict[int, int | None]:
-    """Each record's deal: itself if it is a Sales Lead or Client Relationship,
-    else the nearest one above it; None when there is none.
-
-    The same answer as `reports.deal_of_records`, in one recursive query per
-    5000 records (that one reads model objects level by level with one bound
-    parameter per id: 3.4 s and 190 MB for a report over 100k records).
-    """
-    ids = list(dict.fromkeys(int(i) for i in record_ids))
-    result: dict[int, int | None] = dict.fromkeys(ids)
-    db = Record._meta.database
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        ids_sql = ",".join(map(str, chunk))
-        sql = f"WITH RECURSIVE {deal_chain_cte(ids_sql)} SELECT rid, deal FROM deal_of"
-        for rid, deal in db.execute_sql(sql):
-            result[rid] = deal
-    return result
-
-
-_TYPES_SQL = ",".join(f"'{key}'" for key in _DEAL_TYPES)
-
-
-def deal_chain_cte(seed: str) -> str:
-    """SQL for a recursive CTE `deal_of (rid, deal)`: the deal of each record
-    id that the SQL `seed` selects (records without a deal are left out).
-
-    Each record walks up its parents until a Sales Lead or Client
-    Relationship (at most 32 levels), all inside the database. Goes after
-    `WITH RECURSIVE` (other CTEs may come first, separated by commas).
-    """
-    return (
-        "chain (rid, nid, ntype, nparent, depth) AS ("
-        ' SELECT r.id, r.id, r.type, r.parent_id, 0 FROM "record" AS r'
-        f" WHERE r.id IN ({seed})"
-        " UNION ALL"
-        " SELECT c.rid, p.id, p.type, p.parent_id, c.depth + 1"
-        ' FROM chain AS c JOIN "record" AS p ON p.id = c.nparent'
-        f" WHERE c.ntype NOT IN ({_TYPES_SQL}) AND c.depth < {_MAX_DEPTH}"
-        "), deal_of (rid, deal) AS ("
-        f" SELECT rid, nid FROM chain WHERE ntype IN ({_TYPES_SQL}))"
-    )

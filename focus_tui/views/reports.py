@@ -15,7 +15,9 @@ from datetime import date, datetime, time, timedelta
 import peewee as pw
 from dateutil.relativedelta import relativedelta
 
-from ..domain.phases import PHASES
+from ..core.process import PHASES, WON_STAGES, Stage
+from ..domain.access import sale_actor_exists, sales, time_entries
+from ..domain.deals import deal_chain_cte
 from ..domain.session import Session
 from ..models import Cloud, Record, Sale, TimeEntry, User
 
@@ -62,13 +64,7 @@ GROUPS = ("phase", "deal", "person", "cloud")
 def entries(session: Session, filters: Filters) -> pw.Select:
     """The ended time entries a report covers (visible clouds, filters)."""
     start, end = _utc_bounds(session, filters)
-    query = (
-        TimeEntry.select()
-        .join(Record, on=(Record.id == TimeEntry.record))
-        .where(
-            TimeEntry.ended_at.is_null(False) & Record.cloud.in_(session.cloud_ids())
-        )
-    )
+    query = time_entries(session).where(TimeEntry.ended_at.is_null(False))
     if start is not None:
         query = query.where(TimeEntry.started_at >= start)
     if end is not None:
@@ -125,8 +121,6 @@ def deal_phase_rows(session: Session, filters: Filters = Filters()) -> list[Phas
     database (177k entries: ~0.8 s, a few MB), instead of walking parents
     in Python with one parameter per id.
     """
-    from .report_view import deal_chain_cte
-
     per_record, params = (
         entries(session, filters)
         .select(
@@ -140,7 +134,7 @@ def deal_phase_rows(session: Session, filters: Filters = Filters()) -> list[Phas
     )
     sql = (
         f"WITH RECURSIVE per_record (rid, phase, secs, n) AS ({per_record}), "
-        + deal_chain_cte("SELECT rid FROM per_record")
+        + deal_chain_cte(session, "SELECT rid FROM per_record")
         + " SELECT d.deal, deal.title, p.phase, SUM(p.secs), SUM(p.n)"
         " FROM per_record AS p JOIN deal_of AS d ON d.rid = p.rid"
         ' JOIN "record" AS deal ON deal.id = d.deal'
@@ -166,7 +160,7 @@ def outcome_averages(session: Session, filters: Filters = Filters()) -> OutcomeA
     """A deal is won when it holds an order, lost when all its proposals were."""
     rows = deal_phase_rows(session, filters)
     deal_ids = {r.key_id for r in rows}
-    won, lost = _deal_outcomes(deal_ids)
+    won, lost = _deal_outcomes(session, deal_ids)
     sums: dict[str, dict[str, int]] = {
         "won": defaultdict(int),
         "lost": defaultdict(int),
@@ -184,20 +178,24 @@ def outcome_averages(session: Session, filters: Filters = Filters()) -> OutcomeA
     )
 
 
-def _deal_outcomes(deal_ids: set[int]) -> tuple[set[int], set[int]]:
+def _deal_outcomes(session: Session, deal_ids: set[int]) -> tuple[set[int], set[int]]:
+    """(won, lost) among the deals: won when one of its proposals became an
+    order, lost when all of them were lost. A deal's proposals are every
+    sale of its tree (`domain.deals`), however deep they sit."""
     if not deal_ids:
         return set(), set()
     stages: dict[int, set[str]] = defaultdict(set)
-    query = (
-        Sale.select(Record.parent, Sale.stage)
-        .join(Record, on=(Record.id == Sale.record))
-        .where(Record.parent.in_(list(deal_ids)))
-        .tuples()
+    sale_sql, params = sales(session, Sale.record).sql()
+    sql = (
+        f"WITH RECURSIVE {deal_chain_cte(session, sale_sql)} "
+        'SELECT d.deal, s.stage FROM deal_of AS d JOIN "sale" AS s '
+        "ON s.record_id = d.rid"
     )
-    for parent, stage in query:
-        stages[parent].add(stage)
-    won = {d for d, s in stages.items() if s & {"ordered", "delivered", "billed"}}
-    lost = {d for d, s in stages.items() if s == {"lost"}}
+    for deal, stage in session.db.execute_sql(sql, params):
+        if deal in deal_ids:
+            stages[deal].add(stage)
+    won = {d for d, s in stages.items() if s & set(WON_STAGES)}
+    lost = {d for d, s in stages.items() if s == {Stage.LOST}}
     return won, lost
 
 
@@ -219,20 +217,11 @@ class MonthRow:
 
 
 def _sales(session: Session, filters: Filters) -> pw.Select:
-    query = Sale.select().where(Sale.cloud_id.in_(session.cloud_ids()))
+    query = sales(session)
     if filters.cloud_id is not None:
         query = query.where(Sale.cloud_id == filters.cloud_id)
     if filters.user_id is not None:
-        from ..models import RecordActor
-
-        query = query.where(
-            pw.fn.EXISTS(
-                RecordActor.select(pw.SQL("1")).where(
-                    (RecordActor.record == Sale.record)
-                    & (RecordActor.user == filters.user_id)
-                )
-            )
-        )
+        query = query.where(sale_actor_exists(filters.user_id))
     return query
 
 
@@ -261,7 +250,7 @@ def monthly(
         if (m := bucket(sent)) is not None:
             counts[m][0] += 1
             counts[m][1] += cents or 0
-            if stage == "lost":
+            if stage == Stage.LOST:
                 counts[m][4] += 1
         if (m := bucket(sold)) is not None:
             counts[m][2] += 1
@@ -321,7 +310,7 @@ def conversion(session: Session, filters: Filters = Filters()) -> tuple[int, int
     if filters.end is not None:
         query = query.where(Sale.sent_date <= filters.end)
     sent = query.count()
-    won = query.where(Sale.stage.in_(("ordered", "delivered", "billed"))).count()
+    won = query.where(Sale.stage.in_(list(WON_STAGES))).count()
     return won, sent
 
 
@@ -331,7 +320,7 @@ def lost_reasons(
     query = (
         _sales(session, filters)
         .select(Sale.lost_reason, pw.fn.COUNT(Sale.record))
-        .where(Sale.stage == "lost")
+        .where(Sale.stage == Stage.LOST)
         .group_by(Sale.lost_reason)
         .order_by(pw.fn.COUNT(Sale.record).desc())
         .tuples()

@@ -27,9 +27,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..core.clock import Clock
-from ..core.money import format_compact
+from ..core.money import format_compact, from_cents
 from ..core.text import one_line
-from ..domain.sales import from_cents
 from ..views.board import Card, ColumnTotals
 
 HEADER_LINES = 4  # name and count; one-time sum; monthly sum; rule

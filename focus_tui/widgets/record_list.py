@@ -25,9 +25,8 @@ from textual.strip import Strip
 
 from ..core.clock import Clock
 from ..core.dates import day_label
-from ..core.record_types import type_of
-from ..core.text import one_line
-from ..domain.history import format_duration
+from ..core.process import type_of
+from ..core.text import format_duration, one_line
 from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from ..core.record_types import type_of
-from ..core.text import one_line
-from ..domain.history import format_clock
-from ..domain.phases import PHASES
+from ..core.process import PHASES, type_of
+from ..core.text import format_clock, one_line
 from ..domain.tracker import Focus
 
 PHASE_NAMES = {p: p.replace("_", "-") for p in PHASES}

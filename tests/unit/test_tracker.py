@@ -125,10 +125,10 @@ def test_phase_of_follows_the_deal(session):
     loose = records.create_record(session, "task", "Loose")
     client = records.create_record(session, "client_relationship", "Client")
     care = records.create_record(session, "task", "Check-in", parent_id=client.id)
-    assert phase_of(lead) == "lead"
-    assert phase_of(task) == "lead"
-    assert phase_of(loose) == "other"
-    assert phase_of(care) == "client_care"
+    assert phase_of(session, lead) == "lead"
+    assert phase_of(session, task) == "lead"
+    assert phase_of(session, loose) == "other"
+    assert phase_of(session, care) == "client_care"
     tracker.focus(session, task.id)
     assert TimeEntry.get(TimeEntry.record == task.id).phase == "lead"
 
@@ -142,26 +142,29 @@ def test_phase_of_every_sales_stage(session):
     note = records.create_record(session, "contact_note", "Call", parent_id=lead.id)
     proposal = sales.create_proposal(session, lead.id, "Offer")
     prep = records.create_record(session, "task", "Write offer", parent_id=proposal.id)
-    assert [phase_of(r) for r in (lead, note, proposal, prep)] == [
+    assert [phase_of(session, r) for r in (lead, note, proposal, prep)] == [
         "lead",
         "lead",
         "proposal",
         "proposal",
     ]
     sales.send(session, proposal.id)
-    assert phase_of(proposal) == "follow_up" and phase_of(prep) == "follow_up"
-    assert phase_of(note) == "follow_up"  # the lead's work after sending
+    assert (
+        phase_of(session, proposal) == "follow_up"
+        and phase_of(session, prep) == "follow_up"
+    )
+    assert phase_of(session, note) == "follow_up"  # the lead's work after sending
     sales.mark_sold(session, proposal.id, terms=sales.Terms(Decimal(1)))
     order = proposal
     task = records.create_record(session, "task", "Deliver", parent_id=order.id)
-    assert phase_of(task) == "fulfilment"
+    assert phase_of(session, task) == "fulfilment"
     sales.mark_delivered(session, order.id)
-    assert phase_of(task) == "billing"
+    assert phase_of(session, task) == "billing"
     sales.mark_billed(session, order.id)
-    assert phase_of(task) == "client_care"
+    assert phase_of(session, task) == "client_care"
     from focus_tui.models import Record
 
-    assert phase_of(Record.get_by_id(lead.id)) == "client_care"
+    assert phase_of(session, Record.get_by_id(lead.id)) == "client_care"
 
 
 def test_finishing_the_focused_activity_stops_the_timer(session):

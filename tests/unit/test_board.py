@@ -17,8 +17,9 @@ from conftest import FIXED_NOW, ZONE
 from focus_tui.core.clock import Clock
 from focus_tui.core.dates import When
 from focus_tui.core.errors import UserError
+from focus_tui.core.process import MAIN_STAGES, PROCESS, STAGES
 from focus_tui.demo.fill import fill_demo
-from focus_tui.domain import records, sales
+from focus_tui.domain import records, sales, undo
 from focus_tui.domain.session import Session, ensure_user, open_session, private_cloud
 from focus_tui.models import (
     Cloud,
@@ -249,7 +250,7 @@ def test_clouds_i_am_not_in_never_show(pipeline):
         with pytest.raises(UserError):
             board.stage_of(me, record_id)
         with pytest.raises(UserError):
-            board.step_back(me, record_id, "sent")
+            undo.step_back(me, record_id, "sent")
     # Mallory sees them, of course.
     assert {"Secret draft", "Hers draft"} <= set(
         titles(whole_column(pipeline.mallory, "draft"))
@@ -348,7 +349,7 @@ def test_unknown_stage_is_refused(session):
 
 
 def test_next_stage_is_the_sales_process(pipeline):
-    assert [board.NEXT_STAGE.get(s) for s in board.STAGES] == [
+    assert [PROCESS[s].next for s in STAGES] == [
         "sent",
         "ordered",
         "delivered",
@@ -356,23 +357,23 @@ def test_next_stage_is_the_sales_process(pipeline):
         None,
         None,
     ]
-    assert board.MAIN_STAGES == ("draft", "sent", "ordered", "delivered", "billed")
+    assert MAIN_STAGES == ("draft", "sent", "ordered", "delivered", "billed")
 
 
 def test_step_back_undoes_only_the_step_into_the_column(pipeline):
     me, ids = pipeline.me, pipeline.by_title
     draft = ids["Draft A"]
     with pytest.raises(UserError, match="A draft is where a proposal starts"):
-        board.step_back(me, draft, "draft")
+        undo.step_back(me, draft, "draft")
     sales.send(me, draft)
     with pytest.raises(UserError, match="is Sent now, not Draft"):
-        board.step_back(me, draft, "draft")  # stale board: nothing happens
-    assert board.step_back(me, draft, "sent") == ("sent", "draft")
+        undo.step_back(me, draft, "draft")  # stale board: nothing happens
+    assert undo.step_back(me, draft, "sent") == ("sent", "draft")
     assert Sale.get_by_id(draft).sent_date is None
     sales.send(me, draft)
     sales.revise(me, draft, terms("1300"))
     with pytest.raises(UserError, match="was a revision, not “Send”"):
-        board.step_back(me, draft, "sent")
+        undo.step_back(me, draft, "sent")
     assert Sale.get_by_id(draft).stage == "sent"
     for stage, step in (
         ("ordered", "sold"),
@@ -394,7 +395,7 @@ def test_step_back_undoes_only_the_step_into_the_column(pipeline):
             sales.mark_billed(me, record.id)
         before = Record.get_by_id(record.id).finished_at
         back_to = {"ordered": "sent", "delivered": "ordered", "billed": "delivered"}
-        assert board.step_back(me, record.id, stage) == (
+        assert undo.step_back(me, record.id, stage) == (
             step,
             back_to.get(stage, "sent"),
         )
@@ -408,7 +409,7 @@ def test_a_moved_card_is_not_stepped_back_past_the_move(pipeline):
     sent = ids["Sent A"]
     records.move_record(me, sent, on(10, 12))
     with pytest.raises(UserError, match="was a move"):
-        board.step_back(me, sent, "sent")
+        undo.step_back(me, sent, "sent")
 
 
 # -- the demo's sale rows -----------------------------------------------------------

@@ -21,6 +21,7 @@ from focus_tui.models import (
     RecordActor,
 )
 from focus_tui.views import agenda, feed
+from focus_tui.views.people import find_people, participants_of
 
 
 def when(session, text):
@@ -128,22 +129,25 @@ def test_participants_existing_and_new(session):
         participant_ids=[anna.id],
         new_people=["Lars Berg"],
     )
-    people = records.participants_of(session, note.id)
+    people = participants_of(session, note.id)
     assert [p.title for p in people] == ["Anna Virtanen", "Lars Berg"]
     lars = people[1]
     assert lars.type == "contact_person" and lars.cloud_id == lead.cloud_id
-    found = [r.title for r, _ in records.find_people(session, "ann")]
+    found = [r.title for r, _ in find_people(session, "ann")]
     assert found == ["Anna Virtanen"]
     # Editing replaces the tags.
     records.edit_record(session, note.id, participant_ids=[lars.id])
-    assert [p.title for p in records.participants_of(session, note.id)] == ["Lars Berg"]
-    assert events_of(note.id)[-1] == ("participants", {"removed": ["Anna Virtanen"]})
+    assert [p.title for p in participants_of(session, note.id)] == ["Lars Berg"]
+    assert events_of(note.id)[-1] == (
+        "participants",
+        {"removed": [{"id": anna.id, "name": "Anna Virtanen"}]},
+    )
 
 
 def test_find_people_treats_wildcards_literally(session):
     records.create_record(session, "contact_person", "Anna")
-    assert records.find_people(session, "%") == []
-    assert records.find_people(session, "_") == []
+    assert find_people(session, "%") == []
+    assert find_people(session, "_") == []
 
 
 def test_participant_must_be_a_person(session):

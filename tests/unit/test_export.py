@@ -21,6 +21,7 @@ from focus_tui.core.clock import Clock
 from focus_tui.core.dates import parse_when
 from focus_tui.core.errors import UserError
 from focus_tui.domain import records, sales, tracker
+from focus_tui.domain.deals import deal_ids
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.export import xlsx as export
 from focus_tui.export.xlsx import export_xlsx, needs_neutralising
@@ -29,7 +30,6 @@ from focus_tui.views.report_view import (
     ViewIndex,
     ViewSettings,
     count_rows,
-    deal_ids,
     iter_rows,
     iter_sales_rows,
     page,
@@ -211,21 +211,15 @@ def test_sales_rows_go_along_the_process(session, pipeline):
 
 
 def test_deal_ids_walk_up_to_the_lead(session, pipeline):
-    from focus_tui.domain.phases import lineage
+    from focus_tui.domain.deals import deal_of
 
     records_ = list(Record.select())
     expected = {}
     for record in records_:
-        deal = next(
-            (
-                n.id
-                for n in lineage(record)
-                if n.type in ("sales_lead", "client_relationship")
-            ),
-            None,
-        )
-        expected[record.id] = deal
-    found = deal_ids({r.id for r in records_})
+        deal = deal_of(session, record)
+        expected[record.id] = deal.id if deal else None
+    assert set(expected.values()) - {None}, "the pipeline has deals"
+    found = deal_ids(session, {r.id for r in records_})
     assert {rid: found.get(rid) for rid in expected} == expected
 
 

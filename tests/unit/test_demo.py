@@ -12,7 +12,7 @@ from dateutil import tz
 from focus_tui.core.clock import Clock
 from focus_tui.core.dates import Bucket, bucket_of
 from focus_tui.core.errors import UserError
-from focus_tui.core.record_types import ACTIVITY_KEYS
+from focus_tui.core.process import ACTIVITY_KEYS
 from focus_tui.demo.fill import fill_demo
 from focus_tui.domain import tracker
 from focus_tui.domain.session import Session, ensure_user
@@ -229,7 +229,7 @@ def test_time_entries_are_clean(demo):
 
 def test_phases_follow_the_deal(demo):
     """Every entry has a known phase; deals show lead and client-care time."""
-    from focus_tui.domain.phases import PHASES
+    from focus_tui.core.process import PHASES
 
     seen = Counter(phase for (phase,) in TimeEntry.select(TimeEntry.phase).tuples())
     assert set(seen) <= set(PHASES)
@@ -379,7 +379,7 @@ def test_peewee_sees_valid_values(demo):
 
 def test_actor_rows_carry_their_records_agenda_state(demo):
     """The main view reads actor rows only: they must match their records."""
-    from focus_tui.core.record_types import ACTIVITY_KEYS
+    from focus_tui.core.process import ACTIVITY_KEYS
 
     activities = ", ".join(f"'{k}'" for k in ACTIVITY_KEYS)
     assert count("SELECT COUNT(*) FROM record_actor") > 0

@@ -1,0 +1,166 @@
+"""The one write path: every row the domain changes is written here.
+
+Commands (records, sales steps, the tracker, undo) decide *what* changes and
+check it inside their transaction; these functions do the writing. Each runs
+inside the caller's transaction and never opens one of its own, and each
+keeps the copied columns (`models.copies`) right in that same transaction —
+so a change of type, date, state or cloud can never leave the main view or
+the board stale. `tests/unit/test_architecture.py` checks that no other
+module writes to a table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from ..config import default_currency
+from ..core.process import (
+    CONTACT_PERSON,
+    FIRST_STAGE,
+    SALE_KEYS,
+    EventKind,
+    Phase,
+    RecordType,
+)
+from ..models import (
+    Cloud,
+    CloudMember,
+    ContactDetails,
+    Event,
+    Participant,
+    Record,
+    RecordActor,
+    Sale,
+    TimeEntry,
+    User,
+)
+from ..models.copies import COPIED, sync_copies
+from .session import Session
+
+
+def add_record(
+    session: Session,
+    rtype: RecordType,
+    title: str,
+    *,
+    cloud_id: int,
+    parent_id: int | None = None,
+    body: str = "",
+    day: date | None = None,
+    due_at: datetime | None = None,
+    finished_at: datetime | None = None,
+) -> Record:
+    """A new record with what every record of its type has: the creator as
+    its actor (activities), a sale row (proposals, orders), contact details
+    (people)."""
+    now = session.clock.now_utc_naive()
+    record = Record.create(
+        type=rtype.key,
+        title=title,
+        body=body,
+        cloud=cloud_id,
+        creator=session.user_id,
+        parent=parent_id,
+        date=day if rtype.is_activity else None,
+        due_at=due_at if rtype.is_activity else None,
+        finished_at=finished_at,
+        created_at=now,
+        updated_at=now,
+    )
+    if rtype.is_activity:
+        RecordActor.create(record=record.id, user=session.user_id)
+    if rtype.key in SALE_KEYS:
+        Sale.insert(
+            record=record.id,
+            stage=FIRST_STAGE[rtype.key],
+            cloud_id=cloud_id,
+            currency=default_currency(),
+        ).execute()
+    if rtype is CONTACT_PERSON:
+        ContactDetails.create(record=record.id)
+    sync_copies([record.id])
+    log_event(session, record.id, EventKind.CREATED, type=rtype.key)
+    return record
+
+
+def change_record(session: Session, record_id: int, **values: Any) -> None:
+    """Update a record's columns (and the copies of them)."""
+    values["updated_at"] = session.clock.now_utc_naive()
+    Record.update(**values).where(Record.id == record_id).execute()
+    if COPIED & values.keys():
+        sync_copies([record_id])
+
+
+def change_sale(session: Session, record_id: int, **values: Any) -> None:
+    """Update a proposal's or order's sale row (sums, stage, dates)."""
+    if "cloud_id" in values:
+        raise ValueError("a sale's cloud follows its record: change the record")
+    if values:
+        Sale.update(**values).where(Sale.record == record_id).execute()
+
+
+def set_contact(session: Session, record_id: int, **fields: str) -> list[str]:
+    """A Contact Person's organisation / e-mail / phone; returns what changed."""
+    details, _ = ContactDetails.get_or_create(record=record_id)
+    changed = []
+    for name, value in fields.items():
+        if getattr(details, name) != value:
+            setattr(details, name, value)
+            changed.append(name)
+    if changed:
+        details.save()
+    return changed
+
+
+def add_participants(session: Session, record_id: int, person_ids: Iterable[int]):
+    rows = [{"record": record_id, "person": pid} for pid in person_ids]
+    if rows:
+        Participant.insert_many(rows).execute()
+
+
+def remove_participants(session: Session, record_id: int, person_ids: Iterable[int]):
+    ids = list(person_ids)
+    if ids:
+        Participant.delete().where(
+            (Participant.record == record_id) & Participant.person.in_(ids)
+        ).execute()
+
+
+def start_time_entry(
+    session: Session, record_id: int, started_at: datetime, phase: Phase
+) -> TimeEntry:
+    return TimeEntry.create(
+        user=session.user_id, record=record_id, started_at=started_at, phase=phase
+    )
+
+
+def end_time_entry(session: Session, entry_id: int, ended_at: datetime) -> int:
+    """End a running entry; returns its whole seconds."""
+    entry = TimeEntry.get_by_id(entry_id)
+    seconds = max(0, int((ended_at - entry.started_at).total_seconds()))
+    TimeEntry.update(ended_at=ended_at, seconds=seconds).where(
+        TimeEntry.id == entry_id
+    ).execute()
+    return seconds
+
+
+def log_event(session: Session, record_id: int, kind: EventKind, **data: Any) -> Event:
+    """Append one line to a record's history."""
+    return Event.create(
+        record=record_id,
+        user=session.user_id,
+        kind=kind,
+        at=session.clock.now_utc_naive(),
+        data=json.dumps(data, default=str, sort_keys=True),
+    )
+
+
+def add_user(name: str, display_name: str, now: datetime, private_name: str) -> User:
+    """A user with a private cloud of their own (its only member and owner)."""
+    user = User.create(name=name, display_name=display_name, created_at=now)
+    cloud = Cloud.create(name=private_name, kind="private", owner=user, created_at=now)
+    CloudMember.create(cloud=cloud, user=user, role="owner")
+    return user

@@ -1,0 +1,66 @@
+"""Contact Persons: finding them by name, their details, who is tagged where."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from ..domain.access import participants, people
+from ..domain.records import ContactFields
+from ..domain.session import Session
+from ..models import ContactDetails, Record
+
+
+def find_people(
+    session: Session, text: str, limit: int = 8, *, context: str = ""
+) -> list[tuple[Record, str]]:
+    """Contact persons whose name or organisation contains `text`.
+
+    Best first: people of an organisation named in `context` (e.g. the
+    lead's title "Fleet tracking for Nordlicht GmbH"), then names that start
+    with the text, then the rest alphabetically.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    query = (
+        people(session, Record, ContactDetails.organisation)
+        .join(
+            ContactDetails, pw.JOIN.LEFT_OUTER, on=(ContactDetails.record == Record.id)
+        )
+        .where(Record.title.contains(text) | ContactDetails.organisation.contains(text))
+        .order_by(Record.title)
+        .limit(200)
+    )
+    found = [(r, r.contactdetails.organisation or "") for r in query]
+    context = context.lower()
+    lowered = text.lower()
+
+    def rank(item: tuple[Record, str]) -> tuple[int, int, str]:
+        person, organisation = item
+        in_context = bool(organisation) and organisation.lower() in context
+        return (
+            0 if in_context else 1,
+            0 if person.title.lower().startswith(lowered) else 1,
+            person.title.lower(),
+        )
+
+    return sorted(found, key=rank)[:limit]
+
+
+def participants_of(session: Session, record_id: int) -> list[Record]:
+    """The people tagged on a record that the user may see."""
+    return list(participants(session, record_id))
+
+
+def contact_of(session: Session, record: Record) -> ContactFields | None:
+    """A (visible) Contact Person's organisation, e-mail and phone."""
+    details = (
+        ContactDetails.select()
+        .join(Record, on=(Record.id == ContactDetails.record))
+        .where(ContactDetails.record == record.id)
+        .where(Record.id.in_(people(session, Record.id)))
+        .first()
+    )
+    if details is None:
+        return None
+    return ContactFields(details.organisation, details.email, details.phone)
