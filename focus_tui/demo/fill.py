@@ -76,7 +76,20 @@ import peewee
 from ..core.clock import Clock
 from ..core.dates import Bucket, bucket_bounds
 from ..core.errors import UserError
-from ..core.process import ACTIVITY_KEYS, EventKind
+from ..core.process import (
+    ACTIVITY_KEYS,
+    CLIENT_RELATIONSHIP,
+    CONTACT_NOTE,
+    CONTACT_PERSON,
+    ORDER,
+    PROCESS,
+    SALES_LEAD,
+    SALES_PROPOSAL,
+    TASK,
+    EventKind,
+    Phase,
+    Stage,
+)
 from ..domain.session import ensure_user, private_cloud, private_cloud_name
 from ..models import (
     Cloud,
@@ -118,7 +131,11 @@ _RECORD_BITS = 23  # record indexes fit (MAX_RECORDS < 2**23)
 # Record states.
 FINISHED, OPEN, NOT_ACTIVITY = 0, 1, 2
 
-LEAD, CLIENT_CARE, OTHER = "lead", "client_care", "other"
+LEAD, CLIENT_CARE, OTHER = (
+    Phase.LEAD.value,
+    Phase.CLIENT_CARE.value,
+    Phase.OTHER.value,
+)
 
 # Deal stages.
 NEW, QUALIFYING, DRAFT, SENT, LOST_EARLY, LOST, WON = range(7)
@@ -907,7 +924,7 @@ class _Plan:
                 creator = self.member(cloud)
                 t = created + int(rng.random() * WDAY)
                 idx = self.add(
-                    "contact_person",
+                    CONTACT_PERSON.key,
                     full,
                     cloud,
                     creator,
@@ -961,7 +978,7 @@ class _Plan:
         root_open = lead_open or (won and (live or rng.random() < 0.15))
         phase = CLIENT_CARE if won else LEAD
         root = self.add(
-            "client_relationship" if won else "sales_lead",
+            CLIENT_RELATIONSHIP.key if won else SALES_LEAD.key,
             f"{product} for {c}",
             cloud,
             owner,
@@ -997,7 +1014,7 @@ class _Plan:
         def note(parent, lo, hi, titles) -> None:
             name_idx = company.people[int(rng.random() * len(company.people))]
             idx = child(
-                "contact_note",
+                CONTACT_NOTE.key,
                 rng.choice(titles).format(p=name_idx[1], c=c),
                 parent,
                 self.when_in(lo, hi),
@@ -1021,7 +1038,7 @@ class _Plan:
             if count >= limit:
                 return count
             child(
-                "task",
+                TASK.key,
                 rng.choice(LEAD_TASKS).format(c=c),
                 root,
                 self.when_in(start, pre_end),
@@ -1035,7 +1052,7 @@ class _Plan:
         if won:
             prop_state = state_of(0.6)
             prop = child(
-                "order",
+                ORDER.key,
                 f"Order: {product} for {c}",
                 root,
                 proposal_t,
@@ -1044,7 +1061,7 @@ class _Plan:
             )
         else:
             prop = child(
-                "sales_proposal",
+                SALES_PROPOSAL.key,
                 f"Proposal: {product} for {c}",
                 root,
                 proposal_t,
@@ -1068,7 +1085,7 @@ class _Plan:
                 return count
             open_task = prop_state == OPEN and rng.random() < 0.5
             child(
-                "task",
+                TASK.key,
                 rng.choice(ORDER_TASKS).format(c=c),
                 prop,
                 self.when_in(sold_t + HOUR, sold_t + 4 * WDAY),
@@ -1081,7 +1098,7 @@ class _Plan:
             title = f"Order: {rng.choice(PRODUCTS)} for {c}"
             offer = self.offer(rng)
             repeat = child(
-                "order",
+                ORDER.key,
                 title,
                 root,
                 later,
@@ -1090,7 +1107,7 @@ class _Plan:
             )
             self.sale_plan.append((repeat, S_REPEAT, offer, later, later, 0))
             child(
-                "task",
+                TASK.key,
                 rng.choice(ORDER_TASKS).format(c=c),
                 repeat,
                 self.when_in(later + HOUR, later + 3 * WDAY),
@@ -1109,7 +1126,7 @@ class _Plan:
         lo = self.now - spread * WDAY if spread else self.start
         city = rng.choice(rng.choice(COUNTRIES).cities)
         return self.add(
-            "task",
+            TASK.key,
             rng.choice(OWN_TASKS).format(city=city),
             cloud,
             creator,
@@ -1236,7 +1253,7 @@ class _Plan:
         # The user's running focus: an open Sales Lead of theirs.
         for i, rtype in enumerate(self.r_type):
             if (
-                rtype == "sales_lead"
+                rtype == SALES_LEAD.key
                 and self.r_state[i] == OPEN
                 and self.r_creator[i] == self.me
             ):
@@ -1440,16 +1457,19 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
 
     event = table(Event, "record", "user", "kind", "at", "data")
     db.execute_sql(
-        f"INSERT INTO {event} SELECT id, creator_id, 'created', created_at, "
+        f"INSERT INTO {event} SELECT id, creator_id, '{EventKind.CREATED.value}', "
+        "created_at, "
         f"'{{\"type\": \"' || type || '\"}}' FROM {rec} ORDER BY id"
     )
     insert(Event, ("record", "user", "kind", "at", "data"), _event_rows(plan))
     db.execute_sql(
-        f"INSERT INTO {event} SELECT id, creator_id, 'finished', finished_at, '{{}}' "
+        f"INSERT INTO {event} SELECT id, creator_id, '{EventKind.FINISHED.value}', "
+        "finished_at, '{}' "
         f"FROM {rec} WHERE finished_at IS NOT NULL ORDER BY id"
     )
     db.execute_sql(
-        f"INSERT INTO {event} SELECT record_id, user_id, 'focused', ended_at, "
+        f"INSERT INTO {event} SELECT record_id, user_id, '{EventKind.FOCUSED.value}', "
+        "ended_at, "
         f"'{{\"seconds\": ' || seconds || '}}' "
         f"FROM {_quote(db, TimeEntry._meta.table_name)} "
         f"WHERE ended_at IS NOT NULL ORDER BY id"
@@ -1481,17 +1501,20 @@ def _write(db: peewee.Database, plan: _Plan) -> int:
 
 # The phase a proposal or order was in on a day, from its sale dates (as
 # phases.phase_of decides it at the moment focus starts).
+_STAGE_DATES = (
+    ("billed_date", Stage.BILLED),
+    ("delivered_date", Stage.DELIVERED),
+    ("sold_date", Stage.ORDERED),
+    ("sent_date", Stage.SENT),
+)
 _PHASE_ON_DAY = (
     "CASE"
-    " WHEN s.billed_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.billed_date"
-    " THEN 'client_care'"
-    " WHEN s.delivered_date IS NOT NULL"
-    " AND substr(t.started_at, 1, 10) >= s.delivered_date THEN 'billing'"
-    " WHEN s.sold_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.sold_date"
-    " THEN 'fulfilment'"
-    " WHEN s.sent_date IS NOT NULL AND substr(t.started_at, 1, 10) >= s.sent_date"
-    " THEN 'follow_up'"
-    " ELSE 'proposal' END"
+    + "".join(
+        f" WHEN s.{column} IS NOT NULL AND substr(t.started_at, 1, 10) >= s.{column}"
+        f" THEN '{PROCESS[stage].phase.value}'"
+        for column, stage in _STAGE_DATES
+    )
+    + f" ELSE '{PROCESS[Stage.DRAFT].phase.value}' END"
 )
 
 
@@ -1599,9 +1622,9 @@ def _sale_rows(plan: _Plan):
         monthly_billing = False
         reason = ""
         if story == S_DRAFT:
-            stage, revision = "draft", 1
+            stage, revision = Stage.DRAFT.value, 1
         elif story in (S_SENT, S_LOST):
-            stage = "sent" if story == S_SENT else "lost"
+            stage = Stage.SENT.value if story == S_SENT else Stage.LOST.value
             sent = day(max(created, min(sent_t, last)))
             if story == S_LOST:
                 reason = LOST_REASONS[extra]
@@ -1612,17 +1635,17 @@ def _sale_rows(plan: _Plan):
             sent = day(max(created, min(sent_t, sold_w)))
             sold = day(sold_w)
             if finished:
-                stage = "billed"
+                stage = Stage.BILLED.value
                 delivered_w = sold_w + int(srng.random() * (last - sold_w))
                 delivered, billed = day(delivered_w), day(last)
             elif extra == 0:
-                stage = "ordered"
+                stage = Stage.ORDERED.value
             else:
                 delivered_w = sold_w + int(srng.random() * (last - sold_w))
                 delivered = day(delivered_w)
-                stage = "delivered"
+                stage = Stage.DELIVERED.value
                 if extra == 2:
-                    stage, monthly_billing = "billed", True
+                    stage, monthly_billing = Stage.BILLED.value, True
                     billed = day(
                         delivered_w + int(srng.random() * (last - delivered_w))
                     )

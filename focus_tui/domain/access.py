@@ -261,10 +261,13 @@ def teammate_by_name(session: Session, name: str) -> User:
 
 
 def display_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """Display names of users (authors of history lines, actors)."""
+    """Display names of those of `user_ids` who share a cloud with the user."""
     ids = list({int(u) for u in user_ids if u is not None})
     if not ids:
         return {}
     return dict(
-        User.select(User.id, User.display_name).where(User.id.in_(ids)).tuples()
+        teammates(session)
+        .select(User.id, User.display_name)
+        .where(User.id.in_(ids))
+        .tuples()
     )

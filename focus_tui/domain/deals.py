@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..core.process import DEAL_KEYS, SALE_KEYS
+from ..core.process import DEAL_KEYS
 from ..models import Record
 from .access import cloud_ids_sql, records
 from .session import Session
@@ -34,7 +34,10 @@ _CHUNK = 5000
 
 
 def lineage(session: Session, record: Record) -> list[Record]:
-    """The record and its visible ancestors, nearest first (MAX_DEPTH + 1 at most)."""
+    """The record and its visible ancestors, nearest first (MAX_DEPTH + 1 at
+    most); nothing for a record the user may not see."""
+    if not records(session, Record.id).where(Record.id == record.id).exists():
+        return []
     chain = [record]
     seen = {record.id}
     parent_id = record.parent_id
@@ -120,12 +123,3 @@ def deal_record_ids(session: Session, deal_id: int) -> set[int]:
     """Every record of a deal, by the downward SQL form."""
     sql = f"WITH RECURSIVE {deal_tree_cte(session, deal_id)} SELECT rid FROM deal_tree"
     return {rid for (rid,) in session.db.execute_sql(sql)}
-
-
-def sale_ids_of_deal(session: Session, deal_id: int) -> str:
-    """SQL selecting the ids of the proposals and orders of a deal."""
-    sale_types = ",".join(f"'{key}'" for key in SALE_KEYS)
-    return (
-        f"WITH RECURSIVE {deal_tree_cte(session, deal_id)} "
-        f"SELECT rid FROM deal_tree WHERE rtype IN ({sale_types})"
-    )

@@ -120,7 +120,68 @@ def _m003_sales(db: pw.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_agenda_on_actors, _m003_sales]
+def _m004_participant_ids(db: pw.Database) -> None:
+    """History lines of tagged people keep each person's id beside the name,
+    so a reader who may not see that person is not shown the name.
+
+    Names logged before are matched to the people tagged on the record, else
+    to a Contact Person of that name in the record's cloud; a name that
+    matches neither keeps no id, and is shown to nobody.
+    """
+    import json
+
+    events = db.execute_sql(
+        "SELECT e.id, e.record_id, r.cloud_id, e.data FROM event e "
+        "JOIN record r ON r.id = e.record_id WHERE e.kind = 'participants'"
+    ).fetchall()
+    if not events:
+        return
+    tagged: dict[tuple[int, str], int] = {}
+    for record_id, person_id, title in db.execute_sql(
+        "SELECT p.record_id, p.person_id, r.title FROM participant p "
+        "JOIN record r ON r.id = p.person_id"
+    ):
+        tagged.setdefault((record_id, title), person_id)
+    in_cloud: dict[tuple[int, str], int] = {}
+    for person_id, cloud_id, title in db.execute_sql(
+        "SELECT id, cloud_id, title FROM record WHERE type = 'contact_person' "
+        "ORDER BY id"
+    ):
+        in_cloud.setdefault((cloud_id, title), person_id)
+    updates = []
+    for event_id, record_id, cloud_id, data in events:
+        try:
+            values = json.loads(data or "{}")
+        except ValueError:
+            continue
+        changed = False
+        for key in ("added", "removed"):
+            names = values.get(key)
+            if not isinstance(names, list):
+                continue
+            tags = []
+            for name in names:
+                if not isinstance(name, str):
+                    tags.append(name)
+                    continue
+                person = tagged.get((record_id, name), in_cloud.get((cloud_id, name)))
+                tags.append({"id": person, "name": name} if person else {"name": name})
+                changed = True
+            values[key] = tags
+        if changed:
+            updates.append((json.dumps(values, sort_keys=True), event_id))
+    cursor = db.cursor()
+    cursor.executemany(
+        f"UPDATE event SET data = {db.param} WHERE id = {db.param}", updates
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_agenda_on_actors,
+    _m003_sales,
+    _m004_participant_ids,
+]
 
 LATEST = len(MIGRATIONS)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from ..core.process import Phase, Stage
 from .db import database
 
 
@@ -110,7 +111,7 @@ class TimeEntry(BaseModel):
     ended_at = pw.DateTimeField(null=True)
     # Filled when the entry ends, so reports sum integers on any backend.
     seconds = pw.IntegerField(null=True)
-    phase = pw.CharField(max_length=16, default="other")
+    phase = pw.CharField(max_length=16, default=Phase.OTHER.value)
 
 
 class Event(BaseModel):
@@ -134,7 +135,7 @@ class Sale(BaseModel):
         Record, primary_key=True, backref="sale", on_delete="CASCADE"
     )
     # draft, sent, lost (proposals); ordered, delivered, billed (orders)
-    stage = pw.CharField(max_length=16, default="draft")
+    stage = pw.CharField(max_length=16, default=Stage.DRAFT.value)
     cloud_id = pw.IntegerField()  # the record's cloud, for board filters
     revision = pw.IntegerField(default=1)
     currency = pw.CharField(max_length=3, default="EUR")

@@ -22,6 +22,7 @@ from ..core.process import (
     CONTACT_NOTE,
     CONTACT_PERSON,
     CREATABLE,
+    SALE_KEYS,
     RecordType,
     type_of,
 )
@@ -59,7 +60,7 @@ class FormStart:
 
 
 NEW_PERSON = -1
-SALE_TYPES = ("sales_proposal", "order")
+SALE_TYPES = SALE_KEYS
 
 
 class RecordForm(ModalScreen[FormResult | None]):

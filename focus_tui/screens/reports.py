@@ -29,6 +29,9 @@ from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
+# The State setting of the list views, as typed: open / finished / all.
+STATE_WORDS = {"open": False, "finished": True, "all": None}
+
 
 class ReportsScreen(DataScreen):
     """Statistics: offers vs orders, conversion, days between steps, phases."""
@@ -270,7 +273,7 @@ class ReportsScreen(DataScreen):
                     "state",
                     "State",
                     TEXT,
-                    {None: "all", True: "finished", False: "open"}[self.finished],
+                    {v: k for k, v in STATE_WORDS.items()}[self.finished],
                     hint="open, finished or all",
                 ),
             ],
@@ -288,13 +291,13 @@ class ReportsScreen(DataScreen):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             state = values["state"].strip().lower() or "all"
-            if state not in ("open", "finished", "all"):
+            if state not in STATE_WORDS:
                 self.notify(
                     "State is open, finished or all.", severity="error", markup=False
                 )
                 return
             self.types = types
-            self.finished = {"open": False, "finished": True, "all": None}[state]
+            self.finished = STATE_WORDS[state]
             self.reload()
 
         self.app.push_screen(StepDialog(form, self.session.clock), chosen)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from ..domain.access import (
     cloud_names,
-    display_names,
     get_record,
     records,
     visible_ids,
@@ -130,14 +129,16 @@ def _children_by_id(session: Session, ids: list[int]):
 def _events_by_id(session: Session, ids: list[int]) -> list[HistoryItem]:
     if not ids:
         return []
+    # The ids are the page's own (feed_page read them for a visible record);
+    # who wrote each line is part of that record's history.
     raw = list(
-        Event.select(Event.id, Event.at, Event.kind, Event.data, Event.user)
+        Event.select(Event.id, Event.at, Event.kind, Event.data, User.display_name)
+        .join(User, on=(Event.user == User.id), join_type="LEFT OUTER JOIN")
         .where(Event.id.in_(ids))
         .tuples()
     )
     # What the lines name, checked once for the page.
     seen = visible_ids(session, ids_in((kind, data) for _, _, kind, data, _ in raw))
-    names = display_names(session, (uid for *_, uid in raw))
 
     def may_see(record_id: int | None) -> bool:
         return record_id is not None and record_id in seen
@@ -147,7 +148,7 @@ def _events_by_id(session: Session, ids: list[int]) -> list[HistoryItem]:
             id=eid,
             at=at,
             text=describe_event(kind, data, may_see),
-            user=names.get(uid, ""),
+            user=name or "",
         )
-        for eid, at, kind, data, uid in raw
+        for eid, at, kind, data, name in raw
     ]

@@ -183,3 +183,44 @@ def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
     assert sum(counts.values()) == 2  # the finished one is not on the list
     titles = [r.title for r in agenda.fetch_page(session, 0, 10, dated_count=1)]
     assert titles == ["old 1", "old 2"]
+
+
+def test_old_participant_lines_get_the_ids_of_the_people_they_name(db_path):
+    """Migration 4: a history line logged with names only gets each person's
+    id, so readers who may not see that person are not shown the name."""
+    import json
+
+    from focus_tui.domain import records
+    from focus_tui.domain.session import open_session
+    from focus_tui.models import Event, database
+    from focus_tui.models.migrations import MIGRATIONS, migrate
+
+    session = open_session(db_path, "tester")
+    anna = records.create_record(session, "contact_person", "Anna")
+    gone = records.create_record(session, "contact_person", "Gone Person")
+    note = records.create_record(
+        session, "contact_note", "Call", participant_ids=[anna.id]
+    )
+    # As version 3 logged them: names, no ids.
+    Event.update(data=json.dumps({"added": ["Anna"]})).where(
+        (Event.record == note.id) & (Event.kind == "participants")
+    ).execute()
+    Event.create(
+        record=note.id,
+        user=session.user_id,
+        kind="participants",
+        at=session.clock.now_utc_naive(),
+        data=json.dumps({"removed": ["Gone Person", "Nobody Known"]}),
+    )
+    Meta.update(value="3").where(Meta.key == "schema_version").execute()
+    assert migrate(database.obj) == len(MIGRATIONS)
+    lines = [
+        json.loads(e.data)
+        for e in Event.select()
+        .where((Event.record == note.id) & (Event.kind == "participants"))
+        .order_by(Event.id)
+    ]
+    assert lines == [
+        {"added": [{"id": anna.id, "name": "Anna"}]},
+        {"removed": [{"id": gone.id, "name": "Gone Person"}, {"name": "Nobody Known"}]},
+    ]
