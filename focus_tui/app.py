@@ -1,22 +1,56 @@
-"""The Focus TUI application: modes, global keys, styles. Screens do the rest."""
+"""The Focus TUI application: modes, global keys, styles, and the one place
+where database work runs and fails. Screens do the rest."""
 
 from __future__ import annotations
 
 import gc
 import shutil
 import tempfile
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
-from .domain.session import Session, open_session
+from .core.errors import UserError
+from .domain.session import (
+    DATABASE_ERRORS,
+    Session,
+    describe_database_error,
+    is_transient,
+    open_session,
+)
 from .domain.tracker import Focus, current_focus
+from .screens.messages import RecordsChanged
+from .views.changes import change_cursor, changes_since
 
 FOCUS_POLL_SECONDS = 5
+# How often changes made elsewhere (the CLI, another terminal, a colleague)
+# are looked for.
+CHANGES_POLL_SECONDS = 2
+# A transient failure (another writer held the lock too long) is tried again
+# after these pauses before it is reported as a failure.
+RETRY_DELAYS = (0.5, 1.5, 3.0)
+
+
+@dataclass
+class Job:
+    """Database work run in a thread worker, and what to do with its result."""
+
+    work: Callable[[], Any]
+    then: Callable[[Any], None] | None
+    owner: Any  # the screen that asked (its answer is dropped once it is gone)
+    group: str
+    exclusive: bool
+    retry: bool
+    attempt: int = 0
+    failed: Callable[[BaseException], bool] | None = None
 
 
 class FocusApp(App):
@@ -46,6 +80,11 @@ class FocusApp(App):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._jobs: dict[Worker, Job] = {}
+        self._listeners: weakref.WeakSet = weakref.WeakSet()
+        self._cursor: int | None = None
+        self._today = session.clock.today()
+        self._busy_said = False
 
     def on_mount(self) -> None:
         # The focus lives in the database: a focus started before a quit or
@@ -53,10 +92,140 @@ class FocusApp(App):
         self.running_focus = current_focus(self.session)
         self.switch_mode("main")
         self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
+        self.set_interval(CHANGES_POLL_SECONDS, self._poll_changes)
         # Everything built so far lives as long as the app: keep it out of
         # the garbage collector's full passes, which otherwise pause a key
         # press for tens of milliseconds now and then.
         self.call_after_refresh(gc.freeze)
+
+    # -- database work: every worker's outcome is handled here -------------------
+
+    def run_db(
+        self,
+        work: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        *,
+        owner: Any = None,
+        group: str = "db",
+        exclusive: bool = False,
+        retry: bool = True,
+        failed: Callable[[BaseException], bool] | None = None,
+    ) -> Worker:
+        """Run `work()` in a thread; `then(result)` back on the event loop.
+
+        A user mistake (UserError) becomes a notice; a transient database
+        failure a short notice and a retry (`retry`); anything else a notice
+        — never a crash. `failed(error)` may take the failure over (return
+        True). Answers for a screen that has gone are dropped.
+        """
+        return self._start(
+            Job(work, then, owner, group, exclusive, retry, failed=failed)
+        )
+
+    def _start(self, job: Job) -> Worker:
+        worker = self.run_worker(
+            job.work,
+            thread=True,
+            exit_on_error=False,
+            group=f"{job.group}-{id(job.owner)}",
+            exclusive=job.exclusive,
+        )
+        self._jobs[worker] = job
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        job = self._jobs.get(event.worker)
+        if job is None:
+            return
+        if event.state == WorkerState.SUCCESS:
+            del self._jobs[event.worker]
+            self._busy_said = False
+            if job.then is not None and _still_there(job.owner):
+                job.then(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            del self._jobs[event.worker]
+            self.report_failure(event.worker.error, job)
+        elif event.state == WorkerState.CANCELLED:
+            del self._jobs[event.worker]
+
+    def report_failure(
+        self,
+        error: BaseException | None,
+        job: Job | None = None,
+        *,
+        again: Callable[[], None] | None = None,
+        attempt: int = 0,
+    ) -> None:
+        """The one handler of failed database work (workers and reads on the
+        loop alike). `again` retries a read that was not run as a Job."""
+        if job is not None and job.failed is not None and job.failed(error):
+            return
+        if job is not None:
+            attempt = job.attempt
+            if job.retry:
+                again = partial(self._start, _next_attempt(job))
+        if isinstance(error, UserError):
+            self.notify(str(error), severity="error", markup=False)
+        elif is_transient(error) and again is not None and attempt < len(RETRY_DELAYS):
+            if not self._busy_said:
+                self._busy_said = True
+                self.notify(
+                    "The database is busy (someone else is writing); trying again…",
+                    severity="warning",
+                    markup=False,
+                    timeout=3,
+                )
+            self.set_timer(RETRY_DELAYS[attempt], again)
+        elif isinstance(error, DATABASE_ERRORS):
+            self._busy_said = False
+            self.notify(
+                describe_database_error(error),
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+        else:
+            self.log.error("database job failed", error)
+            self.notify(
+                f"Something went wrong: {error}",
+                title="Error",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+
+    # -- changes: one message to every screen that lists records ------------------
+
+    def listen_for_changes(self, screen) -> None:
+        self._listeners.add(screen)
+
+    def records_changed(self, ids: Iterable[int] | None, origin: Any = None) -> None:
+        """Tell every listing screen that these records (None: any) changed."""
+        frozen = None if ids is None else frozenset(ids)
+        for screen in list(self._listeners):
+            screen.post_message(RecordsChanged(frozen, origin))
+
+    def _poll_changes(self) -> None:
+        """Pick up changes made elsewhere (the CLI, another terminal) and the
+        start of a new day (the main view's groups move on)."""
+        session, cursor = self.session, self._cursor
+
+        def read():
+            if cursor is None:
+                return change_cursor(session), frozenset()
+            return changes_since(session, cursor)
+
+        def seen(result) -> None:
+            self._cursor, ids = result
+            if self.session.clock.today() != self._today:
+                self._today = self.session.clock.today()
+                self.records_changed(None)
+            elif ids:
+                self.records_changed(ids)
+
+        self.run_db(read, seen, group="changes", exclusive=True)
+
+    # -- focus -----------------------------------------------------------------------
 
     def refresh_focus(self) -> None:
         """Re-read the running focus (a step may have ended it)."""
@@ -64,14 +233,32 @@ class FocusApp(App):
 
     def _poll_focus(self) -> None:
         """Pick up a focus started or stopped elsewhere (CLI, another terminal)."""
-        self.run_worker(
-            self._read_focus, thread=True, exclusive=True, group="focus-poll"
+        self.run_db(
+            lambda: current_focus(self.session),
+            self._focus_read,
+            group="focus-poll",
+            exclusive=True,
         )
 
-    def _read_focus(self) -> None:
-        focus = current_focus(self.session)
+    def _focus_read(self, focus: Focus | None) -> None:
         if focus != self.running_focus:
-            self.call_from_thread(setattr, self, "running_focus", focus)
+            self.running_focus = focus
+
+    def action_stop_focus(self) -> None:
+        """F: stop the running focus, whatever is on screen."""
+        from .domain.tracker import unfocus
+
+        self.run_db(lambda: unfocus(self.session), self._focus_stopped, group="focus")
+
+    def _focus_stopped(self, stopped) -> None:
+        self.running_focus = None
+        if stopped is None:
+            self.notify("Nothing is focused.", markup=False, timeout=2)
+        else:
+            self.notify("Focus stopped.", markup=False, timeout=2)
+            self.records_changed({stopped.record_id})
+
+    # -- keys and the palette --------------------------------------------------------
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
         """The palette offers every keyed action of the screen, like `?` does."""
@@ -91,23 +278,6 @@ class FocusApp(App):
                 f"key: {self.get_key_display(binding)}",
                 partial(self.call_later, self.run_action, binding.action, active.node),
             )
-
-    def action_stop_focus(self) -> None:
-        """F: stop the running focus, whatever is on screen."""
-        from .domain.tracker import unfocus
-
-        def stop() -> None:
-            entry = unfocus(self.session)
-            self.call_from_thread(self._focus_stopped, entry)
-
-        self.run_worker(stop, thread=True, group="focus", exit_on_error=False)
-
-    def _focus_stopped(self, entry) -> None:
-        self.running_focus = None
-        if entry is None:
-            self.notify("Nothing is focused.", markup=False, timeout=2)
-        else:
-            self.notify("Focus stopped.", markup=False, timeout=2)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -129,6 +299,24 @@ class FocusApp(App):
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+
+def _next_attempt(job: Job) -> Job:
+    return Job(
+        job.work,
+        job.then,
+        job.owner,
+        job.group,
+        job.exclusive,
+        job.retry,
+        job.attempt + 1,
+        job.failed,
+    )
+
+
+def _still_there(owner: Any) -> bool:
+    """May the answer still be shown? (No screen, or one that is mounted.)"""
+    return owner is None or getattr(owner, "is_attached", True)
 
 
 def _screen(module: str, name: str):

@@ -22,6 +22,9 @@ class Session:
     db: pw.Database
     user: User
     clock: Clock = field(default_factory=Clock)
+    # History events this session wrote, so a change watcher can tell its
+    # own changes from those made elsewhere (see views.changes).
+    own_events: set[int] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def user_id(self) -> int:

@@ -149,13 +149,15 @@ def end_time_entry(session: Session, entry_id: int, ended_at: datetime) -> int:
 
 def log_event(session: Session, record_id: int, kind: EventKind, **data: Any) -> Event:
     """Append one line to a record's history."""
-    return Event.create(
+    event = Event.create(
         record=record_id,
         user=session.user_id,
         kind=kind,
         at=session.clock.now_utc_naive(),
         data=json.dumps(data, default=str, sort_keys=True),
     )
+    session.own_events.add(event.id)
+    return event
 
 
 def add_user(name: str, display_name: str, now: datetime, private_name: str) -> User:

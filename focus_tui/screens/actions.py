@@ -67,6 +67,7 @@ class RecordActions:
         self.app.push_screen(MoveDialog(row.title, self.session.clock), moved)
 
     def _after_move(self, row: RecordRow, when: When) -> None:
+        self.changed(row.id)
         self.say(f"Moved to {describe_when(when, self.session.clock.today())}.")
         self.reload(keep=row.id)
 
@@ -82,6 +83,7 @@ class RecordActions:
         )
 
     def _after_finish(self, record) -> None:
+        self.changed(record.id)
         done = record.finished_at is not None
         self.say(
             f"Finished “{one_line(record.title)}” (x again undoes)."
@@ -110,6 +112,7 @@ class RecordActions:
         )
 
     def _after_focus(self, row: RecordRow, running) -> None:
+        self.changed(row.id)
         self.app.running_focus = running
         if running is None:
             self.say(f"Stopped focusing on “{one_line(row.title)}”.")
@@ -151,6 +154,7 @@ class RecordActions:
         )
 
     def _after_create(self, record) -> None:
+        self.changed(record.id)
         self.say(f"Created {type_of(record.type).name} “{one_line(record.title)}”.")
         self.reload(keep=record.id)
 
@@ -195,9 +199,12 @@ class RecordActions:
                         sales.set_terms(self.session, record.id, result.terms)
                 return saved
 
-            self.run_db(
-                save, lambda saved: (self.say("Saved."), self.reload(keep=saved.id))
-            )
+            def saved(record) -> None:
+                self.changed(record.id)
+                self.say("Saved.")
+                self.reload(keep=record.id)
+
+            self.run_db(save, saved)
 
         self.app.push_screen(
             RecordForm(start, self.session.clock, self.session), edited

@@ -1,4 +1,5 @@
-"""What every screen shares: running database work off the event loop."""
+"""What every screen that lists records shares: database work off the event
+loop (failures handled by the app, in one place) and reloading on changes."""
 
 from __future__ import annotations
 
@@ -7,27 +8,29 @@ from typing import Any
 
 from textual import on
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from ..core.errors import UserError
-from ..domain.session import DATABASE_ERRORS, describe_database_error
+from .messages import RecordsChanged
 
 
 class DataScreen(Screen):
-    """A screen whose database calls run in thread workers.
+    """A screen whose database calls run in thread workers of the app.
 
     `run_db(job, then)` runs `job()` in a thread; `then(result)` runs back on
-    the event loop. A user mistake (UserError) becomes a notification; any
-    other failure is reported once, here, instead of crashing the app.
+    the event loop. Failures of either go to `FocusApp.report_failure`.
+
+    A screen learns about changes only through `RecordsChanged`: on top, it
+    reloads (`reload(keep=...)`); underneath, it reloads when shown again.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._then: dict[Worker, Callable[[Any], None] | None] = {}
+    _stale = False
 
     @property
     def session(self):
         return self.app.session
+
+    def on_mount(self) -> None:
+        self.app.listen_for_changes(self)
 
     def run_db(
         self,
@@ -37,13 +40,22 @@ class DataScreen(Screen):
         group: str = "db",
         exclusive: bool = False,
     ) -> Worker:
-        worker = self.run_worker(
-            job, thread=True, exit_on_error=False, group=group, exclusive=exclusive
+        return self.app.run_db(
+            job,
+            then,
+            owner=self,
+            group=group,
+            exclusive=exclusive,
+            failed=self.job_failed,
         )
-        self._then[worker] = then
-        return worker
 
-    def read_now(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+    def job_failed(self, error: BaseException | None) -> bool:
+        """Hook: take a failure over (return True), e.g. close a progress dialog."""
+        return False
+
+    def read_now(
+        self, job: Callable[[], Any], then: Callable[[Any], None], attempt: int = 0
+    ) -> None:
         """Run a page-sized read on the event loop (a few ms, see benchmarks/).
 
         A thread costs more than such a read: starting it, its own database
@@ -52,45 +64,42 @@ class DataScreen(Screen):
         """
         try:
             result = job()
-        except Exception as error:  # reported like a worker's failure
-            self.show_error(error)
+        except Exception as error:  # handled like a worker's failure
+            if not self.job_failed(error):
+                self.app.report_failure(
+                    error,
+                    again=lambda: self.read_now(job, then, attempt + 1),
+                    attempt=attempt,
+                )
             return
         then(result)
 
-    @on(Worker.StateChanged)
-    def _db_job_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker not in self._then:
-            return
-        if event.state == WorkerState.SUCCESS:
-            then = self._then.pop(worker)
-            if then is not None:
-                then(worker.result)
-        elif event.state == WorkerState.ERROR:
-            self._then.pop(worker)
-            self.show_error(worker.error)
-        elif event.state == WorkerState.CANCELLED:
-            self._then.pop(worker)
+    # -- changes ------------------------------------------------------------------
 
-    def show_error(self, error: BaseException | None) -> None:
-        if isinstance(error, UserError):
-            self.notify(str(error), severity="error", markup=False)
-        elif isinstance(error, DATABASE_ERRORS):
-            self.notify(
-                describe_database_error(error),
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+    def changed(self, *record_ids: int) -> None:
+        """This screen changed these records: every other screen hears of it."""
+        self.app.records_changed(record_ids, origin=self)
+
+    def reload(self, keep: int | None = None) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def current_id(self) -> int | None:
+        """The record under the cursor, kept there across a reload."""
+        return None
+
+    @on(RecordsChanged)
+    def _records_changed(self, message: RecordsChanged) -> None:
+        if message.origin is self:
+            return  # this screen's own action already updated it
+        if self.app.screen is self:
+            self.reload(keep=self.current_id())
         else:
-            self.log.error("database job failed", error)
-            self.notify(
-                f"Something went wrong: {error}",
-                title="Error",
-                severity="error",
-                markup=False,
-                timeout=10,
-            )
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload(keep=self.current_id())
 
     def say(self, message: str) -> None:
         """A short confirmation; user text inside it is never markup."""

@@ -18,7 +18,6 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from ..core.errors import UserError
@@ -35,8 +34,6 @@ from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
 from .base import DataScreen
 from .sales_actions import SALES_BINDINGS, SalesActions
-
-AUTO_REFRESH_SECONDS = 60
 
 # The action (of SalesActions) performing the step into a stage.
 STEP_ACTIONS = {
@@ -85,7 +82,6 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         self.cloud_id: int | None = None
         self.cloud_name = "all my clouds"
         self._clouds: list[tuple[int, str]] = []
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         clock = self.session.clock
@@ -106,24 +102,9 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
             self._set_clouds,
         )
         self.reload()
-        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
 
     def _set_clouds(self, clouds: list[tuple[int, str]]) -> None:
         self._clouds = clouds
-
-    def on_screen_suspend(self) -> None:
-        # A feed or another mode may change cards; a dialog's answer reloads
-        # what it changed itself.
-        self._stale = not isinstance(self.app.screen, ModalScreen)
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload(keep=self._current_id())
-
-    def _auto_refresh(self) -> None:
-        if self.app.screen is self:
-            self.reload(keep=self._current_id())
 
     # -- columns ------------------------------------------------------------
 
@@ -143,7 +124,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         column = self.active_column()
         return column.current if column is not None else None
 
-    def _current_id(self) -> int | None:
+    def current_id(self) -> int | None:
         card = self.current_card()
         return card.id if card else None
 
@@ -250,7 +231,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
             self.app.pop_screen()
 
     def action_refresh(self) -> None:
-        self.reload(keep=self._current_id())
+        self.reload(keep=self.current_id())
 
     def action_toggle_lost(self) -> None:
         self.show_lost = not self.show_lost
@@ -308,6 +289,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         )
 
     def _after_step_back(self, card: Card, step: str, stage: str) -> None:
+        self.changed(card.id)
         self.say(
             f"Undid {STEP_NAMES.get(step, step)}: “{one_line(card.title)}” "
             f"is in {STAGE_NAMES[stage]} again."

@@ -64,14 +64,7 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         self.query_one(RecordList).focus()
         self.reload()
 
-    _left_for_feed = False
-
-    def on_screen_resume(self) -> None:
-        if self._left_for_feed:
-            self._left_for_feed = False
-            self.reload(keep=self._current_id())
-
-    def _current_id(self) -> int | None:
+    def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
 
@@ -184,7 +177,6 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
     @on(RecordList.Selected)
     def _open_child(self, event: RecordList.Selected) -> None:
         if isinstance(event.line, RecordRow):
-            self._left_for_feed = True
             self.app.push_screen(FeedScreen(event.line.id))
 
     def action_parent(self) -> None:
@@ -197,10 +189,10 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         if isinstance(below, FeedScreen) and below.record_id == parent.id:
             self.app.pop_screen()
         else:
-            self._left_for_feed = True
             self.app.push_screen(FeedScreen(parent.id))
 
     def _after_finish(self, record) -> None:
+        self.changed(record.id)
         self.app.refresh_focus()
         self.remember_finished(record.id, record.finished_at is not None)
         title = one_line(record.title)

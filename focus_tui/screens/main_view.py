@@ -22,8 +22,6 @@ from .base import DataScreen
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 
-AUTO_REFRESH_SECONDS = 60
-
 
 class MainScreen(SalesActions, RecordActions, DataScreen):
     """Overdue / Today / Tomorrow / This week / Later / No date."""
@@ -33,8 +31,6 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
     ]
-
-    _left_for_feed = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("My activities")
@@ -49,20 +45,8 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()
         self.reload()
-        self.set_interval(AUTO_REFRESH_SECONDS, self._auto_refresh)
 
-    def on_screen_resume(self) -> None:
-        # Back from a feed: what happened there may change this list. (Back
-        # from a dialog the action reloads what it changed itself.)
-        if self._left_for_feed:
-            self._left_for_feed = False
-            self.reload(keep=self._current_id())
-
-    def _auto_refresh(self) -> None:
-        if self.app.screen is self:
-            self.reload(keep=self._current_id())
-
-    def _current_id(self) -> int | None:
+    def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
 
@@ -110,7 +94,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
     # -- actions ----------------------------------------------------------
 
     def action_refresh(self) -> None:
-        self.reload(keep=self._current_id())
+        self.reload(keep=self.current_id())
 
     def action_new(self) -> None:
         self.open_new_form(FormStart(type=TASK), parent_id=None)
@@ -120,10 +104,10 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         from .feed import FeedScreen
 
         if isinstance(event.line, RecordRow):
-            self._left_for_feed = True
             self.app.push_screen(FeedScreen(event.line.id))
 
     def _after_finish(self, record) -> None:
+        self.changed(record.id)
         self.app.refresh_focus()
         # Keep the row (ticked) until the next refresh, so x can undo it.
         record_list = self.query_one(RecordList)
@@ -141,6 +125,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         )
 
     def _after_focus(self, row: RecordRow, running) -> None:
+        self.changed(row.id)
         self.app.running_focus = running
         self.query_one(RecordList).set_focus_record(
             running.record_id if running else None

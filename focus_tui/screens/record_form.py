@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -240,14 +240,15 @@ class RecordForm(ModalScreen[FormResult | None]):
     def _people_changed(self, event: Input.Changed) -> None:
         self._search_people(event.value)
 
-    @work(thread=True, exclusive=True, group="people", exit_on_error=False)
     def _search_people(self, text: str) -> None:
-        found = (
-            find_people(self.session, text, context=self.start.parent_title)
-            if text.strip()
-            else []
+        session, context = self.session, self.start.parent_title
+        self.app.run_db(
+            lambda: find_people(session, text, context=context) if text.strip() else [],
+            lambda found: self._show_suggestions(text, found),
+            owner=self,
+            group="people",
+            exclusive=True,
         )
-        self.app.call_from_thread(self._show_suggestions, text, found)
 
     _suggested_for: str | None = None
 
@@ -280,9 +281,13 @@ class RecordForm(ModalScreen[FormResult | None]):
         options = self.query_one("#suggestions", OptionList)
         if self._suggested_for != event.value:
             # Enter before the search came back: ask now (one small query).
-            found = find_people(
-                self.session, event.value, context=self.start.parent_title
-            )
+            try:
+                found = find_people(
+                    self.session, event.value, context=self.start.parent_title
+                )
+            except Exception as error:  # reported like any database failure
+                self.app.report_failure(error)
+                return
             self._show_suggestions(event.value, found)
         if options.option_count:
             self._pick(options.get_option_at_index(options.highlighted or 0))

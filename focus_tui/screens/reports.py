@@ -92,9 +92,6 @@ class ReportsScreen(DataScreen):
         self.query_one("#stats").focus()
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     # -- data -----------------------------------------------------------------
 
     def view_settings(self) -> ViewSettings:
@@ -347,14 +344,14 @@ class ReportsScreen(DataScreen):
 
         self.app.push_screen(StepDialog(form, self.session.clock), chosen)
 
-    def show_error(self, error) -> None:
+    def job_failed(self, error) -> bool:
         # A failed export must not leave its progress dialog behind.
         if isinstance(self.app.screen, ExportProgress):
             self.app.screen.dismiss()
         if isinstance(error, Cancelled):
             self.notify("Export cancelled; no file was written.", markup=False)
-            return
-        super().show_error(error)
+            return True
+        return False
 
     # -- filters -------------------------------------------------------------
 

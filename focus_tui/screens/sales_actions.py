@@ -92,6 +92,7 @@ class SalesActions:
         return row
 
     def _after_step(self, row: RecordRow, message: str) -> None:
+        self.changed(row.id)
         self.app.refresh_focus()  # lost / billed end a focus on the record
         self.say(message)
         self.reload(keep=row.id)

@@ -28,8 +28,13 @@ class TimerBar(Widget):
     """
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.refresh)
+        self.set_interval(1.0, self._tick)
         self.watch(self.app, "running_focus", self._on_focus_changed)
+
+    def _tick(self) -> None:
+        # Only a running timer changes: an idle screen sends nothing.
+        if getattr(self.app, "running_focus", None) is not None:
+            self.refresh()
 
     def _on_focus_changed(self, focus: Focus | None) -> None:
         self.set_class(focus is not None, "-running")
