@@ -22,6 +22,7 @@ from ..core.process import CONTACT_PERSON
 from ..models import (
     Cloud,
     CloudMember,
+    Event,
     Participant,
     Record,
     RecordActor,
@@ -139,6 +140,12 @@ def participants(session: Session, record_id: int) -> pw.Select:
         .where((Participant.record == record_id) & visible(session))
         .order_by(Record.title)
     )
+
+
+def history(session: Session, record_id: object) -> pw.Select:
+    """The history events of a record the user may see (NotFound otherwise)."""
+    record = get_record(session, record_id)
+    return Event.select().where(Event.record == record.id)
 
 
 def sales(session: Session, *columns) -> pw.Select:

@@ -14,7 +14,7 @@ from ..core.errors import UserError
 from ..core.process import STAGE_NAMES, UNDOABLE, EventKind, step_name
 from ..models import Event, Record, Sale
 from . import write
-from .access import get_record, records
+from .access import get_record, history, records
 from .session import Session
 
 RECORD_STATE = ("type", "date", "due_at", "finished_at")
@@ -71,19 +71,11 @@ def _restore(session: Session, snap: dict) -> None:
 
 def last_step(session: Session, record_id: int) -> Event | None:
     """The newest undoable step on a (visible) record that was not undone."""
-    record = get_record(session, record_id)
+    events = history(session, record_id)
     undone = set()
-    for event in (
-        Event.select()
-        .where((Event.record == record.id) & (Event.kind == EventKind.UNDONE))
-        .order_by(Event.id.desc())
-    ):
+    for event in events.where(Event.kind == EventKind.UNDONE).order_by(Event.id.desc()):
         undone.add(json.loads(event.data).get("event"))
-    for event in (
-        Event.select()
-        .where((Event.record == record.id) & Event.kind.in_(UNDOABLE))
-        .order_by(Event.id.desc())
-    ):
+    for event in events.where(Event.kind.in_(UNDOABLE)).order_by(Event.id.desc()):
         if event.id in undone:
             continue
         data = json.loads(event.data)

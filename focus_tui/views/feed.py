@@ -8,6 +8,7 @@ from datetime import datetime
 from ..domain.access import (
     cloud_names,
     get_record,
+    history,
     records,
     visible_ids,
 )
@@ -82,10 +83,8 @@ def _children(session: Session, record_id: int):
 
 
 def feed_count(session: Session, record_id: int) -> int:
-    record = get_record(session, record_id)
-    children = _children(session, record.id).count()
-    events = Event.select().where(Event.record == record.id).count()
-    return children + events
+    events = history(session, record_id).count()
+    return _children(session, record_id).count() + events
 
 
 def feed_page(
