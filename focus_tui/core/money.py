@@ -48,12 +48,17 @@ Display: `format_amount` writes `1 200.50 EUR` - spaces group thousands, a
 point marks decimals, `.00` is left out (`1 200 EUR`), and the ISO code
 follows (codes are unambiguous where `kr` is not, and fit narrow cards).
 `parse_amount` reads every such text back to the same Decimal.
+
+Totals: `MoneyTotals` is the one shape of a sum over several amounts - one
+`CurrencySum` (cents and count) per currency, most frequent first; it has
+no single number for two currencies.
 """
 
 from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -64,10 +69,13 @@ __all__ = [
     "DEFAULT_CURRENCY",
     "MAX_AMOUNT",
     "AmountError",
+    "CurrencySum",
     "Money",
+    "MoneyTotals",
     "Terms",
     "format_amount",
     "format_compact",
+    "more_label",
     "parse_amount",
     "parse_money",
     "parse_currency",
@@ -532,3 +540,164 @@ def _finite(amount: Decimal) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"amount must be finite, not {amount}")
     return amount
+
+
+# ---------------------------------------------------------------- totals
+
+
+@dataclass(frozen=True)
+class CurrencySum:
+    """The sum of some amounts in one currency, and how many there were."""
+
+    currency: str
+    cents: int
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        # Cents are whole numbers; a float would already have lost some.
+        if not isinstance(self.cents, int) or isinstance(self.cents, bool):
+            raise TypeError(f"cents must be an int, not {type(self.cents).__name__}")
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.cents) / 100
+
+    def format(self, compact: bool = False) -> str:
+        """ "12 000 EUR", or "12k EUR" when `compact`."""
+        if compact:
+            return f"{format_compact(self.amount)} {self.currency}"
+        return f"{format_amount(self.amount)} {self.currency}"
+
+
+def _order_key(item: CurrencySum) -> tuple:
+    # Most frequent first; among equals the larger sum, then the code.
+    return (-item.count, -item.cents, item.currency)
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    """Sums by currency: what a total of money is (DESIGN §1 "Money").
+
+    Never one number for several currencies: each currency keeps its own
+    sum and count, most frequent first (ties: the larger sum, then the
+    code). Build it with `collect`; `+` adds totals currency by currency.
+    """
+
+    sums: tuple[CurrencySum, ...] = ()
+
+    def __post_init__(self) -> None:
+        codes = [item.currency for item in self.sums]
+        if len(set(codes)) != len(codes):
+            raise ValueError("a currency appears twice; use MoneyTotals.collect")
+        object.__setattr__(self, "sums", tuple(sorted(self.sums, key=_order_key)))
+
+    @classmethod
+    def collect(
+        cls, items: Iterable[CurrencySum | tuple[str, int] | tuple[str, int, int]]
+    ) -> MoneyTotals:
+        """Totals of (currency, cents[, count]) items, repeats added up.
+
+        A count of 0 leaves the currency out (nothing of it was summed).
+        """
+        cents: dict[str, int] = {}
+        counts: dict[str, int] = {}
+        for item in items:
+            if not isinstance(item, CurrencySum):
+                item = CurrencySum(*item)
+            if item.count <= 0:
+                continue
+            cents[item.currency] = cents.get(item.currency, 0) + item.cents
+            counts[item.currency] = counts.get(item.currency, 0) + item.count
+        return cls(tuple(CurrencySum(c, cents[c], counts[c]) for c in cents))
+
+    def __add__(self, other: MoneyTotals) -> MoneyTotals:
+        if not isinstance(other, MoneyTotals):
+            return NotImplemented
+        return MoneyTotals.collect((*self.sums, *other.sums))
+
+    def __iter__(self) -> Iterator[CurrencySum]:
+        return iter(self.sums)
+
+    def __len__(self) -> int:
+        return len(self.sums)
+
+    def __bool__(self) -> bool:
+        return bool(self.sums)
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        return tuple(item.currency for item in self.sums)
+
+    @property
+    def count(self) -> int:
+        """How many amounts were summed, in all currencies (counts add up)."""
+        return sum(item.count for item in self.sums)
+
+    def get(self, currency: str) -> CurrencySum | None:
+        return next((i for i in self.sums if i.currency == currency), None)
+
+    def cents_of(self, currency: str) -> int:
+        item = self.get(currency)
+        return item.cents if item else 0
+
+    def format(self, compact: bool = False, sep: str = " + ") -> str:
+        """ "12 000 EUR + 4 500 SEK" (compact: "12k EUR + 4.5k SEK"); "" if none."""
+        return sep.join(item.format(compact) for item in self.sums)
+
+    def compact_lines(
+        self,
+        width: int,
+        lines: int,
+        *,
+        monthly: MoneyTotals | None = None,
+        sep: str = " · ",
+    ) -> list[str]:
+        """The sums in at most `lines` lines of `width` cells, for narrow places.
+
+        First each currency's sum, most frequent first ("24.2k EUR"), then
+        the monthly sums ("+300/mo EUR"; "990/mo EUR" for a currency with
+        only monthly sums). Texts share a line (joined by `sep`) when they
+        fit. When not all fit, the last line says how many sums are left
+        out ("+2 more"): never a number that adds two currencies.
+        """
+        monthly = monthly or MoneyTotals()
+        recurring = {item.currency for item in monthly if item.cents}
+        texts = [
+            item.format(compact=True)
+            for item in self
+            if item.cents or item.currency not in recurring
+        ]
+        shown_once = {item.currency for item in self if item.cents}
+        for item in monthly:
+            if item.cents:
+                sign = "+" if item.currency in shown_once else ""
+                amount = format_compact(item.amount)
+                texts.append(f"{sign}{amount}/mo {item.currency}")
+        for shown in range(len(texts), -1, -1):
+            kept = texts[:shown]
+            if shown < len(texts):
+                kept.append(more_label(len(texts) - shown))
+            laid = _lay_out(kept, width, sep)
+            if laid is not None and len(laid) <= lines:
+                return laid
+        # Narrower than "+3 more": the bare count, or nothing.
+        short = f"+{len(texts)}"
+        return [short] if texts and len(short) <= width else []
+
+
+def more_label(hidden: int) -> str:
+    """What stands for `hidden` sums that did not fit: "+2 more"."""
+    return f"+{hidden} more"
+
+
+def _lay_out(texts: list[str], width: int, sep: str) -> list[str] | None:
+    """`texts` packed into lines of `width`; None if one alone is too wide."""
+    laid: list[str] = []
+    for text in texts:
+        if len(text) > width:
+            return None
+        if laid and len(laid[-1]) + len(sep) + len(text) <= width:
+            laid[-1] += sep + text
+        else:
+            laid.append(text)
+    return laid
