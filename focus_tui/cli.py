@@ -577,22 +577,19 @@ def _cmd_undo(session, args) -> int:
 
 def _cmd_report(session, args) -> int:
     if args.which == "pipeline":
-        rows = _pipeline_rows(session)
-        if args.format == "table":
-            from .core.process import STAGE_NAMES
-
-            rows = [{**r, "stage": STAGE_NAMES[r["stage"]]} for r in rows]
-        headers = ("STAGE", "COUNT", "ONE-TIME", "MONTHLY")
-        note = "Sums are in the currencies of the deals, added as numbers."
+        stages = _pipeline_rows(session)
+        if args.format == "json":
+            _print_rows(stages, (), "json")
+            return 0
+        rows = _pipeline_table(stages, readable=args.format == "table")
+        headers = ("STAGE", "CURRENCY", "COUNT", "ONE-TIME", "MONTHLY")
     elif args.which == "phases":
         rows = _phase_rows(session, _filters(session, args), args.by)
         headers = ("GROUP", "PHASE", "HOURS", "ENTRIES")
-        note = ""
     else:
         rows = _stats_rows(session, _filters(session, args))
         headers = ("SECTION", "WHAT", "VALUE", "COUNT")
-        note = ""
-    _print_rows(rows, headers, args.format, note)
+    _print_rows(rows, headers, args.format)
     return 0
 
 
@@ -665,6 +662,11 @@ def _cmd_export(session, args) -> int:
 
 
 def _pipeline_rows(session) -> list[dict]:
+    """Per stage its count and one sum per currency (never one for all):
+
+    {"stage": "draft", "count": 5, "sums": [{"currency": "EUR", "count": 4,
+    "one_time_sum": "3501.50", "monthly_sum": "60.00"}, ...]}
+    """
     from .core.money import from_cents
     from .core.process import STAGES
     from .views.board import column_totals
@@ -674,11 +676,50 @@ def _pipeline_rows(session) -> list[dict]:
         {
             "stage": stage,
             "count": totals[stage].count,
-            "one_time_sum": str(from_cents(totals[stage].one_time_cents)),
-            "monthly_sum": str(from_cents(totals[stage].monthly_cents)),
+            "sums": [
+                {
+                    "currency": item.currency,
+                    "count": item.count,
+                    "one_time_sum": str(from_cents(item.cents)),
+                    "monthly_sum": str(
+                        from_cents(totals[stage].monthly.cents_of(item.currency))
+                    ),
+                }
+                for item in totals[stage].one_time
+            ],
         }
         for stage in STAGES
     ]
+
+
+def _pipeline_table(stages: list[dict], readable: bool) -> list[dict]:
+    """One row per stage and currency (a stage without cards: one row).
+
+    `readable` (the table): stage names and grouped amounts ("3 501.50");
+    else (csv) the keys and plain decimals of the JSON.
+    """
+    from decimal import Decimal
+
+    from .core.money import format_amount
+    from .core.process import STAGE_NAMES
+
+    def amount(text: str) -> str:
+        return format_amount(Decimal(text)) if readable else text
+
+    rows = []
+    for stage in stages:
+        name = STAGE_NAMES[stage["stage"]] if readable else stage["stage"]
+        for item in stage["sums"] or [None]:
+            rows.append(
+                {
+                    "stage": name,
+                    "currency": item["currency"] if item else None,
+                    "count": item["count"] if item else 0,
+                    "one_time_sum": amount(item["one_time_sum"]) if item else None,
+                    "monthly_sum": amount(item["monthly_sum"]) if item else None,
+                }
+            )
+    return rows
 
 
 def _phase_rows(session, filters, by: str) -> list[dict]:

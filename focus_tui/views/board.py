@@ -30,7 +30,7 @@ from datetime import date
 import peewee as pw
 
 from ..core.errors import UserError
-from ..core.money import DEFAULT_CURRENCY
+from ..core.money import MoneyTotals
 from ..core.process import CLOSED_STAGES, MAIN_STAGES, STAGE_NAMES, STAGES, Stage
 from ..domain.access import records, sale_actor_exists, sale_of, sales
 from ..domain.deals import deal_ids
@@ -53,36 +53,18 @@ class Card:
 
 
 @dataclass(frozen=True)
-class CurrencyTotals:
-    currency: str
-    count: int
-    one_time_cents: int
-    monthly_cents: int
-
-
-@dataclass(frozen=True)
 class ColumnTotals:
-    """Count and sums of a column.
+    """Count and sums of a column, one sum per currency (`MoneyTotals`).
 
-    `one_time_cents` and `monthly_cents` add up every card whatever its
-    currency (the plain SQL sum); `by_currency` splits them, largest first,
-    so a screen never shows EUR and SEK added together as one amount.
+    `one_time` holds every currency of the column's cards (its count: the
+    cards in that currency); `monthly` the currencies with monthly sums
+    (its count: the cards with one). Nothing adds EUR and SEK together.
     """
 
     stage: str
     count: int
-    one_time_cents: int
-    monthly_cents: int
-    by_currency: tuple[CurrencyTotals, ...] = ()
-
-    @property
-    def main(self) -> CurrencyTotals | None:
-        """The default currency's totals if the column has any, else the
-        currency with the most cards."""
-        for item in self.by_currency:
-            if item.currency == DEFAULT_CURRENCY:
-                return item
-        return self.by_currency[0] if self.by_currency else None
+    one_time: MoneyTotals = MoneyTotals()
+    monthly: MoneyTotals = MoneyTotals()
 
 
 # -- queries -------------------------------------------------------------------
@@ -115,10 +97,11 @@ def column_totals(
     `stages` limits the work to the columns on screen (the others come
     back empty): a hidden Lost column can hold more cards than the rest.
 
-    One query: the sale rows of the user's clouds grouped by stage (and
-    currency), read along the (stage, cloud_id) index. The record is looked
-    at only for cards of the open stages (is it finished?): NOT EXISTS
-    skips that for Billed and Lost, where a join would not.
+    One query: the sale rows of the user's clouds grouped by stage and
+    currency (a sum never adds two currencies), read along the (stage,
+    cloud_id) index. The record is looked at only for cards of the open
+    stages (is it finished?): NOT EXISTS skips that for Billed and Lost,
+    where a join would not.
     """
     finished = Record.select(pw.SQL("1")).where(
         (Record.id == Sale.record) & Record.finished_at.is_null(False)
@@ -131,6 +114,7 @@ def column_totals(
             Sale.currency,
             pw.fn.COUNT(Sale.record),
             pw.fn.SUM(Sale.one_time_cents),
+            pw.fn.COUNT(Sale.monthly_cents),
             pw.fn.SUM(Sale.monthly_cents),
         )
         .where(
@@ -139,23 +123,20 @@ def column_totals(
         .group_by(Sale.stage, Sale.currency)
         .tuples()
     )
-    parts: dict[str, list[CurrencyTotals]] = {stage: [] for stage in STAGES}
-    for stage, currency, count, one_time, monthly in query:
-        if stage in parts:
-            parts[stage].append(
-                CurrencyTotals(
-                    currency, int(count), int(one_time or 0), int(monthly or 0)
-                )
-            )
+    once: dict[str, list[tuple[str, int, int]]] = {stage: [] for stage in STAGES}
+    monthly: dict[str, list[tuple[str, int, int]]] = {stage: [] for stage in STAGES}
+    for stage, currency, count, one_time, with_monthly, month_sum in query:
+        if stage in once:
+            once[stage].append((currency, int(one_time or 0), int(count)))
+            monthly[stage].append((currency, int(month_sum or 0), int(with_monthly)))
     totals = {}
-    for stage, items in parts.items():
-        items.sort(key=lambda c: (-c.one_time_cents, -c.count, c.currency))
+    for stage in STAGES:
+        one_time = MoneyTotals.collect(once[stage])
         totals[stage] = ColumnTotals(
             stage=stage,
-            count=sum(c.count for c in items),
-            one_time_cents=sum(c.one_time_cents for c in items),
-            monthly_cents=sum(c.monthly_cents for c in items),
-            by_currency=tuple(items),
+            count=one_time.count,
+            one_time=one_time,
+            monthly=MoneyTotals.collect(monthly[stage]),
         )
     return totals
 
@@ -364,7 +345,6 @@ __all__ = [
     "STAGE_NAMES",
     "Card",
     "ColumnTotals",
-    "CurrencyTotals",
     "card_position",
     "column_page",
     "column_pages",

@@ -31,7 +31,10 @@ from ..core.money import format_compact, from_cents
 from ..core.text import one_line
 from ..views.board import Card, ColumnTotals
 
-HEADER_LINES = 4  # name and count; one-time sum; monthly sum; rule
+# Name and count; three lines of sums, one per currency (more when the
+# column is wide); the rule. At 80×24 a taller header costs no whole card.
+HEADER_LINES = 5
+SUM_LINES = HEADER_LINES - 2
 CARD_LINES = 4  # title; client; sums and date; gap
 
 Fetch = Callable[[int, int], list[Card]]
@@ -170,6 +173,8 @@ class BoardColumn(Widget):
         self._edge: Strip | None = None
         # Drawn card lines by (line number in the column, width).
         self._strips: OrderedDict[tuple[int, int], Strip] = OrderedDict()
+        # The header's lines of sums, for the width they were laid out in.
+        self._sums: tuple[int, list[str]] | None = None
 
     # -- data -------------------------------------------------------------
 
@@ -182,6 +187,7 @@ class BoardColumn(Widget):
         self.loaded = True
         self._today = self.clock.today()
         self._strips.clear()
+        self._sums = None
         self.cursor = max(0, min(cursor, len(cards) - 1))
         self.top = min(self.top, self.cursor)
         self._scroll_to_cursor()
@@ -276,6 +282,7 @@ class BoardColumn(Widget):
 
     def on_resize(self) -> None:
         self._strips.clear()
+        self._sums = None
         self._scroll_to_cursor()
 
     # -- drawing -------------------------------------------------------------
@@ -373,23 +380,30 @@ class BoardColumn(Widget):
                 ],
                 width,
             )
-        if y == 3:
+        if y == HEADER_LINES - 1:
             return self._line(
                 [Segment(self._rule(width), self._style("board--rule"))], width
             )
-        text = ""
-        main = totals.main if totals else None
-        if main is not None:
-            if y == 1:
-                others = len(totals.by_currency) - 1
-                text = f"{format_compact(from_cents(main.one_time_cents))} "
-                text += main.currency + (f"+{others}" if others else "")
-            elif main.monthly_cents:
-                text = f"+{format_compact(from_cents(main.monthly_cents))}/mo"
+        lines = self._sum_lines(width - 1)
+        text = lines[y - 1] if y - 1 < len(lines) else ""
         return self._line(
             [Segment(" " + _fit(text, width - 1), self._style("board--sums"))],
             width,
         )
+
+    def _sum_lines(self, width: int) -> list[str]:
+        """The column's sums, one per currency, as many as fit ("+2 more")."""
+        cached = self._sums
+        if cached is not None and cached[0] == width:
+            return cached[1]
+        totals = self.totals
+        lines = []
+        if totals is not None:
+            lines = totals.one_time.compact_lines(
+                width, SUM_LINES, monthly=totals.monthly
+            )
+        self._sums = (width, lines)
+        return lines
 
     def _rule(self, width: int) -> str:
         """A line under the header; where you are when the column scrolls."""

@@ -190,15 +190,50 @@ async def test_board_shows_the_columns_with_counts_and_sums(session, deals):
         draft = column_text(screen.column("draft"))
         header = draft.splitlines()
         assert header[0].split() == ["Draft", "4"]
-        # 12 000 + 7 200 + 5 000 EUR and 85 000 SEK: EUR shown, one more.
-        assert header[1].strip() == "24.2k EUR+1"
-        assert header[2].strip() == "+300/mo"
+        # 12 000 + 7 200 + 5 000 EUR and 85 000 SEK: each on its own line.
+        assert [line.strip() for line in header[1:4]] == [
+            "24.2k EUR",
+            "85k SEK",
+            "+300/mo EUR",
+        ]
+        assert set(header[4]) == {"─"}
+        # Never the two added together (109.2k).
+        assert "109" not in "\n".join(header[:4])
         # Titles without "Proposal:", client under it, sums and date.
         assert "Fleet tracking" in draft and "Acme renewal…" in draft
         assert "12k EUR 30 Nov" in draft  # too narrow for the monthly sum
         sent = column_text(screen.column("sent"))
         assert "!24 Nov" in sent  # the follow-up is overdue
         assert active(app).stage == "draft"
+
+
+async def test_a_column_of_many_currencies_shows_what_fits_and_says_more(session):
+    lead = records.create_record(session, "sales_lead", "Export deals").id
+    cards = [
+        ("EUR", "1000"),
+        ("EUR", "2000"),
+        ("EUR", "500"),
+        ("SEK", "30000"),
+        ("SEK", "15000"),
+        ("CZK", "99000"),
+        ("GBP", "800"),
+        ("PLN", "4000"),
+    ]
+    for n, (currency, amount) in enumerate(cards):
+        sales.create_proposal(
+            session, lead, f"Offer {n}", terms=terms(amount, None, currency)
+        )
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        header = column_text(screen.column("draft")).splitlines()
+        assert header[0].split() == ["Draft", "8"]
+        # Most cards first, each currency alone; the other three counted.
+        assert [line.strip() for line in header[1:4]] == [
+            "3.5k EUR",
+            "45k SEK",
+            "+3 more",
+        ]
 
 
 async def test_arrows_move_between_and_within_columns(session, deals):

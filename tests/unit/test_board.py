@@ -17,6 +17,7 @@ from conftest import FIXED_NOW, ZONE
 from focus_tui.core.clock import Clock
 from focus_tui.core.dates import When
 from focus_tui.core.errors import UserError
+from focus_tui.core.money import MoneyTotals
 from focus_tui.core.process import MAIN_STAGES, PROCESS, STAGES
 from focus_tui.demo.fill import fill_demo
 from focus_tui.domain import records, sales, undo
@@ -116,9 +117,10 @@ def pipeline(session, clock) -> Pipeline:
 
 
 def direct_totals(session: Session, cloud_id=None, mine=False) -> dict:
-    """Count and sums per stage straight from SQL, as the board defines them."""
+    """Count and sums per stage and currency straight from SQL, as the board
+    defines them: {stage: (count, {currency: one-time}, {currency: monthly})}."""
     sql = (
-        "SELECT s.stage, COUNT(*), COALESCE(SUM(s.one_time_cents), 0), "
+        "SELECT s.stage, s.currency, COUNT(*), COALESCE(SUM(s.one_time_cents), 0), "
         "COALESCE(SUM(s.monthly_cents), 0) FROM sale s "
         "JOIN record r ON r.id = s.record_id "
         "WHERE s.cloud_id IN (SELECT cloud_id FROM cloud_member WHERE user_id = ?) "
@@ -134,14 +136,24 @@ def direct_totals(session: Session, cloud_id=None, mine=False) -> dict:
             "WHERE a.record_id = s.record_id AND a.user_id = ?)"
         )
         params.append(session.user_id)
-    rows = database.execute_sql(sql + " GROUP BY s.stage", params).fetchall()
-    found = {stage: (count, once, monthly) for stage, count, once, monthly in rows}
-    return {stage: found.get(stage, (0, 0, 0)) for stage in board.STAGES}
+    rows = database.execute_sql(sql + " GROUP BY s.stage, s.currency", params)
+    found = {stage: (0, {}, {}) for stage in board.STAGES}
+    for stage, currency, count, once, monthly in rows.fetchall():
+        total, once_by, monthly_by = found[stage]
+        once_by[currency] = once
+        if monthly:
+            monthly_by[currency] = monthly
+        found[stage] = (total + count, once_by, monthly_by)
+    return found
 
 
 def as_tuples(totals: dict) -> dict:
     return {
-        stage: (t.count, t.one_time_cents, t.monthly_cents)
+        stage: (
+            t.count,
+            {s.currency: s.cents for s in t.one_time},
+            {s.currency: s.cents for s in t.monthly if s.cents},
+        )
         for stage, t in totals.items()
     }
 
@@ -185,31 +197,41 @@ def test_totals_equal_a_direct_sql_sum(pipeline):
             assert column.count == len(whole_column(me, stage, **filters))
     # Only the columns on screen are counted (Lost is hidden by default).
     shown = as_tuples(board.column_totals(me, stages=board.MAIN_STAGES))
-    assert shown == {**direct_totals(me), "lost": (0, 0, 0)}
+    assert shown == {**direct_totals(me), "lost": (0, {}, {})}
     everyone = as_tuples(board.column_totals(me))
     assert everyone == {
-        "draft": (5, 120000 + 1000000 + 30050 + 100 + 200000, 5000 + 1000),
-        "sent": (2, 500000 + 300000, 10000),
-        "ordered": (1, 700000, 0),
-        "delivered": (1, 800000, 2000),
-        "billed": (2, 900000 + 10000, 30000),
-        "lost": (1, 40000, 0),
+        "draft": (
+            5,
+            {"EUR": 120000 + 30050 + 100 + 200000, "SEK": 1000000},
+            {"EUR": 5000 + 1000},
+        ),
+        "sent": (2, {"EUR": 500000 + 300000}, {"EUR": 10000}),
+        "ordered": (1, {"EUR": 700000}, {}),
+        "delivered": (1, {"EUR": 800000}, {"EUR": 2000}),
+        "billed": (2, {"EUR": 900000 + 10000}, {"EUR": 30000}),
+        "lost": (1, {"EUR": 40000}, {}),
     }
 
 
-def test_totals_split_by_currency(pipeline):
+def test_totals_keep_each_currency_apart(pipeline):
     draft = board.column_totals(pipeline.me)["draft"]
-    # Largest sum first: 10 000 SEK before 3 501.50 EUR.
-    assert [(c.currency, c.count, c.one_time_cents) for c in draft.by_currency] == [
-        ("SEK", 1, 1000000),
+    # Most cards first: 4 EUR cards (3 501.50) before 1 SEK card (10 000).
+    assert [(c.currency, c.count, c.cents) for c in draft.one_time] == [
         ("EUR", 4, 120000 + 30050 + 100 + 200000),
+        ("SEK", 1, 1000000),
     ]
-    # The main currency is the default one (EUR), not the biggest sum (SEK).
-    assert draft.main.currency == "EUR"
-    assert draft.main.one_time_cents == 120000 + 30050 + 100 + 200000
-    assert sum(c.one_time_cents for c in draft.by_currency) == draft.one_time_cents
-    assert board.column_totals(pipeline.me)["ordered"].main.currency == "EUR"
-    assert board.column_totals(pipeline.me, cloud_id=pipeline.team)["lost"].main is None
+    assert [(c.currency, c.count, c.cents) for c in draft.monthly] == [
+        ("EUR", 2, 5000 + 1000)
+    ]
+    assert draft.count == 5 == draft.one_time.count
+    # Nothing in the totals is EUR and SEK added together.
+    assert not hasattr(draft, "one_time_cents")
+    lost = board.column_totals(pipeline.me, cloud_id=pipeline.team)["lost"]
+    assert (lost.count, lost.one_time, lost.monthly) == (
+        0,
+        MoneyTotals(),
+        MoneyTotals(),
+    )
 
 
 def test_filters_narrow_to_a_cloud_and_to_me_as_actor(pipeline):
@@ -243,7 +265,7 @@ def test_clouds_i_am_not_in_never_show(pipeline):
         for stage in board.STAGES:
             assert not hidden & {c.id for c in whole_column(me, stage, **filters)}
     assert as_tuples(board.column_totals(me, cloud_id=pipeline.nordic)) == {
-        stage: (0, 0, 0) for stage in board.STAGES
+        stage: (0, {}, {}) for stage in board.STAGES
     }
     for record_id in hidden:
         assert board.card_position(me, "draft", record_id) is None
@@ -506,7 +528,7 @@ def test_the_demo_board_has_cards_in_every_column(demo):
     assert as_tuples(totals) == direct_totals(me)
     mine = board.column_totals(me, mine=True)
     assert sum(t.count for t in mine.values()) < sum(t.count for t in totals.values())
-    currencies = {c.currency for t in totals.values() for c in t.by_currency}
+    currencies = {c for t in totals.values() for c in t.one_time.currencies}
     assert "EUR" in currencies and len(currencies) > 2
     first = board.column_page(me, "sent", 0, 5)
     assert first and all(card.client for card in first)

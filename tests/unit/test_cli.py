@@ -176,11 +176,58 @@ def test_lost_and_pipeline_report(db_path):
     run(db_path, "lost", b, "--reason", "too expensive")
     report = json.loads(run(db_path, "report", "pipeline", "--format", "json").stdout)
     stages = {r["stage"]: r for r in report}
-    assert (stages["sent"]["count"], stages["sent"]["one_time_sum"]) == (1, "100.00")
-    assert (stages["lost"]["count"], stages["lost"]["one_time_sum"]) == (1, "250.50")
-    assert (stages["draft"]["count"], stages["draft"]["monthly_sum"]) == (1, "10.00")
+    assert stages["sent"]["count"] == 1
+    assert stages["sent"]["sums"] == [
+        {"currency": "EUR", "count": 1, "one_time_sum": "100.00", "monthly_sum": "0.00"}
+    ]
+    assert stages["lost"]["sums"][0]["one_time_sum"] == "250.50"
+    assert stages["draft"]["sums"][0]["monthly_sum"] == "10.00"
+    assert stages["ordered"] == {"stage": "ordered", "count": 0, "sums": []}
     table = run(db_path, "report", "pipeline").stdout
     assert "Sent" in table and "Lost" in table
+    assert "added as numbers" not in table
+
+
+def test_pipeline_report_gives_one_sum_per_currency(db_path):
+    """The sums per stage and currency are those of the cards; no line adds
+    EUR and SEK (the old report said 17698500.00 for five currencies)."""
+    for title, one_time, monthly in [
+        ("A", "12 000", "100"),
+        ("B", "3000", None),
+        ("C", "4 500 SEK", "50 SEK"),
+        ("D", "1000 SEK", None),
+        ("E", "700 GBP", None),
+    ]:
+        args = ["add", "proposal", title, "--one-time", one_time]
+        if monthly:
+            args += ["--monthly", monthly]
+        run(db_path, *args)
+    report = json.loads(run(db_path, "report", "pipeline", "--format", "json").stdout)
+    draft = next(r for r in report if r["stage"] == "draft")
+    assert draft["count"] == 5
+    # Most cards first; ties by the larger number.
+    assert [
+        (s["currency"], s["count"], s["one_time_sum"], s["monthly_sum"])
+        for s in draft["sums"]
+    ] == [
+        ("EUR", 2, "15000.00", "100.00"),
+        ("SEK", 2, "5500.00", "50.00"),
+        ("GBP", 1, "700.00", "0.00"),
+    ]
+    csv_rows = run(db_path, "report", "pipeline", "--format", "csv").stdout.splitlines()
+    assert csv_rows[0] == "stage,currency,count,one_time_sum,monthly_sum"
+    assert "draft,SEK,2,5500.00,50.00" in csv_rows
+    assert "draft,EUR,2,15000.00,100.00" in csv_rows
+    table = run(db_path, "report", "pipeline").stdout
+    draft_lines = [
+        line.split() for line in table.splitlines() if line.startswith("Draft")
+    ]
+    assert draft_lines == [
+        ["Draft", "EUR", "2", "15", "000", "100"],
+        ["Draft", "SEK", "2", "5", "500", "50"],
+        ["Draft", "GBP", "1", "700", "0"],
+    ]
+    assert "21200" not in table and "21 200" not in table  # the cross sum
 
 
 @pytest.mark.parametrize(
