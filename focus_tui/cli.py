@@ -587,8 +587,9 @@ def _cmd_report(session, args) -> int:
         rows = _phase_rows(session, _filters(session, args), args.by)
         headers = ("GROUP", "PHASE", "HOURS", "ENTRIES")
     else:
-        rows = _stats_rows(session, _filters(session, args))
-        headers = ("SECTION", "WHAT", "VALUE", "COUNT")
+        filters = _filters(session, args)
+        rows = _stats_rows(session, filters, readable=args.format == "table")
+        headers = ("SECTION", "WHAT", "VALUE", "CURRENCY", "COUNT")
     _print_rows(rows, headers, args.format)
     return 0
 
@@ -736,15 +737,30 @@ def _phase_rows(session, filters, by: str) -> list[dict]:
     ]
 
 
-def _stats_rows(session, filters) -> list[dict]:
-    from .core.money import from_cents
+def _stats_rows(session, filters, readable: bool = False) -> list[dict]:
+    """The statistics as rows {section, what, value, currency, count}.
+
+    Offers and orders have a row per month and currency (a month without
+    any: one row, count 0): a value is never two currencies added up.
+    `readable` (the table) groups the amounts' digits ("4 100 000").
+    """
+    from .core.money import format_amount, from_cents
     from .views.reports import conversion, lost_reasons, monthly, span_label, spans
+
+    def amount(cents: int) -> str:
+        value = from_cents(cents)
+        return format_amount(value) if readable else str(value)
 
     rows = []
     for m in monthly(session, filters):
         month = m.month.strftime("%Y-%m")
-        rows.append(_stat("offers", month, m.offers, str(from_cents(m.offers_cents))))
-        rows.append(_stat("orders", month, m.orders, str(from_cents(m.orders_cents))))
+        for section, value in (("offers", m.offers_value), ("orders", m.orders_value)):
+            for item in value:
+                rows.append(
+                    _stat(section, month, item.count, amount(item.cents), item.currency)
+                )
+            if not value:
+                rows.append(_stat(section, month, 0, None))
         rate = None if m.conversion is None else f"{100 * m.conversion:.1f} %"
         rows.append(_stat("conversion", month, m.offers, rate))
     won, sent = conversion(session, filters)
@@ -762,8 +778,14 @@ def _stats_rows(session, filters) -> list[dict]:
     return rows
 
 
-def _stat(section: str, what: str, count, value) -> dict:
-    return {"section": section, "what": what, "value": value, "count": count}
+def _stat(section: str, what: str, count, value, currency: str | None = None) -> dict:
+    return {
+        "section": section,
+        "what": what,
+        "value": value,
+        "currency": currency,
+        "count": count,
+    }
 
 
 def _id(text: str) -> int:

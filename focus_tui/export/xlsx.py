@@ -2,10 +2,10 @@
 
 Sheets: *Records* (the view), *Sales Process* (proposals and orders with all
 dates and sums), *Time by phase* (deal × phase hours) and *Statistics*
-(offers vs orders per month, days between the steps, conversion, lost
-reasons, focused time per phase). Real Excel types throughout: dates and
-naive local datetimes as date cells, sums as numbers in their currency's
-format, hours as numbers.
+(offers vs orders per month, their value by month and currency, days between
+the steps, conversion, lost reasons, focused time per phase). Real Excel types
+throughout: dates and naive local datetimes as date cells, sums as numbers in
+their currency's format (never two currencies in one number), hours as numbers.
 
 How the file is made. openpyxl (write-only) builds the workbook: styles,
 sheet settings (column widths, frozen header, autofilter, print setup) and
@@ -44,6 +44,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -688,7 +689,7 @@ def _write_statistics(
     sheet: _Sheet, st: _Styles, session: Session, filters: reports.Filters
 ) -> None:
     """The numbers of the Reports screen, one small table under another."""
-    for index, width in enumerate((24, 12, 18, 12, 18, 10, 12), 1):
+    for index, width in enumerate((24, 12, 14, 18, 12, 18, 12), 1):
         sheet.ws.column_dimensions[get_column_letter(index)].width = width
     sheet.width = 7
     sheet.print_setup("portrait")
@@ -696,42 +697,47 @@ def _write_statistics(
     sheet.row(_text(f"A{n}", _scope(session, filters), st, st.bold))
     sheet.blank()
 
-    # Offers vs orders per month.
-    sheet.header(
-        (
-            "Month",
-            "Offers sent",
-            "Offers value",
-            "Orders",
-            "Orders value",
-            "Lost",
-            "Conversion",
-        ),
-        st,
-    )
-    for m in reports.monthly(session, filters, months=_months(session, filters)):
+    # Offers vs orders per month: the counts.
+    months = reports.monthly(session, filters, months=_months(session, filters))
+    sheet.header(("Month", "Offers sent", "Orders", "Lost", "Conversion"), st)
+    for m in months:
         n = sheet.rows + 1
         sheet.row(
             _day(f"A{n}", m.month, st.month)
             + _number(f"B{n}", m.offers)
-            + _number(f"C{n}", _amount(m.offers_cents), st.amount)
-            + _number(f"D{n}", m.orders)
-            + _number(f"E{n}", _amount(m.orders_cents), st.amount)
-            + _number(f"F{n}", m.lost)
+            + _number(f"C{n}", m.orders)
+            + _number(f"D{n}", m.lost)
             + _number(
-                f"G{n}",
+                f"E{n}",
                 None if m.conversion is None else repr(m.conversion),
                 st.percent,
             )
         )
-    n = sheet.rows + 1
-    sheet.row(
-        _text(
-            f"A{n}",
-            "Values are one-time sums in the deals' own currencies, added as numbers.",
-            st,
-        )
+    sheet.blank()
+
+    # Their values: a row per month and currency, each sum a number in its
+    # currency's format. Nothing adds two currencies.
+    sheet.header(
+        ("Month", "Currency", "Offers", "Offers value", "Orders", "Orders value"), st
     )
+    for m in months:
+        for code in dict.fromkeys(
+            (*m.offers_value.currencies, *m.orders_value.currencies)
+        ):
+            offers, orders = m.offers_value.get(code), m.orders_value.get(code)
+            money = st.money(code)
+            n = sheet.rows + 1
+            sheet.row(
+                _day(f"A{n}", m.month, st.month)
+                + _text(f"B{n}", code, st)
+                + _number(f"C{n}", offers.count if offers else 0)
+                + _number(f"D{n}", _amount(offers.cents) if offers else None, money)
+                + _number(f"E{n}", orders.count if orders else 0)
+                + _number(f"F{n}", _amount(orders.cents) if orders else None, money)
+            )
+    if not any(m.offers_value or m.orders_value for m in months):
+        n = sheet.rows + 1
+        sheet.row(_text(f"A{n}", "No offers or orders in this period.", st))
     sheet.blank()
 
     # Days between the steps.
@@ -791,7 +797,8 @@ def _write_statistics(
 
 
 def _amount(cents: int) -> str:
-    return f"{cents / 100!r}" if cents % 100 else str(cents // 100)
+    """Cents as an exact number for a cell ("1200.5"), no float in between."""
+    return str(Decimal(cents) / 100)
 
 
 def _months(session: Session, filters: reports.Filters) -> int:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from ..core.errors import UserError
-from ..core.money import format_compact, from_cents
+from ..core.money import MoneyTotals
 from ..core.process import PHASE_LABELS, PHASES, parse_type
 from ..core.text import format_duration, one_line
 from ..domain.access import my_clouds
@@ -78,6 +78,7 @@ class ReportsScreen(DataScreen):
                     id="monthly-chart",
                 )
                 yield Static("", id="numbers")
+                yield Static("", id="month-values")
                 yield Static(
                     Text("Focused time per phase", style="bold"), classes="heading"
                 )
@@ -138,19 +139,19 @@ class ReportsScreen(DataScreen):
 
     def _show(self, months, conversion, spans, phases, lost, outcomes) -> None:
         self.query_one("#filters-line", Static).update(self._filters_text())
+        # The bars count offers and orders; their values, one sum per
+        # currency, are in the table under the chart.
         self.query_one("#monthly-chart", BarChart).set_rows(
             [
                 Row(
                     m.month.strftime("%b %y"),
                     (m.offers, m.orders),
-                    (
-                        f"{m.offers} {format_compact(from_cents(m.offers_cents))}",
-                        f"{m.orders} {format_compact(from_cents(m.orders_cents))}",
-                    ),
+                    (str(m.offers), str(m.orders)),
                 )
                 for m in months
             ]
         )
+        self.query_one("#month-values", Static).update(self._month_values(months))
         numbers = Text()
         monthly_rates = [
             f"{m.month:%b} {100 * m.conversion:.0f} %"
@@ -184,6 +185,44 @@ class ReportsScreen(DataScreen):
         else:
             lost_text.append("  No lost proposals in this selection.\n", style="italic")
         self.query_one("#lost", Static).update(lost_text)
+
+    def _month_values(self, months) -> Group:
+        """Offers and orders value per month, one sum per currency."""
+        heading = Text("Value by month", style="bold")
+        heading.append("  one-time sums, each currency apart", style="dim")
+        shown = [m for m in months if m.offers_value or m.orders_value]
+        if not shown:
+            return Group(heading, Text("  No offers or orders.", style="italic"))
+        # Two columns of sums beside the month, as wide as the screen allows.
+        room = self.query_one("#stats").size.width or 80
+        width = max(20, min(48, (room - 16) // 2))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(width=9)
+        table.add_column(width=width)
+        table.add_column(width=width)
+        table.add_row("", Text("offers (sent)", "blue"), Text("orders (sold)", "green"))
+        total_offers, total_orders = MoneyTotals(), MoneyTotals()
+        for m in shown:
+            table.add_row(
+                m.month.strftime("%b %y"),
+                self._sums(m.offers_value, width),
+                self._sums(m.orders_value, width),
+            )
+            total_offers += m.offers_value
+            total_orders += m.orders_value
+        table.add_row(
+            Text("Total", style="bold"),
+            self._sums(total_offers, width),
+            self._sums(total_orders, width),
+        )
+        return Group(heading, table)
+
+    @staticmethod
+    def _sums(totals: MoneyTotals, width: int) -> Text:
+        """Every currency's sum over a few lines ("+N more" past four)."""
+        if not totals:
+            return Text("–", style="dim")
+        return Text("\n".join(totals.compact_lines(width, 4)))
 
     def _filters_text(self) -> Text:
         f = self.filters

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 import peewee as pw
 from dateutil.relativedelta import relativedelta
 
+from ..core.money import MoneyTotals
 from ..core.process import PHASES, WON_STAGES, Stage
 from ..domain.access import sale_actor_exists, sales, time_entries
 from ..domain.deals import deal_chain_cte
@@ -206,9 +207,9 @@ def _deal_outcomes(session: Session, deal_ids: set[int]) -> tuple[set[int], set[
 class MonthRow:
     month: date  # the first day
     offers: int  # proposals sent that month
-    offers_cents: int  # their one-time value
+    offers_value: MoneyTotals  # their one-time sums, one per currency
     orders: int  # sold that month
-    orders_cents: int
+    orders_value: MoneyTotals
     lost: int
 
     @property
@@ -228,12 +229,19 @@ def _sales(session: Session, filters: Filters) -> pw.Select:
 def monthly(
     session: Session, filters: Filters = Filters(), months: int = 12
 ) -> list[MonthRow]:
-    """Offers (sent) vs orders (sold) per month for the last `months` months."""
+    """Offers (sent) vs orders (sold) per month for the last `months` months.
+
+    Values are one sum per currency (`MoneyTotals`): a month with offers in
+    EUR and SEK has two sums, never their total.
+    """
     end = filters.end or session.clock.today()
     first = date(end.year, end.month, 1) - relativedelta(months=months - 1)
     counts: dict[date, list[int]] = {
-        first + relativedelta(months=i): [0, 0, 0, 0, 0] for i in range(months)
+        first + relativedelta(months=i): [0, 0, 0] for i in range(months)
     }
+    # (month, currency) -> [cents, count]; one MoneyTotals per month at the end.
+    offered: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
+    ordered: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0])
 
     def bucket(day: date | None) -> date | None:
         if day is None or day < first or day > end:
@@ -242,20 +250,46 @@ def monthly(
 
     rows = (
         _sales(session, filters)
-        .select(Sale.sent_date, Sale.sold_date, Sale.one_time_cents, Sale.stage)
+        .select(
+            Sale.sent_date,
+            Sale.sold_date,
+            Sale.one_time_cents,
+            Sale.currency,
+            Sale.stage,
+        )
         .where((Sale.sent_date >= first) | (Sale.sold_date >= first))
         .tuples()
     )
-    for sent, sold, cents, stage in rows:
+    for sent, sold, cents, currency, stage in rows:
         if (m := bucket(sent)) is not None:
             counts[m][0] += 1
-            counts[m][1] += cents or 0
+            offer = offered[m, currency]
+            offer[0] += cents or 0
+            offer[1] += 1
             if stage == Stage.LOST:
-                counts[m][4] += 1
+                counts[m][2] += 1
         if (m := bucket(sold)) is not None:
-            counts[m][2] += 1
-            counts[m][3] += cents or 0
-    return [MonthRow(m, *v) for m, v in counts.items()]
+            counts[m][1] += 1
+            order = ordered[m, currency]
+            order[0] += cents or 0
+            order[1] += 1
+
+    def totals_of(sums: dict[tuple[date, str], list[int]], month: date) -> MoneyTotals:
+        return MoneyTotals.collect(
+            (code, cents, n) for (m, code), (cents, n) in sums.items() if m == month
+        )
+
+    return [
+        MonthRow(
+            m,
+            offers=offers,
+            offers_value=totals_of(offered, m),
+            orders=orders,
+            orders_value=totals_of(ordered, m),
+            lost=lost,
+        )
+        for m, (offers, orders, lost) in counts.items()
+    ]
 
 
 @dataclass(frozen=True)

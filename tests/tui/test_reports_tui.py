@@ -64,6 +64,27 @@ async def test_statistics_show_the_numbers(deals):
         assert "Lead" in text or "lead" in text.lower()
 
 
+async def test_statistics_show_each_currency_apart(deals):
+    lead = records.create_record(deals, "sales_lead", "Stockholm deal")
+    offer = sales.create_proposal(
+        deals, lead.id, "Offer SEK", terms=sales.Terms(Decimal(4500), None, "SEK")
+    )
+    sales.send(deals, offer.id, sent_date=date(2026, 11, 3))
+    app = FocusApp(deals)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#month-values").scroll_visible(animate=False)
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        heading = next(i for i, line in enumerate(lines) if "Value by month" in line)
+        lines = lines[heading:]
+        november = next(line for line in lines if line.startswith("Nov 26"))
+        assert "12k EUR · 4.5k SEK" in november
+        assert "16.5k" not in "\n".join(lines)  # EUR and SEK added: never
+        total = next(line for line in lines if line.startswith("Total"))
+        assert "24k EUR · 4.5k SEK" in total and "12k EUR" in total
+
+
 async def test_switch_views_and_open_a_feed(deals):
     app = FocusApp(deals)
     async with app.run_test(size=SIZE) as pilot:

@@ -337,3 +337,20 @@ def test_export_from_the_command_line(db_path, tmp_path):
     assert title_cell.value.startswith("=HYPERLINK") and title_cell.data_type != "f"
     bad = run(db_path, "export", "--out", str(tmp_path / "no" / "x.xlsx"), check=False)
     assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+def test_stats_report_gives_offers_value_per_currency(db_path):
+    for title, one_time in [("A", "12 000"), ("B", "3000"), ("C", "4 500 SEK")]:
+        proposal = run(db_path, "add", "proposal", title, "--one-time", one_time)
+        run(db_path, "send", proposal.stdout.strip())
+    rows = json.loads(run(db_path, "report", "stats", "--format", "json").stdout)
+    offers = [r for r in rows if r["section"] == "offers" and r["count"]]
+    assert [(r["currency"], r["value"], r["count"]) for r in offers] == [
+        ("EUR", "15000.00", 2),
+        ("SEK", "4500.00", 1),
+    ]
+    assert all(
+        set(r) == {"section", "what", "value", "currency", "count"} for r in rows
+    )
+    table = run(db_path, "report", "stats").stdout
+    assert "15 000" in table and "4 500" in table and "19 500" not in table

@@ -6,6 +6,7 @@ way a reader of the file would see it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -651,21 +652,58 @@ def test_statistics_follow_the_view(session, pipeline, out):
     stats = wb["Statistics"]
     assert stats["A1"].value.startswith("Statistics for 2026-09-01 – 2026-11-30")
     assert stats["A1"].font.b
-    months = [
-        row[0].value
-        for row in stats.iter_rows(min_row=4)
-        if isinstance(row[0].value, datetime)
-    ]
+    assert stats["B3"].value == "Offers sent"
+    counts = list(
+        itertools.takewhile(
+            lambda row: row[0].value is not None, stats.iter_rows(min_row=4)
+        )
+    )
+    months = [row[0].value for row in counts]
     assert months == [
         datetime(2026, 9, 1),
         datetime(2026, 10, 1),
         datetime(2026, 11, 1),
     ]
-    november = next(r for r in stats.iter_rows(min_row=4) if r[0].value == months[-1])
-    offers, value, orders = november[1].value, november[2].value, november[3].value
-    assert (offers, orders) == (2, 1)
-    assert value == pytest.approx(12000.50 + 999.99)
+    november = counts[-1]
+    offers, orders, lost = (c.value for c in november[1:4])
+    assert (offers, orders, lost) == (2, 1, 1)
     assert november[0].number_format == "mmm yyyy"
     assert (
-        november[6].value == pytest.approx(0.5) and november[6].number_format == "0.0%"
+        november[4].value == pytest.approx(0.5) and november[4].number_format == "0.0%"
     )
+
+
+def test_statistics_values_are_one_number_per_currency(session, pipeline, out):
+    """November's offers were 12 000.50 SEK and 999.99 EUR: two cells, each a
+    number in its currency's format, and no cell holds their sum."""
+    wb = openpyxl.load_workbook(export_xlsx(session, out / "v.xlsx").path)
+    stats = wb["Statistics"]
+    rows = [[c for c in row] for row in stats.iter_rows()]
+    head = next(i for i, row in enumerate(rows) if row[1].value == "Currency")
+    assert [c.value for c in rows[head][:6]] == [
+        "Month",
+        "Currency",
+        "Offers",
+        "Offers value",
+        "Orders",
+        "Orders value",
+    ]
+    values = {}
+    for row in rows[head + 1 :]:
+        if not isinstance(row[0].value, datetime):
+            break
+        values[row[1].value] = row
+    assert set(values) == {"SEK", "EUR"}
+    sek, eur = values["SEK"], values["EUR"]
+    assert sek[0].value == datetime(2026, 11, 1)
+    assert (sek[2].value, sek[4].value) == (1, 1)
+    for cell in (sek[3], sek[5]):
+        assert cell.data_type == "n" and cell.value == pytest.approx(12000.50)
+        assert cell.number_format == '#,##0.00 "SEK"'
+    assert eur[3].value == pytest.approx(999.99)
+    assert eur[3].number_format == '#,##0.00 "EUR"'
+    assert (eur[4].value, eur[5].value) == (0, None)
+    every = [c.value for row in rows for c in row if isinstance(c.value, float)]
+    assert not any(v == pytest.approx(12000.50 + 999.99) for v in every)
+    text = [c.value for row in rows for c in row if isinstance(c.value, str)]
+    assert not any("added as numbers" in t for t in text)

@@ -112,13 +112,10 @@ def test_monthly_conversion_and_spans(session):
         months[date(2026, 10, 1)],
         months[date(2026, 11, 1)],
     )
-    assert (sep.offers, sep.offers_cents, sep.orders, sep.orders_cents) == (
-        2,
-        350000,
-        1,
-        100000,
-    )
-    assert (octo.offers, octo.orders, octo.orders_cents, octo.lost) == (1, 1, 250000, 1)
+    assert (sep.offers, sep.offers_value.format(), sep.orders) == (2, "3 500 EUR", 1)
+    assert sep.orders_value.format() == "1 000 EUR"
+    assert (octo.offers, octo.orders, octo.lost) == (1, 1, 1)
+    assert octo.orders_value.format() == "2 500 EUR"
     assert (nov.offers, nov.orders) == (1, 0)
     assert months[date(2025, 12, 1)].offers == 0
 
@@ -173,3 +170,26 @@ def test_other_clouds_do_not_count(session, db_path, clock):
     focus_for(session, task.id, 30)
     other = open_session(db_path, "mallory", clock)
     assert reports.phase_totals(other) == []
+
+
+def test_monthly_values_keep_each_currency_apart(session):
+    """Offers in EUR and SEK in one month: two sums, never their total."""
+    lead = records.create_record(session, "sales_lead", "Nordic deals")
+    for title, amount, currency, sold in [
+        ("A", "12000", "EUR", True),
+        ("B", "3000", "EUR", False),
+        ("C", "4500", "SEK", True),
+    ]:
+        p = sales.create_proposal(
+            session, lead.id, title, terms=sales.Terms(Decimal(amount), None, currency)
+        )
+        sales.send(session, p.id, sent_date=date(2026, 11, 2))
+        if sold:
+            sales.mark_sold(session, p.id, sold_date=date(2026, 11, 20))
+    november = {m.month: m for m in reports.monthly(session)}[date(2026, 11, 1)]
+    assert november.offers == 3 and november.orders == 2
+    assert [(s.currency, s.cents, s.count) for s in november.offers_value] == [
+        ("EUR", 1_500_000, 2),
+        ("SEK", 450_000, 1),
+    ]
+    assert november.orders_value.format() == "12 000 EUR + 4 500 SEK"
