@@ -49,22 +49,45 @@ def config_dir() -> Path:
 
 
 @cache
+def _read_settings() -> tuple[dict, str]:
+    """(settings.toml's tables, "" or why the file could not be read).
+
+    The reason is for notes under converted totals (`rates`); everything
+    else keeps to the built-in defaults without a word, as before.
+    """
+    import tomllib
+    from decimal import Decimal
+
+    path = config_dir() / "settings.toml"
+    try:
+        with path.open("rb") as handle:
+            # Decimal, not float: rates are money (DESIGN §1).
+            return tomllib.load(handle, parse_float=Decimal), ""
+    except FileNotFoundError:
+        return {}, ""
+    except OSError as exc:
+        return {}, f"the file could not be read ({exc.strerror or 'error'})"
+    except tomllib.TOMLDecodeError as exc:
+        return {}, f"the file is not valid TOML ({exc}), so none of it is used"
+
+
 def settings() -> dict:
     """settings.toml in the config directory, e.g.
 
         [defaults]
         currency = "SEK"
 
-    A missing or unreadable file means the built-in defaults.
-    """
-    import tomllib
+        [rates]            # optional: converted totals, marked as such
+        date = 2026-11-30
+        SEK = 0.087        # 1 SEK = 0.087 of the default currency
 
-    path = config_dir() / "settings.toml"
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    A missing or unreadable file means the built-in defaults. Numbers with
+    a decimal point are Decimals.
+    """
+    return _read_settings()[0]
+
+
+settings.cache_clear = _read_settings.cache_clear  # type: ignore[attr-defined]
 
 
 def default_currency() -> str:
@@ -76,3 +99,20 @@ def default_currency() -> str:
     )
     code = str(code).strip().upper()
     return code if code in CURRENCIES else DEFAULT_CURRENCY
+
+
+def rates():
+    """The [rates] of settings.toml, to the default currency (`core.money.Rates`).
+
+    Bad entries are left out and listed in the result's `note`; so is a
+    file that could not be read. Never raises for what the file says.
+    """
+    from dataclasses import replace
+
+    from .core.money import parse_rates
+
+    tables, problem = _read_settings()
+    result = parse_rates(tables.get("rates"), default_currency())
+    if problem:
+        result = replace(result, problems=(problem, *result.problems))
+    return result

@@ -51,7 +51,9 @@ follows (codes are unambiguous where `kr` is not, and fit narrow cards).
 
 Totals: `MoneyTotals` is the one shape of a sum over several amounts - one
 `CurrencySum` (cents and count) per currency, most frequent first; it has
-no single number for two currencies.
+no single number for two currencies. `Rates` (settings.toml's [rates], read
+by `parse_rates`) may turn a total into the default currency: a `Converted`
+figure, always written with "≈" and the rates' date.
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from .errors import UserError
@@ -69,13 +72,18 @@ __all__ = [
     "DEFAULT_CURRENCY",
     "MAX_AMOUNT",
     "AmountError",
+    "Converted",
     "CurrencySum",
     "Money",
     "MoneyTotals",
+    "Rates",
     "Terms",
     "format_amount",
     "format_compact",
+    "converted_code",
     "more_label",
+    "parse_rates",
+    "rates_label",
     "parse_amount",
     "parse_money",
     "parse_currency",
@@ -581,6 +589,7 @@ class MoneyTotals:
     Never one number for several currencies: each currency keeps its own
     sum and count, most frequent first (ties: the larger sum, then the
     code). Build it with `collect`; `+` adds totals currency by currency.
+    A converted figure comes only from `Rates.convert`, marked as such.
     """
 
     sums: tuple[CurrencySum, ...] = ()
@@ -701,3 +710,181 @@ def _lay_out(texts: list[str], width: int, sep: str) -> list[str] | None:
         else:
             laid.append(text)
     return laid
+
+
+# ---------------------------------------------------------------- conversion
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A total turned into one currency at user-set rates: an estimate."""
+
+    cents: int
+    currency: str
+    day: date | None  # the rates' date, if the settings gave one
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.cents) / 100
+
+    @property
+    def rates_label(self) -> str:
+        """ "rates of 2026-11-30", or "undated rates"."""
+        return rates_label(self.day)
+
+    def format(self, compact: bool = False) -> str:
+        """ "≈ 16 350 EUR (converted, rates of 2026-11-30)"; compact: "≈ 16.4k EUR"."""
+        if compact:
+            return f"≈ {format_compact(self.amount)} {self.currency}"
+        return (
+            f"≈ {format_amount(self.amount)} {self.currency} "
+            f"(converted, {self.rates_label})"
+        )
+
+    @property
+    def code(self) -> str:
+        return converted_code(self.currency)
+
+
+def rates_label(day: date | None) -> str:
+    return f"rates of {day.isoformat()}" if day else "undated rates"
+
+
+def converted_code(currency: str) -> str:
+    """How a converted figure's currency is written where a code stands
+    alone (a table's currency column): "≈ EUR", never taken for "EUR"."""
+    return f"≈ {currency}"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Exchange rates to the default currency, as the user set them.
+
+    `rates[code]` is what one unit of `code` is worth in `base` (Decimal,
+    never float). `problems` are the entries that were left out, each a
+    short sentence; `note` puts them on one line for where figures show.
+    """
+
+    base: str
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    day: date | None = None
+    problems: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.rates)
+
+    def covers(self, totals: MoneyTotals) -> bool:
+        return bool(self.rates) and all(
+            code == self.base or code in self.rates for code in totals.currencies
+        )
+
+    def convert(self, totals: MoneyTotals) -> Converted | None:
+        """The total in `base`, or None unless rates cover every currency.
+
+        Exact Decimal arithmetic, rounded half-up to cents once at the end.
+        """
+        if not self.covers(totals):
+            return None
+        with localcontext() as context:
+            context.prec = 50
+            exact = Decimal(0)
+            for item in totals:
+                rate = 1 if item.currency == self.base else self.rates[item.currency]
+                exact += Decimal(item.cents) * rate
+            cents = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return Converted(cents, self.base, self.day)
+
+    def worth_showing(self, totals: MoneyTotals) -> Converted | None:
+        """`convert`, but None when the total is in `base` alone already."""
+        if not totals or set(totals.currencies) <= {self.base}:
+            return None
+        return self.convert(totals)
+
+    @property
+    def note(self) -> str:
+        """One line about ignored entries, "" if there were none."""
+        if not self.problems:
+            return ""
+        return "settings.toml [rates]: " + "; ".join(self.problems) + "."
+
+
+_MAX_RATE = Decimal(10) ** 9
+
+
+def parse_rates(table: object, base: str) -> Rates:
+    """Rates from the [rates] table of settings.toml; bad entries are left out.
+
+        [rates]
+        date = 2026-11-30
+        SEK = 0.087      # 1 SEK = 0.087 of the default currency
+
+    Read with `parse_float=Decimal` so no rate is ever a float; strings
+    ("0.087") and whole numbers are accepted too. A rate that is not a
+    positive number, an unknown code, a rate for `base` other than 1 and a
+    date that is not a date are ignored, each with a problem saying so:
+    nothing crashes, and a currency without a usable rate is simply not
+    converted.
+    """
+    if table is None:
+        return Rates(base)
+    if not isinstance(table, dict):
+        return Rates(base, problems=("it must be a table of CODE = rate lines",))
+    rates: dict[str, Decimal] = {}
+    problems: list[str] = []
+    day = None
+    for key, value in table.items():
+        shown = _shown_key(key)
+        if isinstance(key, str) and key.strip().lower() == "date":
+            day = _rates_day(value)
+            if day is None:
+                problems.append("date ignored (write it as date = 2026-11-30)")
+            continue
+        code = key.strip().upper() if isinstance(key, str) else ""
+        if code not in CURRENCIES:
+            problems.append(f"{shown} ignored (not a currency we know)")
+            continue
+        rate = _rate(value)
+        if rate is None:
+            problems.append(f"{shown} ignored (not a positive number)")
+        elif code == base and rate != 1:
+            problems.append(f"{shown} ignored ({base} is the default currency)")
+        elif code != base:
+            rates[code] = rate
+    return Rates(base, rates, day, tuple(problems))
+
+
+def _shown_key(key: object) -> str:
+    """The key for a message: only short, plain ones are echoed."""
+    if isinstance(key, str) and 0 < len(key) <= 12 and key.isascii() and key.isalnum():
+        return key
+    return "an entry"
+
+
+def _rate(value: object) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = str(value)  # the shortest text that reads back as typed
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            value = Decimal(value.strip())
+        except ArithmeticError:
+            return None
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return None
+    return value if 0 < value <= _MAX_RATE else None
+
+
+def _rates_day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
