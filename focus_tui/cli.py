@@ -576,22 +576,45 @@ def _cmd_undo(session, args) -> int:
 
 
 def _cmd_report(session, args) -> int:
+    rates = config.rates()
+    note = ""
     if args.which == "pipeline":
-        stages = _pipeline_rows(session)
+        stages = _pipeline_rows(session, rates)
         if args.format == "json":
             _print_rows(stages, (), "json")
-            return 0
-        rows = _pipeline_table(stages, readable=args.format == "table")
-        headers = ("STAGE", "CURRENCY", "COUNT", "ONE-TIME", "MONTHLY")
+        else:
+            rows = _pipeline_table(stages, readable=args.format == "table")
+            headers = ("STAGE", "CURRENCY", "COUNT", "ONE-TIME", "MONTHLY")
+            note = _converted_note(rows)
+            _print_rows(rows, headers, args.format, note)
     elif args.which == "phases":
         rows = _phase_rows(session, _filters(session, args), args.by)
-        headers = ("GROUP", "PHASE", "HOURS", "ENTRIES")
+        _print_rows(rows, ("GROUP", "PHASE", "HOURS", "ENTRIES"), args.format)
+        return 0
     else:
         filters = _filters(session, args)
-        rows = _stats_rows(session, filters, readable=args.format == "table")
+        rows = _stats_rows(session, filters, rates, readable=args.format == "table")
         headers = ("SECTION", "WHAT", "VALUE", "CURRENCY", "COUNT")
-    _print_rows(rows, headers, args.format)
+        note = _converted_note(rows)
+        _print_rows(rows, headers, args.format, note)
+    if rates.note:
+        # Beside the figures in a table; on stderr where stdout is data.
+        print(
+            _plain(rates.note),
+            file=sys.stdout if args.format == "table" else sys.stderr,
+        )
     return 0
+
+
+def _converted_note(rows: list[dict]) -> str:
+    """The table's footnote when some rows are converted figures."""
+    converted = next((r for r in rows if r.get("converted")), None)
+    if converted is None:
+        return ""
+    return (
+        f"{converted['currency']}: converted at the {converted['converted']} "
+        "(settings.toml [rates]); an estimate, not a sum of the deals."
+    )
 
 
 def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
@@ -607,8 +630,10 @@ def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
     if not rows:
         print("No data for this selection.")
         return
+    # The table shows the first len(headers) fields (a footnote says the rest).
     cells = [
-        [_plain(str(v if v is not None else "-")) for v in r.values()] for r in rows
+        [_plain(str(v if v is not None else "-")) for v in r.values()][: len(headers)]
+        for r in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
@@ -662,46 +687,68 @@ def _cmd_export(session, args) -> int:
     return 0
 
 
-def _pipeline_rows(session) -> list[dict]:
+def _pipeline_rows(session, rates=None) -> list[dict]:
     """Per stage its count and one sum per currency (never one for all):
 
     {"stage": "draft", "count": 5, "sums": [{"currency": "EUR", "count": 4,
-    "one_time_sum": "3501.50", "monthly_sum": "60.00"}, ...]}
+    "one_time_sum": "3501.50", "monthly_sum": "60.00"}, ...], "converted":
+    null}. With `rates` (settings.toml) that cover every currency of the
+    stage, "converted" is {"currency": "EUR", "one_time_sum": ...,
+    "monthly_sum": ..., "rates_date": "2026-11-30" or null}.
     """
     from .core.money import from_cents
     from .core.process import STAGES
     from .views.board import column_totals
 
     totals = column_totals(session)
-    return [
-        {
-            "stage": stage,
-            "count": totals[stage].count,
-            "sums": [
-                {
-                    "currency": item.currency,
-                    "count": item.count,
-                    "one_time_sum": str(from_cents(item.cents)),
-                    "monthly_sum": str(
-                        from_cents(totals[stage].monthly.cents_of(item.currency))
-                    ),
-                }
-                for item in totals[stage].one_time
-            ],
-        }
-        for stage in STAGES
-    ]
+    rows = []
+    for stage in STAGES:
+        column = totals[stage]
+        once = rates.convert(column.one_time) if rates else None
+        month = rates.convert(column.monthly) if rates else None
+        converted = None
+        if once is not None and month is not None:
+            converted = {
+                "currency": once.currency,
+                "one_time_sum": str(from_cents(once.cents)),
+                "monthly_sum": str(from_cents(month.cents)),
+                "rates_date": once.day.isoformat() if once.day else None,
+            }
+        rows.append(
+            {
+                "stage": stage,
+                "count": column.count,
+                "sums": [
+                    {
+                        "currency": item.currency,
+                        "count": item.count,
+                        "one_time_sum": str(from_cents(item.cents)),
+                        "monthly_sum": str(
+                            from_cents(column.monthly.cents_of(item.currency))
+                        ),
+                    }
+                    for item in column.one_time
+                ],
+                "converted": converted,
+            }
+        )
+    return rows
 
 
 def _pipeline_table(stages: list[dict], readable: bool) -> list[dict]:
     """One row per stage and currency (a stage without cards: one row).
 
-    `readable` (the table): stage names and grouped amounts ("3 501.50");
-    else (csv) the keys and plain decimals of the JSON.
+    A converted total follows as a row of its own, its currency written
+    "≈ EUR" and `converted` saying which rates (empty on the other rows);
+    only where the stage has other currencies than the default one.
+    `readable` (the table): stage names and grouped amounts ("3 501.50"),
+    no `converted` column (a footnote instead); else (csv) the keys and
+    plain decimals of the JSON.
     """
+    from datetime import date
     from decimal import Decimal
 
-    from .core.money import format_amount
+    from .core.money import converted_code, format_amount, rates_label
     from .core.process import STAGE_NAMES
 
     def amount(text: str) -> str:
@@ -718,6 +765,21 @@ def _pipeline_table(stages: list[dict], readable: bool) -> list[dict]:
                     "count": item["count"] if item else 0,
                     "one_time_sum": amount(item["one_time_sum"]) if item else None,
                     "monthly_sum": amount(item["monthly_sum"]) if item else None,
+                    "converted": None,
+                }
+            )
+        converted = stage["converted"]
+        codes = {item["currency"] for item in stage["sums"]}
+        if converted and codes - {converted["currency"]}:
+            day = converted["rates_date"]
+            rows.append(
+                {
+                    "stage": name,
+                    "currency": converted_code(converted["currency"]),
+                    "count": stage["count"],
+                    "one_time_sum": amount(converted["one_time_sum"]),
+                    "monthly_sum": amount(converted["monthly_sum"]),
+                    "converted": rates_label(date.fromisoformat(day) if day else None),
                 }
             )
     return rows
@@ -737,12 +799,15 @@ def _phase_rows(session, filters, by: str) -> list[dict]:
     ]
 
 
-def _stats_rows(session, filters, readable: bool = False) -> list[dict]:
-    """The statistics as rows {section, what, value, currency, count}.
+def _stats_rows(session, filters, rates=None, readable: bool = False) -> list[dict]:
+    """The statistics as rows {section, what, value, currency, count, converted}.
 
     Offers and orders have a row per month and currency (a month without
-    any: one row, count 0): a value is never two currencies added up.
-    `readable` (the table) groups the amounts' digits ("4 100 000").
+    any: one row, count 0): a value is never two currencies added up. With
+    `rates` covering a month's currencies (not all the default one), a row
+    "≈ EUR" follows with the converted value and `converted` naming the
+    rates (None on every other row). `readable` (the table) groups the
+    amounts' digits ("4 100 000").
     """
     from .core.money import format_amount, from_cents
     from .views.reports import conversion, lost_reasons, monthly, span_label, spans
@@ -761,6 +826,12 @@ def _stats_rows(session, filters, readable: bool = False) -> list[dict]:
                 )
             if not value:
                 rows.append(_stat(section, month, 0, None))
+            converted = rates.worth_showing(value) if rates else None
+            if converted is not None:
+                row = _stat(
+                    section, month, value.count, amount(converted.cents), converted.code
+                )
+                rows.append({**row, "converted": converted.rates_label})
         rate = None if m.conversion is None else f"{100 * m.conversion:.1f} %"
         rows.append(_stat("conversion", month, m.offers, rate))
     won, sent = conversion(session, filters)
@@ -785,6 +856,7 @@ def _stat(section: str, what: str, count, value, currency: str | None = None) ->
         "value": value,
         "currency": currency,
         "count": count,
+        "converted": None,
     }
 
 

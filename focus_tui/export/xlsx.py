@@ -57,6 +57,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .. import config
 from ..core.errors import UserError
 from ..core.process import PHASE_LABELS, PHASES, STAGE_NAMES
 from ..domain.access import cloud_names, display_names
@@ -689,7 +690,7 @@ def _write_statistics(
     sheet: _Sheet, st: _Styles, session: Session, filters: reports.Filters
 ) -> None:
     """The numbers of the Reports screen, one small table under another."""
-    for index, width in enumerate((24, 12, 14, 18, 12, 18, 12), 1):
+    for index, width in enumerate((24, 12, 14, 18, 12, 18, 30), 1):
         sheet.ws.column_dimensions[get_column_letter(index)].width = width
     sheet.width = 7
     sheet.print_setup("portrait")
@@ -716,15 +717,25 @@ def _write_statistics(
     sheet.blank()
 
     # Their values: a row per month and currency, each sum a number in its
-    # currency's format. Nothing adds two currencies.
+    # currency's format. Nothing adds two currencies; with settings.toml's
+    # [rates] a row "≈ EUR" follows, marked as converted in the Note column.
+    rates = config.rates()
     sheet.header(
-        ("Month", "Currency", "Offers", "Offers value", "Orders", "Orders value"), st
+        (
+            "Month",
+            "Currency",
+            "Offers",
+            "Offers value",
+            "Orders",
+            "Orders value",
+            "Note",
+        ),
+        st,
     )
     for m in months:
-        for code in dict.fromkeys(
-            (*m.offers_value.currencies, *m.orders_value.currencies)
-        ):
-            offers, orders = m.offers_value.get(code), m.orders_value.get(code)
+        offered, ordered = m.offers_value, m.orders_value
+        for code in dict.fromkeys((*offered.currencies, *ordered.currencies)):
+            offers, orders = offered.get(code), ordered.get(code)
             money = st.money(code)
             n = sheet.rows + 1
             sheet.row(
@@ -735,9 +746,24 @@ def _write_statistics(
                 + _number(f"E{n}", orders.count if orders else 0)
                 + _number(f"F{n}", _amount(orders.cents) if orders else None, money)
             )
+        both = offered + ordered
+        once_offered, once_ordered = rates.convert(offered), rates.convert(ordered)
+        if rates.worth_showing(both) and once_offered and once_ordered:
+            money = st.money(rates.base)
+            n = sheet.rows + 1
+            sheet.row(
+                _day(f"A{n}", m.month, st.month)
+                + _text(f"B{n}", once_offered.code, st)
+                + _number(f"D{n}", _amount(once_offered.cents), money)
+                + _number(f"F{n}", _amount(once_ordered.cents), money)
+                + _text(f"G{n}", f"converted, {once_offered.rates_label}", st)
+            )
     if not any(m.offers_value or m.orders_value for m in months):
         n = sheet.rows + 1
         sheet.row(_text(f"A{n}", "No offers or orders in this period.", st))
+    if rates.note:
+        n = sheet.rows + 1
+        sheet.row(_text(f"A{n}", rates.note, st))
     sheet.blank()
 
     # Days between the steps.

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Static
 
+from .. import config
 from ..core.errors import UserError
 from ..core.money import MoneyTotals
 from ..core.process import PHASE_LABELS, PHASES, parse_type
@@ -187,12 +188,16 @@ class ReportsScreen(DataScreen):
         self.query_one("#lost", Static).update(lost_text)
 
     def _month_values(self, months) -> Group:
-        """Offers and orders value per month, one sum per currency."""
+        """Offers and orders value per month, one sum per currency; under
+        each, with settings.toml's [rates], the converted total (≈)."""
+        rates = config.rates()
         heading = Text("Value by month", style="bold")
         heading.append("  one-time sums, each currency apart", style="dim")
+        notes = [Text(rates.note, style="yellow")] if rates.note else []
         shown = [m for m in months if m.offers_value or m.orders_value]
         if not shown:
-            return Group(heading, Text("  No offers or orders.", style="italic"))
+            empty = Text("  No offers or orders.", style="italic")
+            return Group(heading, empty, *notes)
         # Two columns of sums beside the month, as wide as the screen allows.
         room = self.query_one("#stats").size.width or 80
         width = max(20, min(48, (room - 16) // 2))
@@ -202,27 +207,44 @@ class ReportsScreen(DataScreen):
         table.add_column(width=width)
         table.add_row("", Text("offers (sent)", "blue"), Text("orders (sold)", "green"))
         total_offers, total_orders = MoneyTotals(), MoneyTotals()
+        converted = []
         for m in shown:
             table.add_row(
                 m.month.strftime("%b %y"),
-                self._sums(m.offers_value, width),
-                self._sums(m.orders_value, width),
+                self._sums(m.offers_value, width, rates, converted),
+                self._sums(m.orders_value, width, rates, converted),
             )
             total_offers += m.offers_value
             total_orders += m.orders_value
         table.add_row(
             Text("Total", style="bold"),
-            self._sums(total_offers, width),
-            self._sums(total_orders, width),
+            self._sums(total_offers, width, rates, converted),
+            self._sums(total_orders, width, rates, converted),
         )
-        return Group(heading, table)
+        if converted:
+            first = converted[0]
+            notes.insert(
+                0,
+                Text(
+                    f"≈ converted to {first.currency}, {first.rates_label} "
+                    "(settings.toml [rates])",
+                    style="dim",
+                ),
+            )
+        return Group(heading, table, *notes)
 
     @staticmethod
-    def _sums(totals: MoneyTotals, width: int) -> Text:
-        """Every currency's sum over a few lines ("+N more" past four)."""
+    def _sums(totals: MoneyTotals, width: int, rates, converted: list) -> Text:
+        """Every currency's sum over a few lines ("+N more" past four), and
+        the converted total when rates cover them all."""
         if not totals:
             return Text("–", style="dim")
-        return Text("\n".join(totals.compact_lines(width, 4)))
+        text = Text("\n".join(totals.compact_lines(width, 4)))
+        total = rates.worth_showing(totals)
+        if total is not None:
+            converted.append(total)
+            text.append("\n" + total.format(compact=True), style="dim italic")
+        return text
 
     def _filters_text(self) -> Text:
         f = self.filters

@@ -26,8 +26,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .. import config
 from ..core.clock import Clock
-from ..core.money import format_compact, from_cents
+from ..core.money import Rates, format_compact, from_cents
 from ..core.text import one_line
 from ..views.board import Card, ColumnTotals
 
@@ -175,6 +176,7 @@ class BoardColumn(Widget):
         self._strips: OrderedDict[tuple[int, int], Strip] = OrderedDict()
         # The header's lines of sums, for the width they were laid out in.
         self._sums: tuple[int, list[str]] | None = None
+        self.rates: Rates | None = None  # settings.toml's, read with the cards
 
     # -- data -------------------------------------------------------------
 
@@ -184,6 +186,7 @@ class BoardColumn(Widget):
         """Show new data with the cursor on card `cursor` (clamped)."""
         self.totals = totals
         self.cards = cards
+        self.rates = config.rates()
         self.loaded = True
         self._today = self.clock.today()
         self._strips.clear()
@@ -386,9 +389,9 @@ class BoardColumn(Widget):
             )
         lines = self._sum_lines(width - 1)
         text = lines[y - 1] if y - 1 < len(lines) else ""
+        style = "board--dim" if text.startswith("≈") else "board--sums"
         return self._line(
-            [Segment(" " + _fit(text, width - 1), self._style("board--sums"))],
-            width,
+            [Segment(" " + _fit(text, width - 1), self._style(style))], width
         )
 
     def _sum_lines(self, width: int) -> list[str]:
@@ -402,6 +405,15 @@ class BoardColumn(Widget):
             lines = totals.one_time.compact_lines(
                 width, SUM_LINES, monthly=totals.monthly
             )
+            # The converted total ("≈ 330k EUR") only where a line is free
+            # and it fits whole.
+            converted = (
+                self.rates.worth_showing(totals.one_time) if self.rates else None
+            )
+            if converted is not None and len(lines) < SUM_LINES:
+                text = converted.format(compact=True)
+                if cell_len(text) <= width:
+                    lines = [*lines, text]
         self._sums = (width, lines)
         return lines
 
@@ -509,6 +521,12 @@ class Board(Horizontal, can_focus=True):
     def __init__(self, *columns: BoardColumn, id: str | None = None) -> None:
         super().__init__(*columns, id=id)
         self._active: BoardColumn | None = None
+
+    def on_mount(self) -> None:
+        # Bad [rates] entries: the headers have no room to say so.
+        note = config.rates().note
+        if note:
+            self.notify(note, severity="warning", markup=False, timeout=10)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -6,15 +6,18 @@ pins the whole picture with fixed data and the fixed clock.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import FIXED_NOW, ZONE
 from pilot_helpers import screen_text, settle
 from textual.pilot import Pilot
 
+from focus_tui import config
 from focus_tui.app import FocusApp
 from focus_tui.core.clock import Clock
 from focus_tui.core.dates import When
@@ -234,6 +237,51 @@ async def test_a_column_of_many_currencies_shows_what_fits_and_says_more(session
             "45k SEK",
             "+3 more",
         ]
+
+
+def write_settings(text: str) -> None:
+    folder = Path(os.environ["FOCUS_TUI_CONFIG_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.toml").write_text(text, encoding="utf-8")
+    config.settings.cache_clear()
+
+
+async def header_of_a_eur_and_sek_draft(session) -> list[str]:
+    lead = records.create_record(session, "sales_lead", "Two currencies").id
+    for title, amount, currency in [("A", "12000", "EUR"), ("B", "4500", "SEK")]:
+        sales.create_proposal(session, lead, title, terms=terms(amount, None, currency))
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_board(pilot)
+        header = column_text(screen.column("draft")).splitlines()
+        return [line.strip() for line in header[1:4]] + [said(app)]
+
+
+async def test_a_converted_total_shows_only_with_rates_and_is_marked(session):
+    assert await header_of_a_eur_and_sek_draft(session) == [
+        "12k EUR",
+        "4.5k SEK",
+        "",
+        "",
+    ]
+
+
+async def test_rates_add_the_converted_total_where_it_fits(session):
+    write_settings("[rates]\ndate = 2026-11-30\nSEK = 0.087\n")
+    # 12 000 EUR + 4 500 SEK × 0.087: ≈ 12 391.50 EUR, marked with ≈.
+    assert await header_of_a_eur_and_sek_draft(session) == [
+        "12k EUR",
+        "4.5k SEK",
+        "≈ 12.4k EUR",
+        "",
+    ]
+
+
+async def test_bad_rates_are_said_once_and_the_board_still_opens(session):
+    write_settings("[rates]\nSEK = 'lots'\n")
+    header = await header_of_a_eur_and_sek_draft(session)
+    assert header[:3] == ["12k EUR", "4.5k SEK", ""]
+    assert header[3] == "settings.toml [rates]: SEK ignored (not a positive number)."
 
 
 async def test_arrows_move_between_and_within_columns(session, deals):

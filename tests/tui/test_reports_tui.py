@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 from conftest import advance
 from pilot_helpers import screen_text, settle
 
+from focus_tui import config
 from focus_tui.app import FocusApp
 from focus_tui.domain import records, sales, tracker
 from focus_tui.screens.reports import ReportsScreen
@@ -83,6 +86,36 @@ async def test_statistics_show_each_currency_apart(deals):
         assert "16.5k" not in "\n".join(lines)  # EUR and SEK added: never
         total = next(line for line in lines if line.startswith("Total"))
         assert "24k EUR · 4.5k SEK" in total and "12k EUR" in total
+
+
+async def test_statistics_convert_with_rates_and_say_so(deals):
+    folder = Path(os.environ["FOCUS_TUI_CONFIG_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.toml").write_text("[rates]\ndate = 2026-11-30\nSEK = 0.1\n")
+    config.settings.cache_clear()
+    lead = records.create_record(deals, "sales_lead", "Stockholm deal")
+    offer = sales.create_proposal(
+        deals, lead.id, "Offer SEK", terms=sales.Terms(Decimal(45000), None, "SEK")
+    )
+    sales.send(deals, offer.id, sent_date=date(2026, 11, 3))
+    app = FocusApp(deals)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot)
+        screen.query_one("#month-values").scroll_visible(animate=False)
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        lines = lines[next(i for i, t in enumerate(lines) if "Value by month" in t) :]
+        november = lines.index(next(t for t in lines if t.startswith("Nov 26")))
+        assert "45k SEK · 12k EUR" in lines[november]  # tie: the larger first
+        # 12 000 EUR + 45 000 SEK × 0.1, under the sums and marked.
+        assert "≈ 16.5k EUR" in lines[november + 1]
+        # October's orders were in EUR only: nothing to convert there.
+        october = lines.index(next(t for t in lines if t.startswith("Oct 26")))
+        assert "≈" not in lines[october] + lines[october + 1]
+        assert any(
+            "≈ converted to EUR, rates of 2026-11-30 (settings.toml [rates])" in t
+            for t in lines
+        )
 
 
 async def test_switch_views_and_open_a_feed(deals):

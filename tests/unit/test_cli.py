@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -182,7 +183,12 @@ def test_lost_and_pipeline_report(db_path):
     ]
     assert stages["lost"]["sums"][0]["one_time_sum"] == "250.50"
     assert stages["draft"]["sums"][0]["monthly_sum"] == "10.00"
-    assert stages["ordered"] == {"stage": "ordered", "count": 0, "sums": []}
+    assert stages["ordered"] == {
+        "stage": "ordered",
+        "count": 0,
+        "sums": [],
+        "converted": None,
+    }
     table = run(db_path, "report", "pipeline").stdout
     assert "Sent" in table and "Lost" in table
     assert "added as numbers" not in table
@@ -215,9 +221,9 @@ def test_pipeline_report_gives_one_sum_per_currency(db_path):
         ("GBP", 1, "700.00", "0.00"),
     ]
     csv_rows = run(db_path, "report", "pipeline", "--format", "csv").stdout.splitlines()
-    assert csv_rows[0] == "stage,currency,count,one_time_sum,monthly_sum"
-    assert "draft,SEK,2,5500.00,50.00" in csv_rows
-    assert "draft,EUR,2,15000.00,100.00" in csv_rows
+    assert csv_rows[0] == "stage,currency,count,one_time_sum,monthly_sum,converted"
+    assert "draft,SEK,2,5500.00,50.00," in csv_rows
+    assert "draft,EUR,2,15000.00,100.00," in csv_rows
     table = run(db_path, "report", "pipeline").stdout
     draft_lines = [
         line.split() for line in table.splitlines() if line.startswith("Draft")
@@ -349,8 +355,77 @@ def test_stats_report_gives_offers_value_per_currency(db_path):
         ("EUR", "15000.00", 2),
         ("SEK", "4500.00", 1),
     ]
-    assert all(
-        set(r) == {"section", "what", "value", "currency", "count"} for r in rows
-    )
+    keys = {"section", "what", "value", "currency", "count", "converted"}
+    assert all(set(r) == keys for r in rows)
     table = run(db_path, "report", "stats").stdout
     assert "15 000" in table and "4 500" in table and "19 500" not in table
+
+
+def _settings(text: str) -> None:
+    folder = Path(os.environ["FOCUS_TUI_CONFIG_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.toml").write_text(text, encoding="utf-8")
+
+
+def _two_currency_draft(db_path) -> None:
+    run(db_path, "add", "proposal", "A", "--one-time", "12 000", "--monthly", "100")
+    run(db_path, "add", "proposal", "B", "--one-time", "4 500 SEK")
+
+
+def test_pipeline_converts_only_with_rates_and_says_so(db_path):
+    _two_currency_draft(db_path)
+    report = json.loads(run(db_path, "report", "pipeline", "--format", "json").stdout)
+    assert all(stage["converted"] is None for stage in report)
+    assert "≈" not in run(db_path, "report", "pipeline").stdout
+
+    _settings("[rates]\ndate = 2026-11-30\nSEK = 0.087\n")
+    report = json.loads(run(db_path, "report", "pipeline", "--format", "json").stdout)
+    draft = next(stage for stage in report if stage["stage"] == "draft")
+    assert draft["converted"] == {
+        "currency": "EUR",
+        "one_time_sum": "12391.50",  # 12 000 + 4 500 × 0.087
+        "monthly_sum": "100.00",
+        "rates_date": "2026-11-30",
+    }
+    # The real sums are still there, one per currency.
+    assert [s["one_time_sum"] for s in draft["sums"]] == ["12000.00", "4500.00"]
+    table = run(db_path, "report", "pipeline").stdout
+    converted = next(line for line in table.splitlines() if "≈ EUR" in line)
+    assert converted.split()[0] == "Draft" and "12 391.50" in converted
+    assert "converted at the rates of 2026-11-30" in table
+    csv_rows = run(db_path, "report", "pipeline", "--format", "csv").stdout.splitlines()
+    assert csv_rows[0].endswith(",converted")
+    assert "draft,≈ EUR,2,12391.50,100.00,rates of 2026-11-30" in csv_rows
+    assert "draft,EUR,1,12000.00,100.00," in csv_rows
+
+
+def test_stats_convert_the_months_values_with_rates(db_path):
+    _settings("[rates]\ndate = 2026-11-30\nSEK = 0.087\n")
+    for title, one_time in [("A", "12 000"), ("C", "4 500 SEK")]:
+        proposal = run(db_path, "add", "proposal", title, "--one-time", one_time)
+        run(db_path, "send", proposal.stdout.strip())
+    rows = json.loads(run(db_path, "report", "stats", "--format", "json").stdout)
+    offers = [r for r in rows if r["section"] == "offers" and r["count"]]
+    assert [(r["currency"], r["value"], r["converted"]) for r in offers] == [
+        ("EUR", "12000.00", None),
+        ("SEK", "4500.00", None),
+        ("≈ EUR", "12391.50", "rates of 2026-11-30"),
+    ]
+
+
+def test_bad_rates_print_one_line_and_the_figures_still_come(db_path):
+    _two_currency_draft(db_path)
+    _settings("[rates]\nSEK = -1\nXYZ = 2\n")
+    proc = run(db_path, "report", "pipeline", "--format", "json")
+    assert json.loads(proc.stdout)[0]["converted"] is None
+    assert proc.stderr.strip() == (
+        "settings.toml [rates]: SEK ignored (not a positive number); "
+        "XYZ ignored (not a currency we know)."
+    )
+    table = run(db_path, "report", "pipeline")
+    assert table.returncode == 0 and "Traceback" not in table.stderr
+    assert table.stdout.splitlines()[-1].startswith("settings.toml [rates]: SEK")
+    assert "≈" not in table.stdout
+    _settings("[rates\n")
+    broken = run(db_path, "report", "stats")
+    assert broken.returncode == 0 and "not valid TOML" in broken.stdout

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import peewee as pw
@@ -707,3 +708,40 @@ def test_statistics_values_are_one_number_per_currency(session, pipeline, out):
     assert not any(v == pytest.approx(12000.50 + 999.99) for v in every)
     text = [c.value for row in rows for c in row if isinstance(c.value, str)]
     assert not any("added as numbers" in t for t in text)
+
+
+def _value_rows(stats) -> list[tuple]:
+    rows = [tuple(row) for row in stats.iter_rows()]
+    head = next(i for i, row in enumerate(rows) if row[1].value == "Currency")
+    return list(
+        itertools.takewhile(
+            lambda row: isinstance(row[0].value, datetime), rows[head + 1 :]
+        )
+    )
+
+
+def test_statistics_convert_only_with_rates_and_mark_it(session, pipeline, out):
+    from focus_tui import config
+
+    plain = openpyxl.load_workbook(export_xlsx(session, out / "a.xlsx").path)
+    assert [r[1].value for r in _value_rows(plain["Statistics"])] == ["SEK", "EUR"]
+
+    folder = Path(os.environ["FOCUS_TUI_CONFIG_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.toml").write_text(
+        "[rates]\ndate = 2026-11-30\nSEK = 0.087\nXYZ = 1\n"
+    )
+    config.settings.cache_clear()
+    wb = openpyxl.load_workbook(export_xlsx(session, out / "b.xlsx").path)
+    stats = wb["Statistics"]
+    rows = _value_rows(stats)
+    assert [r[1].value for r in rows] == ["SEK", "EUR", "≈ EUR"]
+    converted = rows[-1]
+    # 12 000.50 SEK × 0.087 + 999.99 EUR offered; 12 000.50 SEK × 0.087 ordered.
+    assert converted[3].value == pytest.approx(1044.04 + 999.99)
+    assert converted[5].value == pytest.approx(1044.04)
+    assert converted[3].number_format == '#,##0.00 "EUR"'
+    assert converted[6].value == "converted, rates of 2026-11-30"
+    # The bad entry is said under the table.
+    notes = [c.value for row in stats.iter_rows() for c in row if c.value]
+    assert "settings.toml [rates]: XYZ ignored (not a currency we know)." in notes
