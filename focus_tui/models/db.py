@@ -144,6 +144,8 @@ def _describe(target: str | os.PathLike, exc: Exception) -> str:
         return f"The file {target} is not a Focus TUI database (or it is damaged)."
     if "another program" in lowered:
         return f"{target} {text}."
+    if "connection to server" in lowered or "could not connect" in lowered:
+        return f"Cannot reach the PostgreSQL server of {target}: {text}."
     if "unable to open" in lowered:
         return f"Cannot open the database {target}: check the path and permissions."
     return f"Cannot use the database {target}: {text}."
