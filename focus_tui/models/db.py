@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import peewee
@@ -15,15 +16,23 @@ from ..core.errors import DatabaseUnavailable
 
 database = peewee.DatabaseProxy()
 
-# WAL lets readers (other users, thread workers) run while one process
-# writes; the busy timeout turns "database is locked" into a short wait.
+# How long a statement waits for another process's lock before it gives up
+# with "database is locked".
+BUSY_TIMEOUT_S = 10
+
+# Set on every connection, in this order: the busy timeout first, so every
+# statement after it waits for a lock instead of failing. (Peewee runs them
+# in dict order; sqlite3's connect `timeout` sets the same wait even before.)
 SQLITE_PRAGMAS = {
-    "journal_mode": "wal",
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
     "synchronous": "normal",
     "cache_size": -32_000,  # 32 MB page cache
 }
+# WAL lets readers (other users, thread workers) run while one process
+# writes. It is a property of the file, set once by `open_database` (see
+# `_use_wal`), not a per-connection pragma.
+JOURNAL_MODE = "wal"
 
 
 def is_postgres_url(target: str) -> bool:
@@ -74,6 +83,7 @@ def make_database(
     return peewee.SqliteDatabase(
         str(path),
         pragmas=SQLITE_PRAGMAS,
+        timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
         check_same_thread=False,
     )
@@ -89,6 +99,8 @@ def open_database(
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
+        if isinstance(db, peewee.SqliteDatabase):
+            _use_wal(db)
         migrate(db)
     except (
         peewee.OperationalError,
@@ -99,6 +111,29 @@ def open_database(
         db.close()
         raise DatabaseUnavailable(_describe(target, exc)) from None
     return db
+
+
+def _use_wal(db: peewee.SqliteDatabase, timeout: float = BUSY_TIMEOUT_S) -> None:
+    """Put the file in WAL mode (a no-op once it is).
+
+    Switching a new file to WAL briefly needs it to itself, and SQLite
+    answers "database is locked" at once, without the busy wait, when
+    another connection is switching it at the same moment (it holds a read
+    lock while it asks for the write lock, and waiting could deadlock).
+    That made processes opening a new database together fail, so the
+    switch is tried again for as long as the busy timeout.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.001
+    while True:
+        try:
+            db.execute_sql(f"PRAGMA journal_mode = {JOURNAL_MODE}")
+            return
+        except peewee.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.05)
 
 
 # What the database raises when it fails while working (locked, read-only,
