@@ -1,14 +1,16 @@
 """Numbered schema migrations.
 
-The database keeps its schema version in the `meta` table. Each migration
-runs once, in order, inside one transaction; a database made by an older
-version opens in a newer one with nothing lost. Never edit a migration that
+The database keeps its schema version in the `meta` table. The missing
+migrations run once, in order, all in one transaction that holds the write
+lock (`migrate`); a database made by an older version opens in a newer one
+with nothing lost. Never edit a migration that
 has shipped: add the next number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import peewee as pw
 
@@ -193,23 +195,73 @@ def schema_version(db: pw.Database) -> int:
     return int(row.value) if row else 0
 
 
-def migrate(db: pw.Database) -> int:
-    """Apply every migration the database has not seen; return the version."""
-    tables = db.get_tables()
+# Key of the PostgreSQL advisory lock that serialises migrations (any fixed
+# 64-bit number; this one spells "focustui").
+_PG_MIGRATION_LOCK = 0x666F637573747569
+
+
+@contextmanager
+def _schema_lock(db: pw.Database) -> Iterator[None]:
+    """One write transaction that no other process's migration can overlap.
+
+    SQLite: BEGIN IMMEDIATE takes the database's write lock before the
+    schema is read. PostgreSQL: a transaction-scoped advisory lock (DDL is
+    transactional there too), released when the transaction ends.
+    """
+    if isinstance(db, pw.SqliteDatabase):
+        with db.atomic(lock_type="IMMEDIATE"):
+            yield
+        return
+    with db.atomic():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_MIGRATION_LOCK,))
+        yield
+
+
+def _check_ours(db: pw.Database, tables: list[str]) -> None:
     if tables and "meta" not in tables:
         # Never add our tables to some other program's database.
         raise pw.DatabaseError("holds another program's data, not Focus TUI's")
-    if "meta" not in tables:
-        with db.atomic():
-            db.create_tables([schema.Meta], safe=True)
-    version = schema_version(db)
+
+
+def _check_not_newer(version: int) -> None:
     if version > LATEST:
         raise pw.DatabaseError(
             f"database schema {version} is newer than this program ({LATEST}); "
             "please upgrade focus-tui"
         )
-    for number in range(version + 1, LATEST + 1):
-        with db.atomic():
+
+
+def migrate(db: pw.Database) -> int:
+    """Apply every migration the database has not seen; return the version.
+
+    Safe when several processes open the same (new or old) database at
+    once: the version is read again, and the migrations run, inside one
+    transaction that holds the write lock (`_schema_lock`), so each
+    migration runs exactly once and a process that waited finds the work
+    done. Before, each process read the version unlocked, then ran the
+    migrations it thought were missing one after another: the second one
+    re-ran migration 1 or 2 ("index record_parent_created already exists",
+    "duplicate column name: is_open").
+    """
+    # Most opens find the schema up to date: that is decided by reading
+    # alone (no write lock, so opening a database another process is busy
+    # writing does not wait). The version only ever grows, so "up to date"
+    # cannot be undone by another process meanwhile.
+    tables = db.get_tables()
+    _check_ours(db, tables)
+    if "meta" in tables:
+        version = schema_version(db)
+        _check_not_newer(version)
+        if version == LATEST:
+            return LATEST
+    with _schema_lock(db):
+        tables = db.get_tables()  # again: another process may have migrated
+        _check_ours(db, tables)
+        if "meta" not in tables:
+            db.create_tables([schema.Meta], safe=True)
+        version = schema_version(db)
+        _check_not_newer(version)
+        for number in range(version + 1, LATEST + 1):
             MIGRATIONS[number - 1](db)
             schema.Meta.insert(key="schema_version", value=str(number)).on_conflict(
                 conflict_target=[schema.Meta.key],

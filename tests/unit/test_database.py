@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -132,13 +133,11 @@ def test_peewee_is_the_orm():
     assert peewee.__version__
 
 
-def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
-    """Build the schema exactly as version 1 left it, with data, then upgrade."""
-    from focus_tui.domain.session import open_session
+def _version_1_database(db_path) -> None:
+    """The schema exactly as version 1 left it, with a user and three records."""
     from focus_tui.models import database, schema
     from focus_tui.models.db import make_database
     from focus_tui.models.migrations import MIGRATIONS
-    from focus_tui.views import agenda
 
     db = make_database(db_path)
     database.initialize(db)
@@ -170,6 +169,14 @@ def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
             )
             db.execute_sql("INSERT INTO record_actor VALUES (?, 1)", (rid,))
     db.close()
+
+
+def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
+    """Build the schema exactly as version 1 left it, with data, then upgrade."""
+    from focus_tui.domain.session import open_session
+    from focus_tui.views import agenda
+
+    _version_1_database(db_path)
 
     from datetime import UTC, datetime
 
@@ -224,3 +231,100 @@ def test_old_participant_lines_get_the_ids_of_the_people_they_name(db_path):
         {"added": [{"id": anna.id, "name": "Anna"}]},
         {"removed": [{"id": gone.id, "name": "Gone Person"}, {"name": "Nobody Known"}]},
     ]
+
+
+# Opens one database per round, all processes together: each writes a file
+# "ready-<round>-<me>" and waits until every process has, so the opens
+# really overlap (starting processes alone spreads them over ~100 ms).
+OPENER = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from focus_tui.domain.session import open_session
+    from focus_tui.models.migrations import schema_version
+    folder, me, procs, rounds = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    for r in range(rounds):
+        (folder / f"ready-{r}-{me}").touch()
+        while len(list(folder.glob(f"ready-{r}-*"))) < procs:
+            time.sleep(0.0005)
+        try:
+            s = open_session(folder / f"round{r}.db", "tester")
+            result = ["ok", schema_version(s.db)]
+            s.db.close()
+        except Exception as exc:
+            result = ["fail", f"{type(exc).__name__}: {exc}"]
+        print(json.dumps([r, *result]), flush=True)
+    """
+)
+
+
+def _open_together(folder, procs: int, rounds: int) -> list[list]:
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                OPENER,
+                str(folder),
+                str(i),
+                str(procs),
+                str(rounds),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(procs)
+    ]
+    results = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        results += [json.loads(line) for line in out.splitlines()]
+    return results
+
+
+def _schema_of(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("start", ["new file", "version 1"])
+def test_processes_opening_a_database_at_once_all_succeed(tmp_path, start):
+    """Four processes open the same database at the same moment, 12 rounds:
+    every one of them gets a usable, fully migrated database, each migration
+    ran once, and the user they all are exists once.
+
+    Before, 1-3 of the 4 failed in half of the rounds: "index
+    record_parent_created already exists" / "duplicate column name: is_open"
+    (two processes ran the same migration) and "database is locked" (SQLite
+    does not wait while two connections switch a new file to WAL).
+    """
+    procs, rounds = 4, 12
+    if start == "version 1":
+        for r in range(rounds):
+            _version_1_database(tmp_path / f"round{r}.db")
+    reference = tmp_path / "reference.db"
+    if start == "version 1":
+        _version_1_database(reference)
+    open_database(reference).close()
+    results = _open_together(tmp_path, procs, rounds)
+    assert len(results) == procs * rounds
+    failures = [r for r in results if r[1] != "ok"]
+    assert not failures
+    assert {r[2] for r in results} == {LATEST}
+    expected = _schema_of(reference)
+    for r in range(rounds):
+        path = tmp_path / f"round{r}.db"
+        assert _schema_of(path) == expected
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT COUNT(*) FROM user").fetchone()[0] == 1
+        assert conn.execute("SELECT COUNT(*) FROM cloud").fetchone()[0] == 1
+        conn.close()
