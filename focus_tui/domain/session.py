@@ -57,13 +57,22 @@ def ensure_user(name: str, clock: Clock, display_name: str | None = None) -> Use
     if user is not None:
         return user
     now = clock.now_utc_naive()
-    with database.atomic():
-        user = User.get_or_none(User.name == name)
-        if user is not None:  # created by another process meanwhile
-            return user
-        from .write import add_user
+    from .write import add_user
 
-        return add_user(name, display_name or name, now, private_cloud_name(name))
+    try:
+        with database.atomic():
+            user = User.get_or_none(User.name == name)
+            if user is not None:  # created by another process meanwhile
+                return user
+            return add_user(name, display_name or name, now, private_cloud_name(name))
+    except pw.IntegrityError:
+        # PostgreSQL: the re-read above does not wait for another process
+        # creating the same user (SQLite's IMMEDIATE transaction does), so
+        # the second insert meets the unique name; that user is the one.
+        user = User.get_or_none(User.name == name)
+        if user is None:
+            raise
+        return user
 
 
 def private_cloud_name(user_name: str) -> str:
