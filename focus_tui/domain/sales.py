@@ -286,7 +286,9 @@ def revise(
                 "sent_date": sent_date.isoformat(),
             },
         )
-    return _fresh(record.id)
+        # Read before the commit: read after it, another process's revision
+        # could already be there, and both would be told "revision 3".
+        return _fresh(record.id)
 
 
 def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
