@@ -118,7 +118,10 @@ def focus(session: Session, record_id: int) -> Focus:
         now = session.clock.now_utc_naive()
         _end_running(session, now)
         write.start_time_entry(session, record.id, now, phase_of(session, record))
-    focus_now = current_focus(session)
+        # Read before the commit: after it, another process may already
+        # have focused something else (or nothing), and this one would
+        # report that focus as its own (or fail the assert).
+        focus_now = current_focus(session)
     assert focus_now is not None
     return focus_now
 
