@@ -47,15 +47,23 @@ there. The user's own open activities grow with N (1 % of it), and open
 ones are created in the last months, so at 1M most of the user's open
 activities have no time entry yet: there is no room left in their days.
 
-Speed (2 cores, SQLite file): 10k records ~0.6 s, 100k ~5 s, 1M ~60-80 s
-(~600 MB peak memory). Records get their ids here (1, 2, ... on an empty
-database) so children know their parents without reading back; rows are
-built as tuples and written with `executemany` in batches inside one
-transaction; rows that follow from others (the creator as actor, "created",
-"finished" and "focused" events) are copied inside the database with
-INSERT ... SELECT. On SQLite the fill runs with `synchronous=OFF`, drops the
-secondary indexes of the filled tables and builds them again at the end
-(same transaction), and runs a sampled ANALYZE afterwards.
+Writing (SQLite or PostgreSQL): other people may use the database while it
+fills, so the fill never holds it for long. One short transaction finds it
+empty, adds the team and keeps the record ids 1..N free (`_reserve_ids`);
+records get their ids here, so children know their parents without reading
+back. Then `CHUNK` records at a time, each chunk one transaction with
+everything that hangs off its records, so every commit leaves a consistent
+database: rows are built as tuples between the transactions and written
+with `executemany`; rows that follow from others (the creator as actor,
+"created", "finished" and "focused" events) are copied inside the database
+with INSERT ... SELECT. Every index stays in place throughout (other
+processes must never see the tables without them, least of all the one
+that allows one running focus per user). On SQLite the fill runs with
+`synchronous=OFF` and a bigger cache, and a sampled ANALYZE follows.
+
+Speed (2 cores, SQLite file, a slow day): 10k records ~1.5 s, 100k ~13 s,
+1M ~3 min (~650 MB peak memory); a write of another process waits at most
+about one chunk (~0.5 s at 100k, ~1.2 s near 1M).
 """
 
 from __future__ import annotations
@@ -109,7 +117,6 @@ __all__ = ["MAX_RECORDS", "MIN_RECORDS", "DemoSummary", "fill_demo"]
 
 MIN_RECORDS = 50
 MAX_RECORDS = 5_000_000
-BATCH = 50_000
 
 MINUTE = 60
 HOUR = 3600
@@ -390,6 +397,7 @@ class DemoSummary:
     users: list[str]
     clouds: list[str]
     seconds: float
+    longest_write: float = 0.0  # seconds one transaction held the database
 
 
 def fill_demo(
@@ -400,38 +408,49 @@ def fill_demo(
     clock: Clock,
     seed: int = 7,
 ) -> DemoSummary:
-    """Fill an empty, migrated database with `records` records of demo data."""
+    """Fill an empty, migrated database with `records` records of demo data.
+
+    Other processes may use the database meanwhile: the fill commits one
+    chunk of records at a time (see `_write`), and a fill that stops half
+    way leaves whole records behind (and the placeholder of `_reserve_ids`).
+    """
     started = time.perf_counter()
     if not isinstance(records, int) or not MIN_RECORDS <= records <= MAX_RECORDS:
         raise UserError(
             f"The demo needs between {MIN_RECORDS:,} and {MAX_RECORDS:,} records "
             f"(got {records!r})."
         )
-    if Record.select().exists():
-        raise UserError(
-            "The database already holds records; fill an empty database with demo data."
-        )
     sqlite = isinstance(db, peewee.SqliteDatabase)
+    with db.atomic():
+        if not sqlite:  # nobody adds a record between the check and the reserve
+            db.execute_sql(
+                f"LOCK TABLE {_quote(db, Record._meta.table_name)} IN EXCLUSIVE MODE"
+            )
+        if Record.select().exists():
+            raise UserError(
+                "The database already holds records; "
+                "fill an empty database with demo data."
+            )
+        team = _Team.build(records, user_name, clock)
+        placeholder = _reserve_ids(db, team, records, clock.now_utc_naive())
+    rng = random.Random(seed)
+    plan = _Plan(rng, clock, team, records, sale_seed=seed)
+    plan.build()
     if sqlite:
         db.execute_sql("PRAGMA synchronous = OFF")
         db.execute_sql("PRAGMA cache_size = -65536")  # 64 MB while filling
     try:
-        with db.atomic():
-            rng = random.Random(seed)
-            team = _Team.build(records, user_name, clock)
-            plan = _Plan(rng, clock, team, records, sale_seed=seed)
-            plan.build()
-            time_entries = _write(db, plan)
-        if isinstance(db, peewee.PostgresqlDatabase):
-            _reset_sequence(db, Record)
+        time_entries, longest = _write(db, plan, placeholder=placeholder)
     finally:
         if sqlite:
             db.execute_sql(f"PRAGMA synchronous = {SQLITE_PRAGMAS['synchronous']}")
             db.execute_sql(f"PRAGMA cache_size = {SQLITE_PRAGMAS['cache_size']}")
     if sqlite:
-        # Statistics for the query planner; sampling keeps it quick at 1M.
+        # Statistics for the query planner; sampling keeps it quick at 1M,
+        # and one table at a time keeps each write short.
         db.execute_sql("PRAGMA analysis_limit = 2000")
-        db.execute_sql("ANALYZE")
+        for name in db.get_tables():
+            db.execute_sql(f"ANALYZE {_quote(db, name)}")
         db.execute_sql("PRAGMA analysis_limit = 0")
     return DemoSummary(
         records=len(plan.r_type),
@@ -439,6 +458,7 @@ def fill_demo(
         users=[u.name for u in team.users],
         clouds=team.cloud_names,
         seconds=time.perf_counter() - started,
+        longest_write=longest,
     )
 
 
@@ -1384,181 +1404,311 @@ def _working(local: int) -> int:
 
 # ------------------------------------------------------------------ writing
 
+# Records per write transaction. Each chunk is committed on its own, so the
+# database is never locked for long: other processes' writes wait at most
+# about one chunk (~0.2 s at 100k records, ~1 s near 1M on 2 cores), never
+# SQLite's busy timeout. `tests/unit/test_demo.py` measures it.
+CHUNK = 5_000
+# Between two chunks the write lock is left free at least this long: a
+# waiting writer retries after sleeps that grow to 100 ms (SQLite's busy
+# handler), so a shorter gap could be missed again and again.
+MIN_GAP = 0.11
 
-def _write(db: peewee.Database, plan: _Plan) -> int:
-    """Insert everything the plan holds; return the number of time entries.
 
+@dataclass
+class _Chunk:
+    """The rows of records lo..hi-1 (indexes), made before the transaction."""
+
+    lo: int
+    hi: int
+    records: list[tuple]
+    actors: list[tuple]
+    contacts: list[tuple]
+    participants: list[tuple]
+    entries: list[tuple]
+    running: tuple | None
+    events: list[tuple]
+    sales: list[tuple]
+
+
+_END = object()
+
+
+class _Stream:
+    """Rows in the order of their record: `upto(hi)` takes those before hi."""
+
+    def __init__(self, rows: Iterable, index) -> None:
+        self._rows = iter(rows)
+        self._index = index
+        self._next = next(self._rows, _END)
+
+    def upto(self, hi: int) -> list:
+        taken = []
+        while self._next is not _END and self._index(self._next) < hi:
+            taken.append(self._next)
+            self._next = next(self._rows, _END)
+        return taken
+
+
+def _plan_chunks(plan: _Plan, size: int):
+    """The plan's rows cut into chunks of `size` records, each holding
+    everything that hangs off its records (actors, contact details, tags,
+    time entries, sale rows, history): committed alone, a chunk leaves the
+    database consistent. A child's parent and a tagged person come before
+    them, so they are in the same or an earlier chunk."""
+    base = plan.base
+    n = len(plan.r_type)
+    records = _Stream(_record_rows(plan), lambda row: row[0] - base)
+    actors = _Stream(_second_actor_rows(plan), lambda row: row[0] - base)
+    contacts = _Stream(plan.contacts, lambda row: row[0])
+    participants = _Stream(plan.participants, lambda row: row[0])
+    tags = _Stream(_group(plan.participants), lambda row: row[0])
+    moved = _Stream(sorted(plan.moved.items()), lambda row: row[0])
+    sales = _Stream(_sale_rows(plan), lambda row: row[0] - base)
+    # Time entries by the chunk of their record (in plan order within one).
+    by_chunk: list[list[int]] = [[] for _ in range(0, n, size)]
+    for k, i in enumerate(plan.e_record):
+        by_chunk[i // size].append(k)
+    sale_days: dict[int, tuple] = {}  # record index -> its sale's dates
+    for lo in range(0, n, size):
+        hi = min(n, lo + size)
+        chunk_sales = sales.upto(hi)
+        for row in chunk_sales:
+            # (sent, sold, delivered, billed), as `_phase_on_day` reads them
+            sale_days[row[0] - base] = row[7:11]
+        running = None
+        if plan.running is not None and lo <= plan.running[0] < hi:
+            running = _running_row(plan, sale_days)
+        yield _Chunk(
+            lo=lo,
+            hi=hi,
+            records=records.upto(hi),
+            actors=actors.upto(hi),
+            contacts=[(base + i, *rest) for i, *rest in contacts.upto(hi)],
+            participants=[
+                (base + i, base + p) for i, p, _name in participants.upto(hi)
+            ],
+            entries=_entry_rows(plan, by_chunk[lo // size], sale_days),
+            running=running,
+            events=_event_rows(plan, tags.upto(hi), moved.upto(hi)),
+            sales=chunk_sales,
+        )
+
+
+def _write(db: peewee.Database, plan: _Plan, *, placeholder: bool) -> tuple[int, float]:
+    """Insert everything the plan holds, one chunk of records per
+    transaction; return the number of time entries and the longest time a
+    transaction held the database.
+
+    The indexes stay in place all along (other processes may read and
+    write between the chunks, and must find every index there, not least
+    the one that allows one running focus per user), and the rows go in in
+    the order of their records, so most index entries land at the end.
     Rows that follow from other rows (the creator as actor; "created",
     "finished" and "focused" events) are copied inside the database with
     INSERT ... SELECT, which is many times faster than sending them.
+    With `placeholder`, the last record's row is already there (it keeps
+    the ids free, see `_reserve_ids`) and gets its values in the last chunk.
     """
     cursor = db.cursor()
     base = plan.base
-    sqlite = isinstance(db, peewee.SqliteDatabase)
+    n = len(plan.r_type)
+    mark = db.param
 
     def table(model: type[peewee.Model], *fields: str) -> str:
         names = ", ".join(_quote(db, model._meta.fields[f].column_name) for f in fields)
         return f"{_quote(db, model._meta.table_name)} ({names})"
 
-    def insert(model: type[peewee.Model], fields: Sequence[str], rows: Iterable):
-        marks = ", ".join([db.param] * len(fields))
-        sql = f"INSERT INTO {table(model, *fields)} VALUES ({marks})"
-        for chunk in _chunks(rows, BATCH):
-            cursor.executemany(sql, chunk)
+    def insert(model: type[peewee.Model], fields: Sequence[str], rows: list):
+        if rows:
+            marks = ", ".join([mark] * len(fields))
+            sql = f"INSERT INTO {table(model, *fields)} VALUES ({marks})"
+            cursor.executemany(sql, rows)
 
-    # SQLite builds an index from sorted data much faster than it updates
-    # one row by row: drop ours now, rebuild them at the end (same
-    # transaction, so a failure leaves the schema as it was).
-    indexes = _drop_indexes(db) if sqlite else []
-    record_fields = (
-        "id",
-        "type",
-        "title",
-        "body",
-        "cloud",
-        "creator",
-        "parent",
-        "date",
-        "due_at",
-        "finished_at",
-        "created_at",
-        "updated_at",
-    )
-    insert(Record, record_fields, _record_rows(plan))
     rec = _quote(db, Record._meta.table_name)
+    entry_table = _quote(db, TimeEntry._meta.table_name)
     activities = ", ".join(f"'{key}'" for key in ACTIVITY_KEYS)
-    # Actor rows carry their activity's agenda state (open, date, time, cloud).
+    columns = ", ".join(
+        _quote(db, Record._meta.fields[f].column_name) for f in _RECORD_FIELDS[1:]
+    )
+    update_last = (
+        f"UPDATE {rec} SET ({columns}) = ({', '.join([mark] * (len(_RECORD_FIELDS) - 1))}) "
+        f"WHERE id = {mark}"
+    )
     actor_fields = ("record", "user", "is_open", "date", "due_at", "cloud_id")
-    db.execute_sql(
-        f"INSERT INTO {table(RecordActor, *actor_fields)} "
-        f"SELECT id, creator_id, finished_at IS NULL, date, due_at, cloud_id FROM {rec} "
-        f"WHERE type IN ({activities}) ORDER BY id"
-    )
-    insert(
-        RecordActor,
-        actor_fields,
-        _second_actor_rows(plan),
-    )
-    insert(
-        ContactDetails,
-        ("record", "organisation", "email", "phone"),
-        ((base + i, org, email, phone) for i, org, email, phone in plan.contacts),
-    )
-    insert(
-        Participant,
-        ("record", "person"),
-        ((base + i, base + p) for i, p, _name in plan.participants),
-    )
-    insert(
-        TimeEntry,
-        ("user", "record", "started_at", "ended_at", "seconds", "phase"),
-        _entry_rows(plan),
-    )
-
+    entry_fields = ("user", "record", "started_at", "ended_at", "seconds", "phase")
     event = table(Event, "record", "user", "kind", "at", "data")
+    running_sql = (
+        f"INSERT {'OR IGNORE ' if isinstance(db, peewee.SqliteDatabase) else ''}"
+        f"INTO {table(TimeEntry, *entry_fields)} "
+        f"VALUES ({', '.join([mark] * len(entry_fields))})"
+        f"{'' if isinstance(db, peewee.SqliteDatabase) else ' ON CONFLICT DO NOTHING'}"
+    )
+    entries = 0
+    longest = 0.0
+    committed = None
+    for chunk in _plan_chunks(plan, CHUNK):  # rows are made between transactions
+        if committed is not None:
+            pause = MIN_GAP - (time.perf_counter() - committed)
+            if pause > 0:
+                time.sleep(pause)
+        first, last = base + chunk.lo, base + chunk.hi - 1
+        with db.atomic():
+            began = time.perf_counter()
+            rows = chunk.records
+            if placeholder and chunk.hi == n:
+                *rows, final = rows
+                cursor.execute(update_last, (*final[1:], final[0]))
+            insert(Record, _RECORD_FIELDS, rows)
+            # Actor rows carry their activity's agenda state (open, date,
+            # time, cloud).
+            cursor.execute(
+                f"INSERT INTO {table(RecordActor, *actor_fields)} "
+                "SELECT id, creator_id, finished_at IS NULL, date, due_at, cloud_id "
+                f"FROM {rec} WHERE id BETWEEN {mark} AND {mark} "
+                f"AND type IN ({activities}) ORDER BY id",
+                (first, last),
+            )
+            insert(RecordActor, actor_fields, chunk.actors)
+            insert(
+                ContactDetails,
+                ("record", "organisation", "email", "phone"),
+                chunk.contacts,
+            )
+            insert(Participant, ("record", "person"), chunk.participants)
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {entry_table}")
+            entries_before = cursor.fetchone()[0]
+            insert(TimeEntry, entry_fields, chunk.entries)
+            entries += len(chunk.entries)
+            if chunk.running is not None:
+                # Not if this user started a focus meanwhile (one at a time).
+                cursor.execute(running_sql, chunk.running)
+                entries += max(0, cursor.rowcount)
+            cursor.execute(
+                f"INSERT INTO {event} SELECT id, creator_id, "
+                f"'{EventKind.CREATED.value}', created_at, "
+                f"'{{\"type\": \"' || type || '\"}}' FROM {rec} "
+                f"WHERE id BETWEEN {mark} AND {mark} ORDER BY id",
+                (first, last),
+            )
+            insert(Event, ("record", "user", "kind", "at", "data"), chunk.events)
+            cursor.execute(
+                f"INSERT INTO {event} SELECT id, creator_id, "
+                f"'{EventKind.FINISHED.value}', finished_at, '{{}}' FROM {rec} "
+                f"WHERE id BETWEEN {mark} AND {mark} AND finished_at IS NOT NULL "
+                "ORDER BY id",
+                (first, last),
+            )
+            cursor.execute(
+                f"INSERT INTO {event} SELECT record_id, user_id, "
+                f"'{EventKind.FOCUSED.value}', ended_at, "
+                f"'{{\"seconds\": ' || seconds || '}}' FROM {entry_table} "
+                f"WHERE id > {mark} AND ended_at IS NOT NULL ORDER BY id",
+                (entries_before,),
+            )
+            insert(Sale, _SALE_FIELDS, chunk.sales)
+        committed = time.perf_counter()
+        longest = max(longest, committed - began)
+    return entries, longest
+
+
+_RECORD_FIELDS = (
+    "id",
+    "type",
+    "title",
+    "body",
+    "cloud",
+    "creator",
+    "parent",
+    "date",
+    "due_at",
+    "finished_at",
+    "created_at",
+    "updated_at",
+)
+_SALE_FIELDS = (
+    "record",
+    "stage",
+    "cloud_id",
+    "revision",
+    "currency",
+    "one_time_cents",
+    "monthly_cents",
+    "sent_date",
+    "sold_date",
+    "delivered_date",
+    "billed_date",
+    "monthly_billing",
+    "lost_reason",
+)
+
+
+def _reserve_ids(db: peewee.Database, team: _Team, n: int, now: datetime) -> bool:
+    """Keep record ids 1..n for the demo while it fills in chunks (records
+    get their ids here, so children know their parents without reading
+    back); other processes' records meanwhile get ids after them. Call
+    in the transaction that found the database empty.
+
+    SQLite gives a new row the highest id + 1: a placeholder with id n (the
+    last record's row, filled in by the last chunk) holds the place;
+    returns True. PostgreSQL: the id sequence moves past n.
+    """
+    if isinstance(db, peewee.SqliteDatabase):
+        Record.insert(
+            id=n,
+            type=TASK.key,
+            title="Demo data (being filled)",
+            cloud=team.me.private,
+            creator=team.me.id,
+            finished_at=now,
+            created_at=now,
+            updated_at=now,
+        ).execute()
+        return True
+    (sequence,) = db.execute_sql(
+        "SELECT pg_get_serial_sequence(%s, 'id')", (Record._meta.table_name,)
+    ).fetchone()
     db.execute_sql(
-        f"INSERT INTO {event} SELECT id, creator_id, '{EventKind.CREATED.value}', "
-        "created_at, "
-        f"'{{\"type\": \"' || type || '\"}}' FROM {rec} ORDER BY id"
+        f"SELECT setval(%s, GREATEST(%s, (SELECT last_value FROM {sequence})))",
+        (sequence, n),
     )
-    insert(Event, ("record", "user", "kind", "at", "data"), _event_rows(plan))
-    db.execute_sql(
-        f"INSERT INTO {event} SELECT id, creator_id, '{EventKind.FINISHED.value}', "
-        "finished_at, '{}' "
-        f"FROM {rec} WHERE finished_at IS NOT NULL ORDER BY id"
-    )
-    db.execute_sql(
-        f"INSERT INTO {event} SELECT record_id, user_id, '{EventKind.FOCUSED.value}', "
-        "ended_at, "
-        f"'{{\"seconds\": ' || seconds || '}}' "
-        f"FROM {_quote(db, TimeEntry._meta.table_name)} "
-        f"WHERE ended_at IS NOT NULL ORDER BY id"
-    )
-    insert(
-        Sale,
-        (
-            "record",
-            "stage",
-            "cloud_id",
-            "revision",
-            "currency",
-            "one_time_cents",
-            "monthly_cents",
-            "sent_date",
-            "sold_date",
-            "delivered_date",
-            "billed_date",
-            "monthly_billing",
-            "lost_reason",
-        ),
-        _sale_rows(plan),
-    )
-    _phases_from_sales(db)
-    for sql in indexes:
-        db.execute_sql(sql)
-    return len(plan.e_record) + (plan.running is not None)
+    return False
 
 
 # The phase a proposal or order was in on a day, from its sale dates (as
-# phases.phase_of decides it at the moment focus starts).
-_STAGE_DATES = (
-    ("billed_date", Stage.BILLED),
-    ("delivered_date", Stage.DELIVERED),
-    ("sold_date", Stage.ORDERED),
-    ("sent_date", Stage.SENT),
+# phases.phase_of decides it at the moment focus starts): the latest step
+# whose date is on or before the (UTC) day of the entry's start.
+_PHASE_BY_STEP = (
+    (3, PROCESS[Stage.BILLED].phase.value),
+    (2, PROCESS[Stage.DELIVERED].phase.value),
+    (1, PROCESS[Stage.ORDERED].phase.value),
+    (0, PROCESS[Stage.SENT].phase.value),
 )
-_PHASE_ON_DAY = (
-    "CASE"
-    + "".join(
-        f" WHEN s.{column} IS NOT NULL AND substr(t.started_at, 1, 10) >= s.{column}"
-        f" THEN '{PROCESS[stage].phase.value}'"
-        for column, stage in _STAGE_DATES
-    )
-    + f" ELSE '{PROCESS[Stage.DRAFT].phase.value}' END"
-)
+_DRAFT_PHASE = PROCESS[Stage.DRAFT].phase.value
 
 
-def _phases_from_sales(db: peewee.Database) -> None:
-    """Time on proposals and orders (and the work under them) gets the phase
-    its deal was in when it was spent: proposal, follow-up, fulfilment,
-    billing or client care, so the demo's reports show every phase."""
-    if not isinstance(db, peewee.SqliteDatabase):
-        return  # the text comparison of dates below is SQLite's
-    db.execute_sql(
-        f"UPDATE time_entry AS t SET phase = {_PHASE_ON_DAY} "
-        "FROM sale AS s WHERE s.record_id = t.record_id"
-    )
-    db.execute_sql(
-        f"UPDATE time_entry AS t SET phase = {_PHASE_ON_DAY} "
-        "FROM record AS r JOIN sale AS s ON s.record_id = r.parent_id "
-        "WHERE r.id = t.record_id"
-    )
+def _phase_on_day(days: tuple, started: str) -> str:
+    """Time on proposals and orders (and the work under them) gets the
+    phase its deal was in when it was spent: proposal, follow-up,
+    fulfilment, billing or client care, so the demo's reports show every
+    phase. `days` are the sale's (sent, sold, delivered, billed) dates."""
+    day = started[:10]
+    for step, phase in _PHASE_BY_STEP:
+        if days[step] is not None and day >= days[step]:
+            return phase
+    return _DRAFT_PHASE
 
 
-def _drop_indexes(db: peewee.Database) -> list[str]:
-    """Drop the secondary indexes of the tables the demo fills; return
-    the statements that create them again."""
-    tables = [
-        m._meta.table_name
-        for m in (
-            Record,
-            RecordActor,
-            ContactDetails,
-            Participant,
-            TimeEntry,
-            Event,
-            Sale,
-        )
-    ]
-    marks = ", ".join("?" * len(tables))
-    rows = db.execute_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-        f"AND sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name",
-        tables,
-    ).fetchall()
-    for name, _sql in rows:
-        db.execute_sql(f"DROP INDEX {_quote(db, name)}")
-    return [sql for _name, sql in rows]
+def _phase(plan: _Plan, i: int, phase: str, started: str, sale_days: dict) -> str:
+    days = sale_days.get(i)
+    if days is not None:
+        phase = _phase_on_day(days, started)
+    parent = plan.r_parent[i]
+    if parent >= 0:
+        days = sale_days.get(parent)
+        if days is not None:
+            phase = _phase_on_day(days, started)
+    return phase
 
 
 def _record_rows(plan: _Plan):
@@ -1676,40 +1826,57 @@ def _second_actor_rows(plan: _Plan):
             yield (base + i, user, is_open, r_day[i], due_text.get(i), r_cloud[i])
 
 
-def _entry_rows(plan: _Plan):
+def _entry_rows(plan: _Plan, positions: list[int], sale_days: dict) -> list[tuple]:
+    """The ended time entries at `positions` of the plan's entry columns."""
     base = plan.base
     utc_span = plan.utc_span
     r_sold, r_phase = plan.r_sold, plan.r_phase
-    for i, user, start, seconds in zip(
-        plan.e_record, plan.e_user, plan.e_start, plan.e_length, strict=True
-    ):
+    e_record, e_user, e_start, e_length = (
+        plan.e_record,
+        plan.e_user,
+        plan.e_start,
+        plan.e_length,
+    )
+    rows = []
+    for k in positions:
+        i, start, seconds = e_record[k], e_start[k], e_length[k]
         sold = r_sold[i]
         phase = LEAD if sold and start < sold else r_phase[i]
         began, ended = utc_span(start, seconds)
-        yield (user, base + i, began, ended, seconds, phase)
-    if plan.running is not None:
-        i, started = plan.running
-        yield (plan.me, base + i, started, None, None, r_phase[i])
+        phase = _phase(plan, i, phase, began, sale_days)
+        rows.append((e_user[k], base + i, began, ended, seconds, phase))
+    return rows
 
 
-def _event_rows(plan: _Plan):
+def _running_row(plan: _Plan, sale_days: dict) -> tuple:
+    """The user's running focus (no end yet)."""
+    i, started = plan.running
+    phase = _phase(plan, i, plan.r_phase[i], started, sale_days)
+    return (plan.me, plan.base + i, started, None, None, phase)
+
+
+def _event_rows(plan: _Plan, tags: list, moved: list) -> list[tuple]:
     """The events made here, not copied in SQL: participants and moves."""
     base = plan.base
     utc = plan.utc
-    for i, tags in _group(plan.participants):
+    rows = []
+    for i, people in tags:
         # As records.py logs them: ids beside names (see views.history_text).
-        added = [{"id": base + person, "name": name} for person, name in tags]
+        added = [{"id": base + person, "name": name} for person, name in people]
         data = json.dumps({"added": added}, sort_keys=True)
-        yield (
-            base + i,
-            plan.r_creator[i],
-            EventKind.PARTICIPANTS.value,
-            utc(plan.r_created[i]),
-            data,
+        rows.append(
+            (
+                base + i,
+                plan.r_creator[i],
+                EventKind.PARTICIPANTS.value,
+                utc(plan.r_created[i]),
+                data,
+            )
         )
-    for i, (at, before) in plan.moved.items():
+    for i, (at, before) in moved:
         data = json.dumps({"from": before, "to": plan.when_text(i)}, sort_keys=True)
-        yield (base + i, plan.r_creator[i], EventKind.MOVED.value, utc(at), data)
+        rows.append((base + i, plan.r_creator[i], EventKind.MOVED.value, utc(at), data))
+    return rows
 
 
 def _group(participants: list[tuple[int, int, str]]):
@@ -1727,12 +1894,3 @@ def _chunks(rows: Iterable, size: int):
 def _quote(db: peewee.Database, name: str) -> str:
     quote = getattr(db, "quote", '""')
     return quote[0] + name + quote[1]
-
-
-def _reset_sequence(db: peewee.Database, model: type[peewee.Model]) -> None:
-    """PostgreSQL: ids we chose ourselves do not advance the serial."""
-    table = model._meta.table_name
-    db.execute_sql(
-        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-        f"(SELECT MAX(id) FROM {_quote(db, table)}))"
-    )

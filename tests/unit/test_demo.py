@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import textwrap
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import peewee
 import pytest
 from dateutil import tz
 
@@ -392,3 +397,128 @@ def test_actor_rows_carry_their_records_agenda_state(demo):
         )
         == 0
     )
+
+
+# Another user writing while `focus-tui demo` fills the same file, from the
+# moment both start until the demo has finished: each round one small write
+# (a new user with a private cloud; once the demo's records exist, a record
+# or a focus started or stopped, alternately), timed, and a look that
+# every index is there.
+WRITER = textwrap.dedent(
+    """
+    import json, sqlite3, sys, time
+    from focus_tui.core.clock import Clock
+    from focus_tui.domain import records, tracker
+    from focus_tui.domain.session import ensure_user, open_session
+    path, flag, wanted = sys.argv[1], sys.argv[2], set(json.loads(sys.argv[3]))
+    look = sqlite3.connect(path)
+    start = time.perf_counter()
+    s = open_session(path, "bob")  # a write too: bob is a new user
+    waits, missing, failed, seen = [time.perf_counter() - start], [], [], set()
+    task = None
+    i = 0
+    while True:
+        done = open(flag).read().strip() == "done"
+        names = {n for (n,) in look.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        if wanted - names:
+            missing.append(sorted(wanted - names))
+        count = look.execute("SELECT COUNT(*) FROM record").fetchone()[0]
+        seen.add(count)
+        start = time.perf_counter()
+        try:
+            if not count or i % 2:
+                ensure_user(f"visitor{i}", Clock())
+            elif task is None:
+                task = records.create_record(s, "task", "bob's focus")
+            elif i % 4 == 0:
+                tracker.focus(s, task.id)
+            elif i % 8 == 2:
+                tracker.unfocus(s)
+            else:
+                records.create_record(s, "task", f"bob {i}")
+        except Exception as exc:
+            failed.append(f"{type(exc).__name__}: {exc}")
+        waits.append(time.perf_counter() - start)
+        i += 1
+        if done:
+            break
+        time.sleep(0.02)
+    print(json.dumps({"waits": waits, "missing": missing, "failed": failed,
+                      "seen": sorted(seen)}))
+    """
+)
+
+
+def test_other_writers_wait_briefly_while_the_demo_fills(tmp_path):
+    """A fill of several seconds commits in chunks: another process's writes
+    each wait well under 2 s (before, one transaction held the database for
+    the whole fill and they waited for all of it, or gave up with "database
+    is locked"), none fails, and every index, the one that allows one
+    running focus per user included, is there at every moment."""
+    records = 60_000
+    path = tmp_path / "shared.db"
+    db = open_database(path)
+    wanted = sorted(
+        n
+        for (n,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+        ).fetchall()
+    )
+    db.close()
+    assert "time_entry_one_running" in wanted
+    flag = tmp_path / "demo-state"
+    flag.write_text("running")
+    env = dict(os.environ, FOCUS_TUI_USER=USER)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(flag), json.dumps(wanted)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    demo = subprocess.run(
+        [sys.executable, "-m", "focus_tui", "--db", str(path), "demo"]
+        + ["--records", str(records)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    flag.write_text("done")
+    out, err = writer.communicate(timeout=60)
+    assert demo.returncode == 0, demo.stderr
+    assert writer.returncode == 0, err
+    report = json.loads(out)
+    waits = report["waits"]
+    assert max(waits) < 2.0, sorted(waits)[-5:]
+    assert not report["failed"]
+    assert not report["missing"]
+    assert len(waits) >= 20, waits  # it really wrote during the fill
+    # It saw the fill half done: other processes read committed chunks.
+    assert any(0 < n < records for n in report["seen"]), report["seen"]
+
+    # The demo is whole, and bob's records came after its ids.
+    db = open_database(path)
+    try:
+        bob = User.get(User.name == "bob")
+        assert Record.select().where(Record.creator == bob.id).count() >= 5
+        demo_records = Record.select().where(Record.creator != bob.id)
+        assert demo_records.count() == records
+        assert (
+            Record.select(peewee.fn.MAX(Record.id)).where(Record.creator != bob.id)
+        ).scalar() == records
+        assert (
+            not Record.select()
+            .where((Record.creator == bob.id) & (Record.id <= records))
+            .exists()
+        )
+        assert Event.select().where(Event.kind == "created").count() == (
+            Record.select().count()
+        )
+        assert not db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        running = TimeEntry.select().where(TimeEntry.ended_at.is_null())
+        assert {e.user_id for e in running} <= {bob.id, User.get(User.name == USER).id}
+        assert running.where(TimeEntry.user != bob.id).count() == 1
+    finally:
+        db.close()
