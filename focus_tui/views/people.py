@@ -54,11 +54,18 @@ def participants_of(session: Session, record_id: int) -> list[Record]:
 
 def contact_of(session: Session, record: Record) -> ContactFields | None:
     """A (visible) Contact Person's organisation, e-mail and phone."""
+    # The scope narrowed to this one id (an IN over every visible person
+    # would scan them all: 130 ms at 1M records).
     details = (
-        ContactDetails.select()
-        .join(Record, on=(Record.id == ContactDetails.record))
-        .where(ContactDetails.record == record.id)
-        .where(Record.id.in_(people(session, Record.id)))
+        people(
+            session,
+            ContactDetails.organisation,
+            ContactDetails.email,
+            ContactDetails.phone,
+        )
+        .join(ContactDetails, on=(ContactDetails.record == Record.id))
+        .where(Record.id == record.id)
+        .objects(ContactDetails)
         .first()
     )
     if details is None:
