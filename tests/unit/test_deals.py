@@ -96,9 +96,17 @@ def test_a_parent_in_a_cloud_the_user_is_not_in_ends_the_walk(session):
     # The note moved to a cloud this user is not in (as moving a subtree
     # to another cloud may leave it): the offer's deal cannot be seen.
     Record.update(cloud=secret.id).where(Record.id == note.id).execute()
+    # A lead of that cloud with a visible proposal under it: neither form
+    # names the hidden lead as the proposal's deal, nor lists its tree.
+    hidden_lead = records.create_record(session, "sales_lead", "Hidden lead")
+    visible_offer = sales.create_proposal(session, hidden_lead.id, "Visible offer")
+    Record.update(cloud=secret.id).where(Record.id == hidden_lead.id).execute()
     deals = _agree(session)
     assert deals[offer.id] is None
     assert note.id not in deals or deals[note.id] is None
+    assert deals[visible_offer.id] is None
+    assert deal_record_ids(session, hidden_lead.id) == set()
+    assert deals[lead.id] == lead.id
 
 
 @pytest.mark.parametrize("length", [2, 3])
