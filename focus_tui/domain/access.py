@@ -267,14 +267,16 @@ def teammate_by_name(session: Session, name: str) -> User:
     return user
 
 
-def display_names(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
-    """Display names of those of `user_ids` who share a cloud with the user."""
-    ids = list({int(u) for u in user_ids if u is not None})
-    if not ids:
-        return {}
-    return dict(
-        teammates(session)
-        .select(User.id, User.display_name)
-        .where(User.id.in_(ids))
-        .tuples()
-    )
+def display_names(
+    session: Session, user_ids: Iterable[int] | None = None
+) -> dict[int, str]:
+    """Display names of those of `user_ids` who share a cloud with the user
+    (of all of them with None: a team is small, and one query for all beats
+    one per row of a report)."""
+    query = teammates(session).select(User.id, User.display_name)
+    if user_ids is not None:
+        ids = list({int(u) for u in user_ids if u is not None})
+        if not ids:
+            return {}
+        query = query.where(User.id.in_(ids))
+    return dict(query.tuples())

@@ -308,7 +308,7 @@ class _Lookups:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.clouds = cloud_names(session)
-        self.users: dict[int, str] = {}
+        self.users: dict[int, str] = display_names(session)
         self.actors: dict[tuple[int, ...], str] = {}
         self.deal_of: dict[int, int | None] = {}  # record -> its deal
         self.titles: dict[int, str] = {}  # deal -> title
@@ -328,9 +328,6 @@ class _Lookups:
         key = tuple(user_ids)
         text = self.actors.get(key)
         if text is None:
-            missing = set(key) - self.users.keys()
-            if missing:
-                self.users.update(display_names(self.session, missing))
             text = ", ".join(sorted(self.users.get(u, f"#{u}") for u in key))
             self.actors[key] = text
         return text
