@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
+import io
 import json
 import os
 import sys
@@ -15,6 +17,7 @@ from collections.abc import Iterator, Sequence
 
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
+from .core.text import is_text, shown
 
 EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
@@ -158,11 +161,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for place, arg in enumerate(argv, 1):
+        if not is_text(arg):  # bytes that were not UTF-8 (a pasted title)
+            print(
+                f"focus-tui: Argument {place} holds bytes that are not text "
+                f"(not UTF-8): {shown(arg)}",
+                file=sys.stderr,
+            )
+            return EXIT_USER_ERROR
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that cannot show a character gets "?", not a
+        # traceback (PYTHONIOENCODING=ascii, an old locale).
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
             return _run_tui(args)
-        return _run_command(args)
+        status = _run_command(args)
+        sys.stdout.flush()  # a full disk shows here, not at exit
+        return status
     except UserError as exc:
         print(f"focus-tui: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -172,7 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `focus-tui list | head`
+        _drop_stdout()
         return 0
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS or _is_database_error(exc):
+            raise
+        _drop_stdout()
+        print(f"focus-tui: Cannot write the output: {exc.strerror}.", file=sys.stderr)
+        return EXIT_DATABASE
     except Exception as exc:
         # The database failed while working (read-only file, server gone).
         from .domain.session import DATABASE_ERRORS, describe_database_error
@@ -184,6 +210,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATABASE
+
+
+# Writing to standard output failed: a full disk or file system, a dead terminal.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    from .domain.session import DATABASE_ERRORS
+
+    return isinstance(exc, DATABASE_ERRORS)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not
+    fail a second time on what could not be written."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _target(args) -> str:

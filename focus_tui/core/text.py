@@ -8,6 +8,8 @@ never restyle or take over the terminal.
 
 from __future__ import annotations
 
+from .errors import UserError
+
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(32)}
 _CONTROL_PICTURES[0x7F] = "\u2421"  # DEL
 
@@ -46,3 +48,39 @@ def format_clock(seconds: int | float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def is_text(text: str) -> bool:
+    """False when `text` holds lone surrogates: bytes that were not UTF-8
+    (Python keeps them as U+DC80..U+DCFF) or half of a pair. No database,
+    terminal or file can store them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(text: str) -> str:
+    """User input to repeat in a message: undecodable bytes as \\xNN, other
+    lone surrogates as \\uNNNN, control characters as visible symbols."""
+    if not is_text(text):
+        text = "".join(_escaped(ch) for ch in text)
+    return visible(text)
+
+
+def _escaped(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    if "\ud800" <= ch <= "\udfff":
+        return f"\\u{ord(ch):04x}"
+    return ch
+
+
+def checked_text(text: str, what: str) -> str:
+    """`text` itself, or a UserError naming `what` if it cannot be stored."""
+    if not is_text(text):
+        raise UserError(
+            f"The {what} holds bytes that are not text (not UTF-8): {shown(text)}"
+        )
+    return text

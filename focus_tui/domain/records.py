@@ -20,6 +20,7 @@ from ..core.process import (
     parse_type,
     type_of,
 )
+from ..core.text import checked_text
 from ..models import Record
 from . import write
 from .access import cloud_by_name, get_record, participants
@@ -41,7 +42,7 @@ class ContactFields:
 
 def clean_title(title: str) -> str:
     # Titles are one line; newlines would break every list.
-    title = " ".join((title or "").split())
+    title = " ".join(checked_text(title or "", "title").split())
     if not title:
         raise UserError("A title is needed.")
     if len(title) > MAX_TITLE:
@@ -52,7 +53,7 @@ def clean_title(title: str) -> str:
 
 
 def clean_body(body: str) -> str:
-    body = (body or "").rstrip()
+    body = checked_text(body or "", "notes").rstrip()
     if len(body) > MAX_BODY:
         raise UserError(
             f"The notes are too long ({len(body)} > {MAX_BODY} characters)."
@@ -67,6 +68,7 @@ def _clean_contact(contact: ContactFields) -> dict[str, str]:
         "phone": contact.phone.strip(),
     }
     for name, value in fields.items():
+        checked_text(value, name)
         if len(value) > MAX_FIELD:
             raise UserError(f"The {name} is too long (> {MAX_FIELD} characters).")
     return fields

@@ -26,6 +26,7 @@ from ..core.process import (
     Stage,
     with_article,
 )
+from ..core.text import checked_text
 from ..models import Record, Sale
 from . import write
 from .access import get_record
@@ -293,7 +294,7 @@ def revise(
 
 def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
     """Turned down: the proposal is finished as lost."""
-    reason = " ".join((reason or "").split())[:500]
+    reason = " ".join(checked_text(reason or "", "reason").split())[:500]
     with session.transaction():
         record, sale = _proposal(session, record_id)
         if sale.stage == Stage.LOST:
