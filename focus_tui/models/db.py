@@ -6,13 +6,16 @@ One `DatabaseProxy` is shared by every model; `open_database` initialises it.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import peewee
 
-from ..core.errors import DatabaseUnavailable
+from ..core.errors import DatabaseUnavailable, UserError
+from ..core.text import shown
 
 database = peewee.DatabaseProxy()
 
@@ -39,6 +42,29 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+def masked_url(target: str | os.PathLike) -> str:
+    """A database path or URL to repeat in a message: a URL's password as
+    ***, control characters as visible symbols."""
+    return shown(re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", str(target)))
+
+
+def _check_postgres_url(target: str) -> None:
+    """A PostgreSQL URL that can be parsed, with a port in range and a
+    database name (what the driver would otherwise fail on with a traceback)."""
+    hint = "write postgresql://user:password@host:port/database"
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise UserError(
+            f"The PostgreSQL URL {masked_url(target)} is malformed ({exc}); {hint}."
+        ) from None
+    if not parts.path.strip("/"):
+        raise UserError(
+            f"The PostgreSQL URL {masked_url(target)} names no database; {hint}."
+        )
+
+
 def make_database(
     target: str | os.PathLike, *, create_folder: bool = False
 ) -> peewee.Database:
@@ -51,6 +77,7 @@ def make_database(
     if not target.strip():
         raise DatabaseUnavailable("The database path is empty.")
     if is_postgres_url(target):
+        _check_postgres_url(target)
         try:
             import psycopg2  # noqa: F401
         except ImportError:
@@ -63,20 +90,23 @@ def make_database(
         return connect(target)
     if "://" in target:
         raise DatabaseUnavailable(
-            f"Unsupported database URL {target.split('://')[0]}://: "
+            f"Unsupported database URL {shown(target.split('://')[0])}://: "
             "use a file path or postgresql://."
         )
     path = Path(target).expanduser()
     if path.exists() and not path.is_file():
-        raise DatabaseUnavailable(f"{path} is not a database file.")
+        raise DatabaseUnavailable(f"{shown(str(path))} is not a database file.")
     if not path.parent.exists():
         if not create_folder:
-            raise DatabaseUnavailable(f"The folder {path.parent} does not exist.")
+            raise DatabaseUnavailable(
+                f"The folder {shown(str(path.parent))} does not exist."
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(
-                f"Cannot create the folder for the database {path}: {exc.strerror}."
+                f"Cannot create the folder for the database {shown(str(path))}: "
+                f"{exc.strerror}."
             ) from None
     # IMMEDIATE: every write transaction takes the write lock at BEGIN, so
     # two processes never both read-then-write and lose an update.
@@ -171,6 +201,7 @@ def describe_error(exc: Exception, target: str | os.PathLike = "") -> str:
 
 
 def _describe(target: str | os.PathLike, exc: Exception) -> str:
+    target = masked_url(target)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered:
