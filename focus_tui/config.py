@@ -69,6 +69,17 @@ def _read_settings() -> tuple[dict, str]:
         return {}, f"the file could not be read ({exc.strerror or 'error'})"
     except tomllib.TOMLDecodeError as exc:
         return {}, f"the file is not valid TOML ({exc}), so none of it is used"
+    except UnicodeDecodeError:
+        return {}, "the file is not UTF-8 text, so none of it is used"
+    except RecursionError:  # thousands of nested arrays
+        return {}, "the file nests too deep to read, so none of it is used"
+
+
+def _table(name: str) -> dict:
+    """One [table] of settings.toml; anything else there (`defaults = "SEK"`)
+    counts as missing."""
+    table = settings().get(name)
+    return table if isinstance(table, dict) else {}
 
 
 def settings() -> dict:
@@ -94,7 +105,7 @@ def default_currency() -> str:
     """$FOCUS_TUI_CURRENCY, else settings [defaults] currency, else EUR."""
     from .core.money import CURRENCIES, DEFAULT_CURRENCY
 
-    code = os.environ.get("FOCUS_TUI_CURRENCY") or settings().get("defaults", {}).get(
+    code = os.environ.get("FOCUS_TUI_CURRENCY") or _table("defaults").get(
         "currency", ""
     )
     code = str(code).strip().upper()

@@ -1,0 +1,168 @@
+"""Hostile input that used to end in a traceback: one plain line, nothing changed.
+
+Each case here is one the CLI answered with a traceback (or echoed raw
+control bytes) before; run through real `focus-tui` processes, as a user
+would meet it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from focus_tui.core.errors import UserError
+from focus_tui.core.text import shown
+from focus_tui.domain import records, sales
+from focus_tui.domain.records import ContactFields
+from focus_tui.models import Record
+from focus_tui.models.db import masked_url
+
+
+def run(args: list, tmp_path: Path, **env) -> subprocess.CompletedProcess:
+    environment = dict(
+        os.environ,
+        FOCUS_TUI_USER="tester",
+        FOCUS_TUI_DB=str(tmp_path / "focus.db"),
+        FOCUS_TUI_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "focus_tui", *args],
+        capture_output=True,
+        env=environment,
+    )
+
+
+def one_plain_line(proc: subprocess.CompletedProcess) -> str:
+    err = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    assert len(err.splitlines()) == 1, err
+    assert not any(ch in err for ch in "\x1b\x07\x9b"), repr(err)
+    return err
+
+
+def record_count(tmp_path: Path) -> int:
+    db = tmp_path / "focus.db"
+    if not db.exists():
+        return 0
+    return sqlite3.connect(db).execute("SELECT COUNT(*) FROM record").fetchone()[0]
+
+
+def test_an_argument_that_is_not_utf8_is_refused(tmp_path):
+    assert run(["add", "task", "before"], tmp_path).returncode == 0
+    proc = run([b"add", b"task", b"x\xff\xfey"], tmp_path)
+    assert proc.returncode == 2
+    assert (
+        "not UTF-8" in one_plain_line(proc) and "x\\xff\\xfey" in proc.stderr.decode()
+    )
+    assert record_count(tmp_path) == 1
+
+
+@pytest.mark.parametrize("text", ["x\ud800y", "\udcff", "ok\udfffok"])
+def test_lone_surrogates_are_refused_by_every_text_field(session, text):
+    lead = records.create_record(session, "sales_lead", "Lead")
+    offer = sales.create_proposal(session, lead.id, "Offer")
+    before = list(Record.select().tuples())
+    attempts = [
+        lambda: records.create_record(session, "task", text),
+        lambda: records.create_record(session, "task", "Fine", body=text),
+        lambda: records.edit_record(session, lead.id, title=text),
+        lambda: records.create_record(session, "task", "Fine", new_people=[text]),
+        lambda: records.create_record(
+            session, "contact_person", "Anna", contact=ContactFields(email=text)
+        ),
+        lambda: sales.mark_lost(session, offer.id, reason=text),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UserError, match="not text"):
+            attempt()
+    assert list(Record.select().tuples()) == before
+
+
+def test_shown_makes_bad_bytes_and_controls_visible():
+    assert shown("a\udcffb") == "a\\xffb"
+    assert shown("a\ud800b") == "a\\ud800b"
+    assert shown("bell\x07 esc\x1b") == "bell␇ esc␛"
+    assert shown("plain") == "plain"
+
+
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("postgresql://[::1", "malformed"),
+        ("postgresql://user@:notaport/db", "malformed"),
+        ("postgresql://127.0.0.1:99999/db", "malformed"),
+        ("postgres://", "names no database"),
+    ],
+)
+def test_malformed_postgresql_urls_are_one_line(tmp_path, url, says):
+    proc = run(["--db", url, "list"], tmp_path)
+    assert proc.returncode == 2
+    assert says in one_plain_line(proc)
+
+
+def test_a_password_is_never_repeated():
+    assert masked_url("postgresql://bob:s3cret@db.example:5432/sales") == (
+        "postgresql://bob:***@db.example:5432/sales"
+    )
+    assert masked_url("postgresql://bob@db/sales") == "postgresql://bob@db/sales"
+    assert masked_url("/home/bob/focus.db") == "/home/bob/focus.db"
+
+
+def test_a_refused_connection_hides_the_password(tmp_path):
+    proc = run(["--db", "postgresql://bob:s3cret@127.0.0.1:1/x", "list"], tmp_path)
+    assert proc.returncode == 3
+    assert "s3cret" not in one_plain_line(proc)
+
+
+def test_control_bytes_in_a_path_are_not_echoed(tmp_path):
+    proc = run(["--db", "/tmp/nope\x1b]0;pwned\x07/x.db", "list"], tmp_path)
+    assert proc.returncode == 3
+    assert "does not exist" in one_plain_line(proc)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe[defaults]\n", b'defaults = "SEK"\n', b"x = " + b"[" * 100_000],
+    ids=["not-utf8", "defaults-not-a-table", "deeply-nested"],
+)
+def test_a_broken_settings_file_falls_back_to_the_defaults(tmp_path, content):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_bytes(content)
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    for command in (["list"], ["report", "pipeline"], ["report", "stats"]):
+        proc = run(command, tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert b"Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_for_the_output_is_one_line(tmp_path):
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "focus_tui", "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=dict(
+                os.environ,
+                FOCUS_TUI_USER="tester",
+                FOCUS_TUI_DB=str(tmp_path / "focus.db"),
+                FOCUS_TUI_CONFIG_DIR=str(tmp_path / "config"),
+            ),
+        )
+    assert proc.returncode == 3
+    assert "No space left" in one_plain_line(proc)
+
+
+def test_an_output_that_cannot_show_a_character_gets_a_stand_in(tmp_path):
+    assert run(["add", "task", "Café ☕ meeting"], tmp_path).returncode == 0
+    proc = run(["list"], tmp_path, PYTHONIOENCODING="ascii")
+    assert proc.returncode == 0, proc.stderr
+    assert b"Caf? ? meeting" in proc.stdout
