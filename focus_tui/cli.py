@@ -12,6 +12,7 @@ import errno
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -24,7 +25,14 @@ EXIT_DATABASE = 3
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line, not a usage dump."""
+    """argparse, but a usage mistake is one line, not a usage dump, and a
+    word that starts with a minus and a digit is a value ("-5d", five days
+    ago), never an option: no option of ours starts with a digit."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes only plain negative numbers ("-5") as values.
+        self._negative_number_matcher = re.compile(r"^-\d")
 
     def error(self, message: str):  # type: ignore[override]
         self.exit(EXIT_USER_ERROR, f"{self.prog}: {message}\n")

@@ -166,3 +166,21 @@ def test_an_output_that_cannot_show_a_character_gets_a_stand_in(tmp_path):
     proc = run(["list"], tmp_path, PYTHONIOENCODING="ascii")
     assert proc.returncode == 0, proc.stderr
     assert b"Caf? ? meeting" in proc.stdout
+
+
+def test_relative_dates_with_a_minus_are_values_not_options(tmp_path):
+    # README lists "-2d"; argparse took it for an unknown option.
+    proc = run(["add", "task", "Call Anna", "--date", "-5d"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    proc = run(["move", "1", "-2d"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    db = sqlite3.connect(tmp_path / "focus.db")
+    (day,) = db.execute("SELECT date FROM record WHERE id = 1").fetchone()
+    from datetime import date, timedelta
+
+    from focus_tui.core.clock import Clock
+
+    assert date.fromisoformat(str(day)[:10]) == Clock().today() - timedelta(2)
+    # A real unknown option is still refused in one line.
+    proc = run(["list", "--colour"], tmp_path)
+    assert proc.returncode == 2 and "unrecognized" in one_plain_line(proc)
