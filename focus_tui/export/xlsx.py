@@ -233,12 +233,12 @@ def _checked_target(path: str | os.PathLike) -> Path:
 
 def _temporary_beside(target: Path) -> Path:
     """A new hidden file in the target's folder (same file system, so the
-    final rename is atomic), created with the permissions a new file gets
-    there (the umask applies, unlike tempfile.mkstemp's 0600)."""
+    final rename is atomic), owner-only (0600) whatever the umask: a sales
+    report is private. A file being replaced keeps its own mode."""
     for _ in range(100):
         temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:
-            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             continue
         except OSError as exc:

@@ -102,12 +102,13 @@ def make_database(
                 f"The folder {shown(str(path.parent))} does not exist."
             )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_folders(path.parent)
         except OSError as exc:
             raise DatabaseUnavailable(
                 f"Cannot create the folder for the database {shown(str(path))}: "
                 f"{exc.strerror}."
             ) from None
+    _private_file(path)
     # IMMEDIATE: every write transaction takes the write lock at BEGIN, so
     # two processes never both read-then-write and lose an update.
     return peewee.SqliteDatabase(
@@ -117,6 +118,29 @@ def make_database(
         lock_type="IMMEDIATE",
         check_same_thread=False,
     )
+
+
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents owner-only (0700)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(mode=0o700, exist_ok=True)
+
+
+def _private_file(path: Path) -> None:
+    """A new database file is owner-only (0600) whatever the umask: it holds
+    a team's clients. SQLite gives its -wal and -shm files the same mode.
+    An existing file keeps the mode its owner chose."""
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # there already (perhaps made by another process just now)
+    except OSError:
+        return  # SQLite will say why it cannot open it
+    os.close(handle)
 
 
 def open_database(

@@ -519,13 +519,16 @@ def test_unwritable_folder(session, out, monkeypatch):
     assert list(out.iterdir()) == []
 
 
-def test_file_gets_normal_permissions(session, out):
+def test_a_new_file_is_owner_only_a_replaced_one_keeps_its_mode(session, out):
     old = os.umask(0o022)
     try:
         path = export_xlsx(session, out / "r.xlsx").path
+        assert path.stat().st_mode & 0o777 == 0o600  # a sales report is private
+        os.chmod(path, 0o640)  # the owner shares it with a group
+        export_xlsx(session, path)
     finally:
         os.umask(old)
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 def test_other_clouds_never_appear(session, pipeline, out):

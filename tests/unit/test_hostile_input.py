@@ -184,3 +184,45 @@ def test_relative_dates_with_a_minus_are_values_not_options(tmp_path):
     # A real unknown option is still refused in one line.
     proc = run(["list", "--colour"], tmp_path)
     assert proc.returncode == 2 and "unrecognized" in one_plain_line(proc)
+
+
+def _umask_022():
+    os.umask(0o022)
+
+
+def test_new_files_are_owner_only_at_umask_022(tmp_path):
+    """A sales database and its reports are private: another local user
+    could read them at the usual umask before."""
+    data = tmp_path / "deep" / "data"
+    env = dict(
+        os.environ,
+        FOCUS_TUI_USER="tester",
+        FOCUS_TUI_DATA_DIR=str(data),
+        FOCUS_TUI_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    env.pop("FOCUS_TUI_DB", None)
+    report = tmp_path / "report.xlsx"
+    for args in (["add", "task", "Call Anna"], ["export", "--out", str(report)]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "focus_tui", *args],
+            capture_output=True,
+            env=env,
+            preexec_fn=_umask_022,
+        )
+        assert proc.returncode == 0, proc.stderr
+    modes = {
+        path.relative_to(tmp_path).as_posix(): path.stat().st_mode & 0o777
+        for path in (data.parent, data, *data.iterdir(), report)
+    }
+    assert modes["deep"] == modes["deep/data"] == 0o700, modes
+    assert modes["deep/data/focus.db"] == 0o600, modes
+    assert all(mode == 0o600 for name, mode in modes.items() if "." in name), modes
+
+
+def test_an_existing_files_mode_is_left_alone(tmp_path):
+    db = tmp_path / "shared.db"
+    db.touch(mode=0o640)
+    os.chmod(db, 0o640)
+    proc = run(["--db", str(db), "add", "task", "Call Anna"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert db.stat().st_mode & 0o777 == 0o640
