@@ -10,7 +10,7 @@ import os
 import re
 import warnings
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from dateutil import tz as dateutil_tz
 
@@ -31,6 +31,8 @@ def local_zone() -> tzinfo:
                 zone = dateutil_tz.gettz(name)
             except (ValueError, OSError):
                 zone = None
+    if zone is not None and not _plausible(zone):
+        zone = None  # "UTC+99" parses as a POSIX zone 99 hours away
     if zone is None:
         from .errors import UserError
 
@@ -39,6 +41,19 @@ def local_zone() -> tzinfo:
             "unset it to use the system's zone."
         )
     return zone
+
+
+def _plausible(zone: tzinfo) -> bool:
+    """Real zones lie within UTC-12..UTC+14; test now and mid-year/winter."""
+    try:
+        for moment in (datetime.now(UTC), datetime(2026, 1, 15, tzinfo=UTC)):
+            for when in (moment, moment.replace(month=7)):
+                offset = when.astimezone(zone).utcoffset()
+                if offset is None or abs(offset) > timedelta(hours=14):
+                    return False
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)

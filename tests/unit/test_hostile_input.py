@@ -226,3 +226,22 @@ def test_an_existing_files_mode_is_left_alone(tmp_path):
     proc = run(["--db", str(db), "add", "task", "Call Anna"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert db.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("zone", ["UTC+99", "Etc/GMT+99", "EST+30"])
+def test_a_zone_hours_beyond_any_real_one_is_refused(tmp_path, zone):
+    # Before: times shifted by 99 h, and a dated add crashed.
+    proc = run(
+        ["add", "task", "Call", "--date", "today 10:00"], tmp_path, FOCUS_TUI_TZ=zone
+    )
+    assert proc.returncode == 2
+    assert "FOCUS_TUI_TZ" in one_plain_line(proc)
+    assert record_count(tmp_path) == 0
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12", "EST5EDT"])
+def test_real_zones_at_the_edges_still_work(tmp_path, zone):
+    proc = run(
+        ["add", "task", "Call", "--date", "today 10:00"], tmp_path, FOCUS_TUI_TZ=zone
+    )
+    assert proc.returncode == 0, proc.stderr
