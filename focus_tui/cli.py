@@ -10,7 +10,6 @@ import argparse
 import csv
 import errno
 import io
-import json
 import os
 import re
 import sys
@@ -18,7 +17,7 @@ from collections.abc import Iterator, Sequence
 
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
-from .core.text import is_text, shown
+from .core.text import is_text, json_text, shown
 
 EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
@@ -368,7 +367,7 @@ def _cmd_list(session, args) -> int:
         written = 0
         for row in rows():
             out.write(",\n " if written else "\n ")
-            out.write(json.dumps(as_dict(row), ensure_ascii=False))
+            out.write(json_text(as_dict(row)))
             written += 1
         out.write("\n]\n" if written else "]\n")
     elif args.format == "csv":
@@ -673,7 +672,7 @@ def _converted_note(rows: list[dict]) -> str:
 
 def _print_rows(rows: list[dict], headers, fmt: str, note: str = "") -> None:
     if fmt == "json":
-        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        print(json_text(rows, indent=1))
         return
     if fmt == "csv":
         if rows:

@@ -8,6 +8,9 @@ never restyle or take over the terminal.
 
 from __future__ import annotations
 
+import json
+import re
+
 from .errors import UserError
 
 _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(32)}
@@ -84,3 +87,15 @@ def checked_text(text: str, what: str) -> str:
             f"The {what} holds bytes that are not text (not UTF-8): {shown(text)}"
         )
     return text
+
+
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def json_text(value: object, **options) -> str:
+    """JSON for output, with every control character escaped: json.dumps
+    escapes C0 but leaves DEL and the C1 controls (which can start terminal
+    sequences) raw. They only occur inside strings, where \\u escapes mean
+    the same."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

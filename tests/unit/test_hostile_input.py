@@ -245,3 +245,15 @@ def test_real_zones_at_the_edges_still_work(tmp_path, zone):
         ["add", "task", "Call", "--date", "today 10:00"], tmp_path, FOCUS_TUI_TZ=zone
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_json_output_escapes_del_and_c1_controls(tmp_path):
+    title = "Deal\x7f with\x85 \x9b31m red\x1b"
+    assert run(["add", "task", title], tmp_path).returncode == 0
+    proc = run(["list", "--format", "json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode("utf-8")
+    assert not any(ch in out for ch in "\x7f\x85\x9b\x1b"), repr(out)
+    import json
+
+    assert json.loads(out)[0]["title"] == " ".join(title.split())  # one line
