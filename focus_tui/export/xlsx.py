@@ -140,7 +140,11 @@ def export_xlsx(
             user_id=settings.actor_id,
         )
     sales_view = sales_settings(settings)
-    temp = _temporary_beside(target)
+    # Say now, not after the rows, if the folder cannot take the file; the
+    # file itself is made only to save into, so that a kill while the rows
+    # are written (most of the time) leaves nothing beside the target.
+    _temporary_beside(target).unlink()
+    temp: Path | None = None
     sheets: list[_Sheet] = []
     try:
         with _read_snapshot(session.db):
@@ -170,6 +174,7 @@ def export_xlsx(
             _write_statistics(made[SHEET_STATS], styles, session, filters)
         for sheet in sheets:
             sheet.close()
+        temp = _temporary_beside(target)
         _save(workbook, temp, session.clock.now_utc_naive())
         os.replace(temp, target)
     except OSError as exc:
@@ -177,7 +182,8 @@ def export_xlsx(
     finally:
         for sheet in sheets:
             sheet.discard()
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
     ticker.done()
     return ExportResult(
         path=target,

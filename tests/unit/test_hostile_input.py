@@ -257,3 +257,36 @@ def test_json_output_escapes_del_and_c1_controls(tmp_path):
     import json
 
     assert json.loads(out)[0]["title"] == " ".join(title.split())  # one line
+
+
+KILLED_EXPORT = """
+import os, signal, sys
+from focus_tui.domain import records
+from focus_tui.domain.session import open_session
+from focus_tui.export.xlsx import export_xlsx
+session = open_session(sys.argv[1], "tester")
+with session.db.atomic():
+    for i in range(1500):
+        records.create_record(session, "task", f"Task {i}")
+def progress(done, total):
+    if done:  # rows are being written: kill -9, as a crash or a closed SSH would
+        os.kill(os.getpid(), signal.SIGKILL)
+export_xlsx(session, sys.argv[2], progress=progress)
+"""
+
+
+def test_a_kill_during_an_export_leaves_nothing_beside_the_target(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLED_EXPORT,
+            str(tmp_path / "k.db"),
+            str(out / "r.xlsx"),
+        ],
+        capture_output=True,
+    )
+    assert proc.returncode == -9, proc.stderr
+    assert list(out.iterdir()) == []
