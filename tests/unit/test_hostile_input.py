@@ -290,3 +290,38 @@ def test_a_kill_during_an_export_leaves_nothing_beside_the_target(tmp_path):
     )
     assert proc.returncode == -9, proc.stderr
     assert list(out.iterdir()) == []
+
+
+def test_report_person_does_not_tell_whether_a_stranger_exists(tmp_path):
+    assert (
+        run(["add", "task", "Bob's task"], tmp_path, FOCUS_TUI_USER="bob").returncode
+        == 0
+    )
+    assert (
+        run(["add", "task", "Alice's"], tmp_path, FOCUS_TUI_USER="alice").returncode
+        == 0
+    )
+    answers = [
+        run(["report", "phases", "--person", name], tmp_path, FOCUS_TUI_USER="alice")
+        for name in ("bob", "carol")  # bob exists (in no cloud of alice's), carol not
+    ]
+    assert answers[0].returncode == answers[1].returncode == 2
+    assert one_plain_line(answers[0]).replace("bob", "X") == one_plain_line(
+        answers[1]
+    ).replace("carol", "X")
+
+
+def test_ids_are_ascii_digits_only(tmp_path):
+    # "٣" was taken as id 3; "²" and "①" ended in ValueError from int().
+    for i in range(3):
+        assert run(["add", "task", f"Task {i + 1}"], tmp_path).returncode == 0
+    commands = ["finish", "unfinish", "focus", "send", "lost", "sold"]
+    commands += ["delivered", "billed", "undo"]
+    for digits in ("²", "①", "٣", "３"):
+        for command in commands:
+            proc = run([command, digits], tmp_path)
+            assert proc.returncode == 2, (command, digits)
+            assert "not a record id" in one_plain_line(proc), (command, digits)
+    db = sqlite3.connect(tmp_path / "focus.db")
+    assert db.execute("SELECT COUNT(*) FROM event").fetchone() == (3,)  # created
+    assert db.execute("SELECT COUNT(*) FROM time_entry").fetchone() == (0,)
