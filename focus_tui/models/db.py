@@ -109,6 +109,7 @@ def make_database(
                 f"{exc.strerror}."
             ) from None
     _private_file(path)
+    _check_file(path)
     # IMMEDIATE: every write transaction takes the write lock at BEGIN, so
     # two processes never both read-then-write and lose an update.
     return peewee.SqliteDatabase(
@@ -117,6 +118,53 @@ def make_database(
         timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
         check_same_thread=False,
+    )
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_file(path: Path) -> None:
+    """Cheap signs of damage, read from the 100-byte header before SQLite
+    opens the file (microseconds at any size, unlike PRAGMA quick_check,
+    which reads every page): a file cut short of a whole page, or shorter
+    than the page count its header gives. The count is compared only with no
+    write-ahead log beside the file: a checkpoint in progress may write the
+    header before the pages that extend the file."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return  # new: SQLite writes the header
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return  # SQLite will say why it cannot open it
+    if len(header) < 100 or not header.startswith(_MAGIC):
+        return  # not a database at all: SQLite's own message says so
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        _damaged(path, f"its header gives a page size of {page_size}")
+    if size % page_size:
+        _damaged(path, f"it ends {size % page_size} bytes into a {page_size}-byte page")
+    pages = int.from_bytes(header[28:32], "big")
+    counted = header[24:28] == header[92:96]  # the count is valid for this version
+    wal = Path(f"{path}-wal")
+    if counted and pages * page_size > size and not _has_content(wal):
+        _damaged(path, f"it holds {size // page_size} of its {pages} pages")
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _damaged(path: Path, why: str) -> None:
+    raise DatabaseUnavailable(
+        f"The database file {shown(str(path))} is damaged ({why}); nothing was "
+        "written. Restore it from a backup."
     )
 
 
@@ -230,7 +278,12 @@ def _describe(target: str | os.PathLike, exc: Exception) -> str:
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered:
         return f"The database {target} is read-only for you: {text}."
-    if "not a database" in lowered or "malformed" in lowered:
+    if "malformed" in lowered:  # found while reading: the transaction is undone
+        return (
+            f"The database file {target} is damaged ({text}); the command was "
+            "undone. Restore it from a backup."
+        )
+    if "not a database" in lowered:
         return f"The file {target} is not a Focus TUI database (or it is damaged)."
     if "another program" in lowered:
         return f"{target} {text}."

@@ -325,3 +325,21 @@ def test_ids_are_ascii_digits_only(tmp_path):
     db = sqlite3.connect(tmp_path / "focus.db")
     assert db.execute("SELECT COUNT(*) FROM event").fetchone() == (3,)  # created
     assert db.execute("SELECT COUNT(*) FROM time_entry").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("cut", [1, 8192], ids=["one-byte", "two-pages"])
+def test_a_cut_database_is_never_written_to(tmp_path, cut):
+    """A file cut short (a full disk, a copy that stopped) is found before
+    anything is read or written, at the cost of reading its header."""
+    assert run(["demo", "--records", "50"], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    Path(f"{db}-wal").unlink(missing_ok=True)
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size - cut)
+    before = db.read_bytes()
+    for command in (["list"], ["status"], ["add", "task", "x"], ["report", "stats"]):
+        proc = run(command, tmp_path)
+        assert proc.returncode == 3, (command, proc.stderr)
+        assert "is damaged" in one_plain_line(proc)
+    assert db.read_bytes() == before
