@@ -164,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     sub.add_parser("unfocus", parents=[common], help="stop the running focus")
     sub.add_parser("status", parents=[common], help="show the running focus")
+    sub.add_parser("check", parents=[common], help="check the database file for damage")
+    p = sub.add_parser(
+        "backup", parents=[common], help="copy the database safely, even in use"
+    )
+    p.add_argument("path", metavar="PATH", help="the new file to write")
     return parser
 
 
@@ -273,6 +278,8 @@ def _run_command(args) -> int:
 
     if args.command == "demo":
         return _cmd_demo(args)
+    if args.command in ("check", "backup"):  # on the file, not a session
+        return _FILE_COMMANDS[args.command](args)
     session = open_session(
         _target(args), _user(args), create_folder=_default_location(args)
     )
@@ -918,6 +925,46 @@ def _id(text: str) -> int:
 
     return parse_id(text)
 
+
+def _cmd_check(args) -> int:
+    from .domain.maintenance import check_database
+
+    target = _target(args)
+    progress = sys.stderr.isatty()
+    dots = 0
+
+    def tick() -> None:
+        nonlocal dots
+        dots += 1
+        print(
+            f"\rChecking {shown(target)} {'.' * (dots % 40):<40}",
+            end="",
+            file=sys.stderr,
+        )
+
+    result = check_database(target, tick if progress else None)
+    if progress:
+        print("\r\x1b[K", end="", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"focus-tui: warning: {warning}", file=sys.stderr)
+    if result.sound:
+        print(f"{shown(str(result.path))}: sound ({result.pages:,} pages checked).")
+        return 0
+    print(f"{shown(str(result.path))}: DAMAGED. Restore it from a backup.")
+    for problem in result.problems:
+        print(f"  {shown(problem)}")
+    return EXIT_DATABASE
+
+
+def _cmd_backup(args) -> int:
+    from .domain.maintenance import backup_database
+
+    out = backup_database(_target(args), args.path)
+    print(f"Backed up to {shown(str(out))}.")
+    return 0
+
+
+_FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 
 _COMMANDS = {
     "add": _cmd_add,

@@ -109,7 +109,7 @@ def make_database(
                 f"{exc.strerror}."
             ) from None
     _private_file(path)
-    _check_file(path)
+    check_file(path)
     # IMMEDIATE: every write transaction takes the write lock at BEGIN, so
     # two processes never both read-then-write and lose an update.
     return peewee.SqliteDatabase(
@@ -124,7 +124,7 @@ def make_database(
 _MAGIC = b"SQLite format 3\x00"
 
 
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
     """Cheap signs of damage, read from the 100-byte header before SQLite
     opens the file (microseconds at any size, unlike PRAGMA quick_check,
     which reads every page): a file cut short of a whole page, or shorter

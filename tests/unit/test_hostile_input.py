@@ -343,3 +343,65 @@ def test_a_cut_database_is_never_written_to(tmp_path, cut):
         assert proc.returncode == 3, (command, proc.stderr)
         assert "is damaged" in one_plain_line(proc)
     assert db.read_bytes() == before
+
+
+WRITING = """
+import sys, time
+from focus_tui.domain import records
+from focus_tui.domain.session import open_session
+session = open_session(sys.argv[1], "bob")
+print("ready", flush=True)
+end = time.monotonic() + float(sys.argv[2])
+i = 0
+while time.monotonic() < end:
+    records.create_record(session, "task", f"bob {i}")
+    i += 1
+print(i, flush=True)
+"""
+
+
+def test_check_and_backup_while_another_process_writes(tmp_path):
+    assert run(["demo", "--records", "3000"], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITING, str(db), "6"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, FOCUS_TUI_TZ="UTC"),
+    )
+    assert writer.stdout.readline().strip() == "ready"
+    check = run(["check"], tmp_path)
+    copies = [tmp_path / f"copy{i}.db" for i in range(3)]
+    backups = [run(["backup", str(copy)], tmp_path) for copy in copies]
+    written = int(writer.communicate(timeout=60)[0].strip())
+    assert writer.returncode == 0 and written > 0
+    assert check.returncode == 0 and b"sound" in check.stdout, check.stderr
+    for copy, proc in zip(copies, backups, strict=True):
+        assert proc.returncode == 0, proc.stderr
+        assert copy.stat().st_mode & 0o777 == 0o600
+        proc = run(["--db", str(copy), "check"], tmp_path)
+        assert proc.returncode == 0 and b"sound" in proc.stdout, proc.stderr
+        tasks = (
+            sqlite3.connect(copy)
+            .execute("SELECT COUNT(*) FROM record WHERE title LIKE 'bob %'")
+            .fetchone()[0]
+        )
+        assert 0 <= tasks <= written
+    # A backup never replaces a file, and PostgreSQL is pointed to pg_dump.
+    proc = run(["backup", str(copies[0])], tmp_path)
+    assert proc.returncode == 2 and "exists already" in one_plain_line(proc)
+    proc = run(["--db", "postgresql://u:pw@127.0.0.1/x", "backup", "x"], tmp_path)
+    assert proc.returncode == 2 and "pg_dump" in one_plain_line(proc)
+
+
+def test_check_finds_a_damaged_file_and_readable_modes(tmp_path):
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    os.chmod(db, 0o644)
+    proc = run(["check"], tmp_path)
+    assert proc.returncode == 0 and b"sound" in proc.stdout
+    assert b"others can read" in proc.stderr
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size - 100)
+    proc = run(["check"], tmp_path)
+    assert proc.returncode == 3 and b"DAMAGED" in proc.stdout
