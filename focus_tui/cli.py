@@ -281,7 +281,10 @@ def _run_command(args) -> int:
     if args.command in ("check", "backup"):  # on the file, not a session
         return _FILE_COMMANDS[args.command](args)
     session = open_session(
-        _target(args), _user(args), create_folder=_default_location(args)
+        _target(args),
+        _user(args),
+        create_folder=_default_location(args),
+        create_user=args.command not in _READS,
     )
     handler = _COMMANDS[args.command]
     return handler(session, args) or 0
@@ -965,6 +968,8 @@ def _cmd_backup(args) -> int:
 
 
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
+# Commands that only read: a user name they do not know is not created.
+_READS = {"list", "status", "report", "export"}
 
 _COMMANDS = {
     "add": _cmd_add,

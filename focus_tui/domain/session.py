@@ -96,8 +96,26 @@ def open_session(
     clock: Clock | None = None,
     *,
     create_folder: bool = False,
+    create_user: bool = True,
 ) -> Session:
+    """A session of `user_name` on the database at `target`.
+
+    Without `create_user` (reads: list, status, reports, export) a name not
+    yet in the database is not added: the session is of a user of no cloud
+    (id 0, which no row has), who sees nothing. Writing as a new user
+    creates the user and a private cloud.
+    """
     db = open_database(target, create_folder=create_folder)
     clock = clock or Clock()
-    user = ensure_user(user_name, clock)
+    if create_user:
+        user = ensure_user(user_name, clock)
+    else:
+        name = valid_user_name(user_name)
+        user = User.get_or_none(User.name == name) or User(
+            id=NO_USER_ID, name=name, display_name=name
+        )
     return Session(db=db, user=user, clock=clock)
+
+
+# The id of a user who is not in the database (yet): no row has it.
+NO_USER_ID = 0

@@ -405,3 +405,41 @@ def test_check_finds_a_damaged_file_and_readable_modes(tmp_path):
         handle.truncate(db.stat().st_size - 100)
     proc = run(["check"], tmp_path)
     assert proc.returncode == 3 and b"DAMAGED" in proc.stdout
+
+
+def test_a_read_by_an_unknown_user_creates_nobody(tmp_path):
+    assert (
+        run(
+            ["add", "task", "Alice's secret"], tmp_path, FOCUS_TUI_USER="alice"
+        ).returncode
+        == 0
+    )
+    db = tmp_path / "focus.db"
+
+    def people() -> tuple:
+        con = sqlite3.connect(db)
+        return (
+            con.execute("SELECT name FROM user ORDER BY name").fetchall(),
+            con.execute("SELECT COUNT(*) FROM cloud").fetchone(),
+        )
+
+    before = people()
+    reads = [
+        ["list", "--all", "--format", "json"],
+        ["status"],
+        ["report", "phases"],
+        ["report", "stats", "--format", "json"],
+        ["report", "--person", "alice", "phases"],
+        ["export", "--out", str(tmp_path / "ghost.xlsx")],
+    ]
+    for command in reads:
+        proc = run(command, tmp_path, FOCUS_TUI_USER="ghost")
+        assert proc.returncode in (0, 2), (command, proc.stderr)
+        assert b"Traceback" not in proc.stderr
+        assert b"secret" not in proc.stdout, command
+    assert people() == before
+    # Writing as a new user is what makes the user (with a private cloud).
+    assert (
+        run(["add", "task", "Mine"], tmp_path, FOCUS_TUI_USER="ghost").returncode == 0
+    )
+    assert ("ghost",) in people()[0]
