@@ -15,3 +15,11 @@ class NotFound(UserError):
 
 class DatabaseUnavailable(Exception):
     """The database cannot be opened or written (path, permissions, server)."""
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The database file is damaged; `why` says how it was seen."""
+
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(message)
+        self.why = why

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import DatabaseUnavailable, UserError
+from ..core.errors import DatabaseDamaged, DatabaseUnavailable, UserError
 from ..core.text import shown
 from ..models.db import check_file, is_postgres_url, masked_url
 
@@ -68,8 +68,8 @@ def check_database(target: str, tick: Callable[[], None] | None = None) -> Check
         )
     try:
         check_file(path)
-    except DatabaseUnavailable as exc:
-        result.problems.append(str(exc))
+    except DatabaseDamaged as exc:
+        result.problems.append(f"The file is damaged: {exc.why}.")
         return result
     try:
         connection = _read_only(path)

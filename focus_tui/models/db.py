@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import peewee
 
-from ..core.errors import DatabaseUnavailable, UserError
+from ..core.errors import DatabaseDamaged, DatabaseUnavailable, UserError
 from ..core.text import shown
 
 database = peewee.DatabaseProxy()
@@ -162,9 +162,10 @@ def _has_content(path: Path) -> bool:
 
 
 def _damaged(path: Path, why: str) -> None:
-    raise DatabaseUnavailable(
+    raise DatabaseDamaged(
         f"The database file {shown(str(path))} is damaged ({why}); nothing was "
-        "written. Restore it from a backup."
+        "written. `focus-tui check` tells more; restore from a backup.",
+        why,
     )
 
 
