@@ -42,10 +42,31 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+def _secrets(target: str) -> list[str]:
+    """What in a URL may be a password: everything from the first colon to
+    the last "@" (a password may hold "/" or "@" itself), and any
+    password= parameter."""
+    found = re.findall(r"(?i)password=([^&]*)", target)
+    scheme, sep, rest = target.partition("://")
+    if sep and "@" in rest:
+        credentials = rest.rpartition("@")[0]
+        user, colon, password = credentials.partition(":")
+        if colon:
+            found.append(credentials if "@" in user else password)
+    return sorted((s for s in found if s), key=len, reverse=True)
+
+
+def without_secrets(text: str, target: str | os.PathLike) -> str:
+    """`text` (a message that may quote `target`) with its password as ***."""
+    for secret in _secrets(str(target)):
+        text = text.replace(secret, "***")
+    return text
+
+
 def masked_url(target: str | os.PathLike) -> str:
     """A database path or URL to repeat in a message: a URL's password as
     ***, control characters as visible symbols."""
-    return shown(re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", str(target)))
+    return shown(without_secrets(str(target), target))
 
 
 def _check_postgres_url(target: str) -> None:
@@ -57,7 +78,8 @@ def _check_postgres_url(target: str) -> None:
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
         raise UserError(
-            f"The PostgreSQL URL {masked_url(target)} is malformed ({exc}); {hint}."
+            f"The PostgreSQL URL {masked_url(target)} is malformed "
+            f"({shown(without_secrets(str(exc), target))}); {hint}."
         ) from None
     if not parts.path.strip("/"):
         raise UserError(
@@ -125,20 +147,26 @@ _MAGIC = b"SQLite format 3\x00"
 
 
 def check_file(path: Path) -> None:
-    """Cheap signs of damage, read from the 100-byte header before SQLite
-    opens the file (microseconds at any size, unlike PRAGMA quick_check,
-    which reads every page): a file cut short of a whole page, or shorter
-    than the page count its header gives. The count is compared only with no
-    write-ahead log beside the file: a checkpoint in progress may write the
-    header before the pages that extend the file."""
+    """Cheap signs of damage, read before SQLite opens the file (well under
+    a millisecond at any size, where PRAGMA quick_check reads every page):
+    a bad header, a file cut short of a whole page or of the page count its
+    header gives, and a last page that fits no kind of page SQLite writes.
+
+    The page count and pages are looked at only with no write-ahead log
+    beside the file: then the file alone is the database. (A checkpoint in
+    progress may write the header before the pages that extend the file.)"""
     try:
         size = path.stat().st_size
         if size == 0:
             return  # new: SQLite writes the header
         with path.open("rb") as handle:
-            header = handle.read(100)
+            _check_open_file(path, handle, size)
     except OSError:
         return  # SQLite will say why it cannot open it
+
+
+def _check_open_file(path: Path, handle, size: int) -> None:
+    header = handle.read(100)
     if len(header) < 100 or not header.startswith(_MAGIC):
         return  # not a database at all: SQLite's own message says so
     page_size = int.from_bytes(header[16:18], "big")
@@ -147,11 +175,82 @@ def check_file(path: Path) -> None:
         _damaged(path, f"its header gives a page size of {page_size}")
     if size % page_size:
         _damaged(path, f"it ends {size % page_size} bytes into a {page_size}-byte page")
+    if _has_content(Path(f"{path}-wal")):
+        return
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the count is valid for this version
-    wal = Path(f"{path}-wal")
-    if counted and pages * page_size > size and not _has_content(wal):
+    if counted and pages * page_size > size:
         _damaged(path, f"it holds {size // page_size} of its {pages} pages")
+    odd = _odd_tail_page(handle, size // page_size, page_size, header[20])
+    if odd is not None:
+        # A page that fits no kind SQLite writes (or a free page, whose content
+        # is anything). Only SQLite's quick check can tell for sure; it runs
+        # just in this case, so a sound file never pays for it.
+        problem = _quick_check(path)
+        if problem:
+            _damaged(path, f"its page {odd} does not read back: {problem}")
+
+
+# The last pages are the ones a write that stopped half-way (a crash, a full
+# disk, a copy cut off) leaves wrong; reading them costs microseconds.
+TAIL_PAGES = 8
+
+
+def _odd_tail_page(handle, pages: int, page_size: int, reserved: int) -> int | None:
+    """The number of the first of the last TAIL_PAGES pages whose first bytes
+    fit none of SQLite's page kinds, else None."""
+    usable = page_size - reserved
+    for number in range(max(1, pages - TAIL_PAGES + 1), pages + 1):
+        handle.seek((number - 1) * page_size)
+        page = handle.read(page_size)
+        if not _plausible_page(page, 100 if number == 1 else 0, pages, usable):
+            return number
+    return None
+
+
+def _plausible_page(page: bytes, start: int, pages: int, usable: int) -> bool:
+    """Could `page` be a B-tree page, an overflow page or a free-list trunk?
+    (The file format: sqlite.org/fileformat2.html, section 1.6.)"""
+    kind = page[start]
+    if kind in (2, 5, 10, 13):  # interior/leaf of an index/table B-tree
+        interior = kind in (2, 5)
+        head = start + (12 if interior else 8)
+        cells = int.from_bytes(page[start + 3 : start + 5], "big")
+        content = int.from_bytes(page[start + 5 : start + 7], "big") or 65536
+        freeblock = int.from_bytes(page[start + 1 : start + 3], "big")
+        if not head + 2 * cells <= content <= usable:
+            return False
+        if freeblock and not content <= freeblock < usable:
+            return False
+        if interior and not 1 <= int.from_bytes(page[start + 8 : head], "big") <= pages:
+            return False
+        pointers = page[head : head + 2 * cells]
+        return all(
+            content <= int.from_bytes(pointers[i : i + 2], "big") < usable
+            for i in range(0, len(pointers), 2)
+        )
+    # Overflow page or free-list trunk: first a page number (0 ends the chain).
+    follows = int.from_bytes(page[0:4], "big")
+    return follows <= pages and any(page[4:])
+
+
+def _quick_check(path: Path) -> str:
+    """The first problem SQLite's quick check finds in the file alone, in one
+    line, or ''. `immutable`: it reads the file as it is and creates no
+    -wal or -shm file beside it."""
+    uri = f"file:{path.resolve().as_posix()}?mode=ro&immutable=1"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            row = connection.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if row == ("ok",):
+        return ""
+    lines = [line for line in str(row[0]).splitlines() if not line.startswith("***")]
+    return "; ".join(lines)
 
 
 def _has_content(path: Path) -> bool:
@@ -161,12 +260,16 @@ def _has_content(path: Path) -> bool:
         return False
 
 
-def _damaged(path: Path, why: str) -> None:
-    raise DatabaseDamaged(
-        f"The database file {shown(str(path))} is damaged ({why}); nothing was "
-        "written. `focus-tui check` tells more; restore from a backup.",
-        why,
+def damaged_text(target: str, why: str) -> str:
+    """The one line for a damaged database file, wherever it was found."""
+    return (
+        f"The database file {target} is damaged ({why}); nothing was written. "
+        "`focus-tui check` tells more; restore from a backup."
     )
+
+
+def _damaged(path: Path, why: str) -> None:
+    raise DatabaseDamaged(damaged_text(shown(str(path)), why), why)
 
 
 def _private_folders(folder: Path) -> None:
@@ -273,19 +376,36 @@ def describe_error(exc: Exception, target: str | os.PathLike = "") -> str:
     return _describe(target or "in use", exc)
 
 
-def _describe(target: str | os.PathLike, exc: Exception) -> str:
-    target = masked_url(target)
+def _describe(target: str | os.PathLike, exc: BaseException) -> str:
+    exc = _first_failure(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = shown(without_secrets(text, target))  # a driver may quote the URL
+    target = masked_url(target)
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered:
         return f"The database {target} is read-only for you: {text}."
-    if "malformed" in lowered:  # found while reading: the transaction is undone
+    if "not a database" in lowered and not _starts_as_sqlite(target):
+        # A wrong --db (notes.txt), not damage.
         return (
-            f"The database file {target} is damaged ({text}); the command was "
-            "undone. Restore it from a backup."
+            f"The file {target} is not a Focus TUI database (not an SQLite "
+            "file at all); nothing was written."
         )
-    if "not a database" in lowered:
-        return f"The file {target} is not a Focus TUI database (or it is damaged)."
+    if "malformed" in lowered or "not a database" in lowered:
+        # Found while reading: the transaction is undone, nothing written.
+        return damaged_text(target, text)
+    if "disk is full" in lowered or (
+        "disk i/o error" in lowered and _disk_full(target)
+    ):
+        return (
+            f"The disk holding the database {target} is full; nothing was "
+            "written. Free some space and try again."
+        )
+    if "disk i/o error" in lowered:
+        return (
+            f"The database {target} could not be read or written (disk I/O "
+            "error); nothing was written. `focus-tui check` tells whether "
+            "the file is sound."
+        )
     if "another program" in lowered:
         return f"{target} {text}."
     if "connection to server" in lowered or "could not connect" in lowered:
@@ -293,6 +413,39 @@ def _describe(target: str | os.PathLike, exc: Exception) -> str:
     if "unable to open" in lowered:
         return f"Cannot open the database {target}: check the path and permissions."
     return f"Cannot use the database {target}: {text}."
+
+
+def _starts_as_sqlite(target: str) -> bool:
+    try:
+        with Path(target).expanduser().open("rb") as handle:
+            return handle.read(len(_MAGIC)) == _MAGIC
+    except (OSError, ValueError):
+        return True  # cannot tell: say what SQLite said
+
+
+def _disk_full(target: str) -> bool:
+    """Is the file system holding the SQLite file `target` (nearly) full?
+    SQLite says only "disk I/O error" when the shared-memory file beside the
+    database cannot grow, and the errno is not passed on."""
+    if is_postgres_url(target):
+        return False
+    try:
+        fs = os.statvfs(Path(target).expanduser().parent)
+    except (OSError, ValueError):
+        return False
+    free = fs.f_bfree if os.geteuid() == 0 else fs.f_bavail  # root's reserve
+    return free * fs.f_frsize < 512 * 1024
+
+
+def _first_failure(exc: BaseException) -> BaseException:
+    """The failure itself, not what it caused: when SQLite has undone a
+    transaction on its own (a full disk), the rollback that follows fails
+    with "no transaction is active" and hides why."""
+    while "no transaction is active" in str(exc) and isinstance(
+        exc.__context__, DATABASE_ERRORS
+    ):
+        exc = exc.__context__
+    return exc
 
 
 def is_sqlite(db: peewee.Database | None = None) -> bool:

@@ -142,7 +142,6 @@ def test_a_broken_settings_file_falls_back_to_the_defaults(tmp_path, content):
         assert b"Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_for_the_output_is_one_line(tmp_path):
     assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
     with open("/dev/full", "wb") as full:
@@ -345,6 +344,158 @@ def test_a_cut_database_is_never_written_to(tmp_path, cut):
     assert db.read_bytes() == before
 
 
+def _settled_demo(tmp_path: Path, records: int) -> Path:
+    """A demo database as one file, as a copy of it would be."""
+    assert run(["demo", "--records", str(records)], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    Path(f"{db}-wal").unlink(missing_ok=True)
+    Path(f"{db}-shm").unlink(missing_ok=True)
+    return db
+
+
+def _overwrite_page(db: Path, number: int, content: bytes) -> None:
+    with db.open("r+b") as handle:
+        handle.seek((number - 1) * 4096)
+        handle.write(content)
+
+
+def every_kind(tmp_path: Path) -> list[list[str]]:
+    """A read, a status, a write, a report and an export."""
+    out = str(tmp_path / "out.xlsx")
+    return [["list"], ["status"], ["add", "task", "x"], ["report", "stats"]] + [
+        ["export", "--out", out]
+    ]
+
+
+@pytest.mark.parametrize("content", ["random", "zeros"])
+def test_a_last_page_overwritten_is_found_at_open(tmp_path, content):
+    """The tail of the file is what a write that stopped half-way leaves
+    wrong: each command refuses the file before SQLite touches it."""
+    db = _settled_demo(tmp_path, 300)
+    pages = db.stat().st_size // 4096
+    _overwrite_page(db, pages, os.urandom(4096) if content == "random" else bytes(4096))
+    before = db.read_bytes()
+    for command in every_kind(tmp_path):
+        proc = run(command, tmp_path)
+        assert proc.returncode == 3, (command, proc.stderr)
+        line = one_plain_line(proc)
+        assert f"is damaged (its page {pages} does not read back" in line
+        assert line.endswith("`focus-tui check` tells more; restore from a backup.\n")
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["focus.db"]
+
+
+def test_damage_found_while_working_is_one_line_and_undone(tmp_path):
+    """A page in the middle (the records table's root) is read only when a
+    command needs it: the transaction is undone and the line is the same."""
+    db = _settled_demo(tmp_path, 3000)
+    root = (
+        sqlite3.connect(db)
+        .execute("SELECT rootpage FROM sqlite_schema WHERE name = 'record'")
+        .fetchone()[0]
+    )
+    assert root < db.stat().st_size // 4096 - 8  # not one the open-time look reads
+    _overwrite_page(db, root, os.urandom(4096))
+    before = db.read_bytes()
+    for command in (["list"], ["add", "task", "x"], ["list", "--all"]):
+        proc = run(command, tmp_path)
+        assert proc.returncode == 3, (command, proc.stderr)
+        line = one_plain_line(proc)
+        assert (
+            "is damaged (database disk image is malformed); nothing was written" in line
+        )
+    assert db.read_bytes() == before
+
+
+def test_a_free_page_holds_anything_and_is_not_damage(tmp_path):
+    """A page on the free list keeps whatever it held: the quick look finds it
+    odd, SQLite's quick check clears it, and the file opens."""
+    assert run(["add", "task", "Keep me"], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE scratch (x BLOB)")
+    con.executemany("INSERT INTO scratch VALUES (?)", [(os.urandom(3000),)] * 200)
+    con.commit()
+    con.execute("DELETE FROM scratch WHERE rowid > 1")  # the table keeps its tail
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    Path(f"{db}-wal").unlink(missing_ok=True)
+    data = db.read_bytes()
+    trunk = int.from_bytes(data[32:36], "big")
+    leaves = int.from_bytes(
+        data[(trunk - 1) * 4096 + 4 : (trunk - 1) * 4096 + 8], "big"
+    )
+    first = (trunk - 1) * 4096 + 8
+    numbers = [
+        int.from_bytes(data[first + 4 * i : first + 4 * i + 4], "big")
+        for i in range(leaves)
+    ]
+    last_page = len(data) // 4096
+    assert last_page in numbers or trunk == last_page
+    if trunk != last_page:
+        _overwrite_page(db, last_page, os.urandom(4096))
+    proc = run(["list"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert b"Keep me" in proc.stdout
+
+
+FULL_DISK = """
+set -e
+mount -t tmpfs -o size=1m tmpfs "$DISK"
+focus-tui() { "$PYTHON" -m focus_tui "$@"; }
+focus-tui add task "Before the disk filled" > /dev/null
+head -c 4M /dev/urandom > "$DISK/filler" 2> /dev/null || true
+set +e
+focus-tui add note "$(head -c 300 /dev/urandom | base64 -w0)" 2> "$OUT/add.err"
+echo $? > "$OUT/add.rc"
+focus-tui list > "$OUT/list.out" 2> "$OUT/list.err"
+echo $? > "$OUT/list.rc"
+rm "$DISK/filler"
+focus-tui add task "After space was freed" > /dev/null 2> "$OUT/after.err"
+echo $? > "$OUT/after.rc"
+focus-tui list > "$OUT/after.out"
+"""
+
+
+def test_a_full_disk_says_so_and_keeps_the_records(tmp_path):
+    """A real full file system: a 1 MB tmpfs, mounted in a private mount
+    namespace (`unshare -rm` needs no privileges beyond user namespaces)."""
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    env = dict(
+        os.environ,
+        DISK=str(disk),
+        OUT=str(out),
+        PYTHON=sys.executable,
+        FOCUS_TUI_USER="tester",
+        FOCUS_TUI_DB=str(disk / "focus.db"),
+        FOCUS_TUI_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    proc = subprocess.run(
+        ["unshare", "-rm", "bash", "-c", FULL_DISK], env=env, capture_output=True
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    def read(name: str) -> str:
+        return (out / name).read_text()
+
+    assert read("add.rc").strip() == "3"
+    err = read("add.err")
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert "is full; nothing was written. Free some space and try again." in err
+    # Even a read needs room for SQLite's shared-memory file: the same line.
+    assert read("list.rc").strip() == "3"
+    assert read("list.err") == err
+    assert read("after.rc").strip() == "0", read("after.err")
+    listed = read("after.out")
+    assert "Before the disk filled" in listed
+    assert listed.count("\n") == 3  # the heading and two tasks: no half note
+    assert "After space was freed" in read("after.out")
+
+
 WRITING = """
 import sys, time
 from focus_tui.domain import records
@@ -443,3 +594,4 @@ def test_a_read_by_an_unknown_user_creates_nobody(tmp_path):
         run(["add", "task", "Mine"], tmp_path, FOCUS_TUI_USER="ghost").returncode == 0
     )
     assert ("ghost",) in people()[0]
+
