@@ -34,7 +34,25 @@ class _Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(r"^-\d")
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(EXIT_USER_ERROR, f"{self.prog}: {message}\n")
+        # argparse repeats what was typed: control characters made visible.
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {shown(message)}\n")
+
+
+def _record_id(text: str) -> int:
+    """An id given as an option's value: ASCII digits, as everywhere (`int`
+    would take "٣" as 3)."""
+    from .domain.access import parse_id
+
+    try:
+        return parse_id(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number.")
+    return int(text)
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -70,13 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", parents=[common], help="fill a database with demo data")
-    p.add_argument("--records", type=int, default=2000, metavar="N")
+    p.add_argument("--records", type=_count, default=2000, metavar="N")
 
     p = sub.add_parser("add", parents=[common], help="create a record; prints its id")
     p.add_argument("type", metavar="TYPE")
     p.add_argument("title", metavar="TITLE")
     p.add_argument("--date", metavar="EXPR")
-    p.add_argument("--parent", type=int, metavar="ID")
+    p.add_argument("--parent", type=_record_id, metavar="ID")
     p.add_argument("--cloud", metavar="NAME")
     p.add_argument("--notes", default="", metavar="TEXT")
     p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
@@ -142,8 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--by",
         choices=("phase", "deal", "person", "cloud"),
-        default="phase",
-        help="phases: group by",
+        help="phases: group by (default: phase)",
     )
     p.add_argument("--cloud", metavar="NAME")
     p.add_argument("--person", metavar="USER", help="only this user's time / deals")
@@ -285,6 +302,7 @@ def _run_command(args) -> int:
         _user(args),
         create_folder=_default_location(args),
         create_user=args.command not in _READS,
+        user_on_first_write=True,
     )
     handler = _COMMANDS[args.command]
     return handler(session, args) or 0
@@ -295,7 +313,13 @@ def _cmd_demo(args) -> int:
     from .domain.session import open_session
 
     target = _target(args)
-    session = open_session(target, _user(args), create_folder=_default_location(args))
+    # The fill adds its users itself, once it has found the database empty.
+    session = open_session(
+        target,
+        _user(args),
+        create_folder=_default_location(args),
+        user_on_first_write=True,
+    )
     summary = fill_demo(
         session.db, records=args.records, user_name=_user(args), clock=session.clock
     )
@@ -638,7 +662,22 @@ def _cmd_undo(session, args) -> int:
     return 0
 
 
+# The options each report reads; another one given is refused, not ignored
+# (the pipeline is the deals as they stand now, in every cloud of yours).
+_REPORT_OPTIONS = {
+    "pipeline": (),
+    "stats": ("start", "end", "cloud", "person"),
+    "phases": ("start", "end", "cloud", "person", "by"),
+}
+_OPTION_NAMES = {"start": "--from", "end": "--to"}
+
+
 def _cmd_report(session, args) -> int:
+    reads = _REPORT_OPTIONS[args.which]
+    for dest in ("start", "end", "cloud", "person", "by"):
+        if getattr(args, dest) is not None and dest not in reads:
+            option = _OPTION_NAMES.get(dest, f"--{dest}")
+            raise UserError(f"report {args.which} takes no {option}.")
     rates = config.rates()
     note = ""
     if args.which == "pipeline":
@@ -651,7 +690,7 @@ def _cmd_report(session, args) -> int:
             note = _converted_note(rows)
             _print_rows(rows, headers, args.format, note)
     elif args.which == "phases":
-        rows = _phase_rows(session, _filters(session, args), args.by)
+        rows = _phase_rows(session, _filters(session, args), args.by or "phase")
         _print_rows(rows, ("GROUP", "PHASE", "HOURS", "ENTRIES"), args.format)
         return 0
     else:

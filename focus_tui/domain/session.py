@@ -7,6 +7,7 @@ and the clock are never forgotten.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -36,9 +37,25 @@ class Session:
             CloudMember.user == self.user.id
         )
 
+    # A user not in the database yet, to be added (with a private cloud) by
+    # the first write transaction, inside it: a refused first command, rolled
+    # back, then adds nobody. See open_session(user_on_first_write=True).
+    new_user: str | None = field(default=None, repr=False, compare=False)
+
+    @contextmanager
     def transaction(self):
         """One write transaction (IMMEDIATE on SQLite)."""
-        return self.db.atomic()
+        placeholder = self.user
+        try:
+            with self.db.atomic() as txn:
+                if self.new_user is not None and self.user.id == NO_USER_ID:
+                    self.user = ensure_user(self.new_user, self.clock)
+                yield txn
+        except BaseException:
+            self.user = placeholder  # undone with the transaction
+            raise
+        if self.user.id != NO_USER_ID:
+            self.new_user = None
 
 
 def valid_user_name(name: str) -> str:
@@ -97,24 +114,28 @@ def open_session(
     *,
     create_folder: bool = False,
     create_user: bool = True,
+    user_on_first_write: bool = False,
 ) -> Session:
     """A session of `user_name` on the database at `target`.
 
     Without `create_user` (reads: list, status, reports, export) a name not
     yet in the database is not added: the session is of a user of no cloud
     (id 0, which no row has), who sees nothing. Writing as a new user
-    creates the user and a private cloud.
+    creates the user and a private cloud: at once, or with
+    `user_on_first_write` in the first write transaction (the CLI: a command
+    that is refused adds nobody).
     """
     db = open_database(target, create_folder=create_folder)
     clock = clock or Clock()
-    if create_user:
-        user = ensure_user(user_name, clock)
-    else:
-        name = valid_user_name(user_name)
-        user = User.get_or_none(User.name == name) or User(
-            id=NO_USER_ID, name=name, display_name=name
-        )
-    return Session(db=db, user=user, clock=clock)
+    if create_user and not user_on_first_write:
+        return Session(db=db, user=ensure_user(user_name, clock), clock=clock)
+    name = valid_user_name(user_name)
+    user = User.get_or_none(User.name == name)
+    if user is not None:
+        return Session(db=db, user=user, clock=clock)
+    placeholder = User(id=NO_USER_ID, name=name, display_name=name)
+    new_user = name if create_user else None
+    return Session(db=db, user=placeholder, clock=clock, new_user=new_user)
 
 
 # The id of a user who is not in the database (yet): no row has it.

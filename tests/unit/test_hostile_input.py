@@ -595,3 +595,56 @@ def test_a_read_by_an_unknown_user_creates_nobody(tmp_path):
     )
     assert ("ghost",) in people()[0]
 
+
+def test_a_refused_first_write_by_a_new_user_adds_nobody(tmp_path):
+    """Found by the fuzz suite: the user (and a private cloud) was added
+    before the command was refused. Now it is added inside the command's
+    transaction, and undone with it."""
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    db = tmp_path / "focus.db"
+    before = db.read_bytes()
+    for command in (["add", "task", "x", "--parent", "99"], ["focus", "1"], ["demo"]):
+        proc = run(command, tmp_path, FOCUS_TUI_USER="newcomer")
+        assert proc.returncode == 2, (command, proc.stderr)
+        one_plain_line(proc)
+    assert db.read_bytes() == before
+    proc = run(["add", "task", "Mine"], tmp_path, FOCUS_TUI_USER="newcomer")
+    assert proc.returncode == 0, proc.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT name FROM user ORDER BY id").fetchall() == [
+        ("tester",),
+        ("newcomer",),
+    ]
+    assert con.execute(
+        "SELECT cloud.name FROM record JOIN cloud ON cloud.id = record.cloud_id"
+        " WHERE record.title = 'Mine'"
+    ).fetchone() == ("newcomer (private)",)
+
+
+def test_option_ids_and_counts_are_ascii_digits_too(tmp_path):
+    assert run(["add", "lead", "Acme"], tmp_path).returncode == 0
+    for digits in ("٣", "١", "²"):
+        proc = run(["add", "task", "x", "--parent", digits], tmp_path)
+        assert proc.returncode == 2 and "not a record id" in one_plain_line(proc)
+    proc = run(["demo", "--records", "٥٠"], tmp_path / "other")
+    assert proc.returncode == 2 and "not a whole number" in one_plain_line(proc)
+    assert record_count(tmp_path) == 1
+
+
+def test_a_report_refuses_an_option_it_would_ignore(tmp_path):
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    for command in (
+        ["report", "pipeline", "--from", "Call Anna"],
+        ["report", "pipeline", "--cloud", "x"],
+        ["report", "stats", "--by", "deal"],
+    ):
+        proc = run(command, tmp_path)
+        assert proc.returncode == 2, command
+        assert "takes no --" in one_plain_line(proc)
+    assert run(["report", "phases", "--by", "deal"], tmp_path).returncode == 0
+
+
+def test_a_usage_mistake_shows_control_characters_visibly(tmp_path):
+    proc = run(["list", "\x1b]0;pwned\x07", "two\nlines"], tmp_path)
+    assert proc.returncode == 2
+    assert "unrecognized arguments" in one_plain_line(proc)
