@@ -310,7 +310,7 @@ def _run_command(args) -> int:
 
 def _cmd_demo(args) -> int:
     from .demo.fill import fill_demo
-    from .domain.session import open_session
+    from .domain.session import open_session, shown_target
 
     target = _target(args)
     # The fill adds its users itself, once it has found the database empty.
@@ -324,7 +324,7 @@ def _cmd_demo(args) -> int:
         session.db, records=args.records, user_name=_user(args), clock=session.clock
     )
     print(
-        f"Filled {target} with {summary.records} records and "
+        f"Filled {shown_target(target)} with {summary.records} records and "
         f"{summary.time_entries} time entries in {summary.seconds:.1f} s."
     )
     return 0
@@ -785,7 +785,10 @@ def _cmd_export(session, args) -> int:
         finished=True if args.finished else (False if args.open else None),
     )
     result = export_xlsx(session, args.out, settings, view=args.view)
-    print(f"Wrote {result.rows} rows to {result.path} in {result.seconds:.1f} s.")
+    print(
+        f"Wrote {result.rows} rows to {shown(str(result.path))} "
+        f"in {result.seconds:.1f} s."
+    )
     return 0
 
 

@@ -89,6 +89,16 @@ def checked_text(text: str, what: str) -> str:
     return text
 
 
+def checked_path(path: object, what: str = "file name") -> str:
+    """`path` as text, or a UserError if no file can have it: a NUL byte
+    (the CLI cannot pass one, but an input box can). Bytes that are not
+    UTF-8 are fine: a Linux file name may hold them."""
+    text = str(path)
+    if "\x00" in text:
+        raise UserError(f"The {what} {shown(text)} holds a NUL character.")
+    return text
+
+
 _RAW_IN_JSON = re.compile("[\x7f-\x9f]")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import DatabaseDamaged, DatabaseUnavailable, UserError
-from ..core.text import shown
+from ..core.text import checked_path, shown
 from ..models.db import check_file, is_postgres_url, masked_url
 
 # integrity_check lists at most this many problems.
@@ -40,7 +40,7 @@ def _sqlite_path(target: str, what: str) -> Path:
             f"{what} is for SQLite files; for {masked_url(target)} use the "
             "server's own tools (pg_dump for a backup)."
         )
-    path = Path(target).expanduser()
+    path = Path(checked_path(target, "database path")).expanduser()
     if not path.is_file():
         raise UserError(f"There is no database file {shown(str(path))}.")
     return path
@@ -99,7 +99,7 @@ def backup_database(target: str, destination: str) -> Path:
     destination is never overwritten.
     """
     path = _sqlite_path(target, "backup")
-    out = Path(destination).expanduser()
+    out = Path(checked_path(destination, "backup path")).expanduser()
     if out.exists():
         raise UserError(f"{shown(str(out))} exists already; name a new file.")
     if not out.parent.is_dir():

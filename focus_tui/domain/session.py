@@ -105,6 +105,8 @@ def private_cloud(user: User) -> Cloud:
 DATABASE_ERRORS = db_module.DATABASE_ERRORS
 describe_database_error = db_module.describe_error
 is_transient = db_module.is_transient
+# A path or URL to repeat: the password masked, control characters visible.
+shown_target = db_module.masked_url
 
 
 def open_session(

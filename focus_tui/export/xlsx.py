@@ -60,6 +60,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .. import config
 from ..core.errors import UserError
 from ..core.process import PHASE_LABELS, PHASES, STAGE_NAMES
+from ..core.text import checked_path, shown
 from ..domain.access import cloud_names, display_names
 from ..domain.session import Session
 from ..views import reports
@@ -178,7 +179,9 @@ def export_xlsx(
         _save(workbook, temp, session.clock.now_utc_naive())
         os.replace(temp, target)
     except OSError as exc:
-        raise UserError(f"Could not write {target}: {exc.strerror or exc}.") from None
+        raise UserError(
+            f"Could not write {shown(str(target))}: {exc.strerror or exc}."
+        ) from None
     finally:
         for sheet in sheets:
             sheet.discard()
@@ -213,27 +216,30 @@ def _save(workbook: Workbook, path: Path, now: datetime) -> None:
 
 
 def _checked_target(path: str | os.PathLike) -> Path:
-    if not str(path).strip():
+    text = checked_path(path)
+    if not text.strip():
         raise UserError("Give a file name for the export, e.g. report.xlsx.")
-    target = Path(path).expanduser()
+    target = Path(text).expanduser()
     if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name ending in .xlsx.")
+        raise UserError(
+            f"{shown(str(target))} is a folder; give a file name ending in .xlsx."
+        )
     if target.suffix == "":
         target = target.with_name(target.name + ".xlsx")
     elif target.suffix.lower() != ".xlsx":
         raise UserError(
-            f"Excel files end in .xlsx; {target.name} does not (the file would "
-            "not open)."
+            f"Excel files end in .xlsx; {shown(target.name)} does not (the file "
+            "would not open)."
         )
     folder = target.parent
     if not folder.exists():
-        raise UserError(f"The folder {folder} does not exist.")
+        raise UserError(f"The folder {shown(str(folder))} does not exist.")
     if not folder.is_dir():
-        raise UserError(f"{folder} is not a folder.")
+        raise UserError(f"{shown(str(folder))} is not a folder.")
     if target.exists() and not target.is_file():
-        raise UserError(f"{target} is not a regular file.")
+        raise UserError(f"{shown(str(target))} is not a regular file.")
     if target.exists() and not os.access(target, os.W_OK):
-        raise UserError(f"The file {target} is read-only.")
+        raise UserError(f"The file {shown(str(target))} is read-only.")
     return target
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import peewee
 
 from ..core.errors import DatabaseDamaged, DatabaseUnavailable, UserError
-from ..core.text import shown
+from ..core.text import checked_path, shown
 
 database = peewee.DatabaseProxy()
 
@@ -115,7 +115,7 @@ def make_database(
             f"Unsupported database URL {shown(target.split('://')[0])}://: "
             "use a file path or postgresql://."
         )
-    path = Path(target).expanduser()
+    path = Path(checked_path(target, "database path")).expanduser()
     if path.exists() and not path.is_file():
         raise DatabaseUnavailable(f"{shown(str(path))} is not a database file.")
     if not path.parent.exists():

@@ -648,3 +648,27 @@ def test_a_usage_mistake_shows_control_characters_visibly(tmp_path):
     proc = run(["list", "\x1b]0;pwned\x07", "two\nlines"], tmp_path)
     assert proc.returncode == 2
     assert "unrecognized arguments" in one_plain_line(proc)
+
+
+def test_a_nul_in_a_path_is_refused(session, tmp_path):
+    """argv cannot hold a NUL, but the TUI's path boxes can."""
+    from focus_tui.domain.maintenance import backup_database
+    from focus_tui.export.xlsx import export_xlsx
+    from focus_tui.views.report_view import ViewSettings
+
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for attempt in (
+        lambda: export_xlsx(session, str(tmp_path / "a\x00b.xlsx"), ViewSettings()),
+        lambda: backup_database(str(session.db.database), str(tmp_path / "c\x00")),
+    ):
+        with pytest.raises(UserError, match="NUL character"):
+            attempt()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_control_bytes_in_an_export_path_are_not_echoed(tmp_path):
+    assert run(["add", "task", "Call Anna"], tmp_path).returncode == 0
+    for out in ("/tmp/nope\x1b]0;pwned\x07/r.xlsx", str(tmp_path / "r\x1b[2J.txt")):
+        proc = run(["export", "--out", out], tmp_path)
+        assert proc.returncode == 2
+        assert "␛" in one_plain_line(proc)
