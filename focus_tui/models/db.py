@@ -79,12 +79,21 @@ def _check_postgres_url(target: str) -> None:
     except ValueError as exc:
         raise UserError(
             f"The PostgreSQL URL {masked_url(target)} is malformed "
-            f"({shown(without_secrets(str(exc), target))}); {hint}."
+            f"({shown(_reason(exc, target))}); {hint}."
         ) from None
     if not parts.path.strip("/"):
         raise UserError(
             f"The PostgreSQL URL {masked_url(target)} names no database; {hint}."
         )
+
+
+def _reason(exc: ValueError, target: str) -> str:
+    """The URL parser's reason, which quotes a piece of the URL: with a
+    password there, the quote may cut it anywhere, so it is left out."""
+    reason = str(exc)
+    if _secrets(target):
+        reason = re.sub(r"'[^']*'", "…", reason)
+    return without_secrets(reason, target)
 
 
 def make_database(
