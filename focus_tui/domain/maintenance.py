@@ -107,7 +107,7 @@ def backup_database(target: str, destination: str) -> Path:
     try:
         check_file(path)
     except DatabaseUnavailable as exc:
-        raise UserError(f"Not backed up: {exc}") from None
+        raise DatabaseUnavailable(f"Not backed up: {exc}") from None  # exit 3
     try:
         os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError as exc:

@@ -361,11 +361,27 @@ def _overwrite_page(db: Path, number: int, content: bytes) -> None:
 
 
 def every_kind(tmp_path: Path) -> list[list[str]]:
-    """A read, a status, a write, a report and an export."""
-    out = str(tmp_path / "out.xlsx")
-    return [["list"], ["status"], ["add", "task", "x"], ["report", "stats"]] + [
-        ["export", "--out", out]
-    ]
+    """Every command of the CLI, with arguments it would take on a sound file."""
+    commands = [["list"], ["status"], ["add", "task", "x"], ["unfocus"]]
+    commands += [["report", which] for which in ("phases", "pipeline", "stats")]
+    commands += [["export", "--out", str(tmp_path / "out.xlsx")]]
+    commands += [["backup", str(tmp_path / "copy.db")], ["demo"], ["move", "1", "fri"]]
+    commands += [[step, "1"] for step in ("finish", "unfinish", "focus", "send")]
+    commands += [[step, "1"] for step in ("revise", "lost", "sold", "delivered")]
+    commands += [["billed", "1"], ["undo", "1"]]
+    assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
+    return commands
+
+
+def _cli_commands() -> list[str]:
+    import argparse
+
+    from focus_tui.cli import build_parser
+
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
 
 
 @pytest.mark.parametrize("content", ["random", "zeros"])
@@ -382,6 +398,8 @@ def test_a_last_page_overwritten_is_found_at_open(tmp_path, content):
         line = one_plain_line(proc)
         assert f"is damaged (its page {pages} does not read back" in line
         assert line.endswith("`focus-tui check` tells more; restore from a backup.\n")
+    check = run(["check"], tmp_path)
+    assert check.returncode == 3 and b"DAMAGED" in check.stdout
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["focus.db"]
 
