@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from dateutil import tz
+from hypothesis import settings as hypothesis_settings
 
 from focus_tui.core.clock import Clock
 from focus_tui.domain.session import Session, open_session
+
+# The fuzz suite (tests/unit/test_fuzz.py): few examples in CI, where it
+# must stay fast; HYPOTHESIS_PROFILE=thorough for a long local run.
+hypothesis_settings.register_profile("ci", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ZONE = tz.gettz("Europe/Helsinki")
 # Friday 27 Nov 2026, 11:00 in Helsinki.
