@@ -181,6 +181,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     sub.add_parser("unfocus", parents=[common], help="stop the running focus")
     sub.add_parser("status", parents=[common], help="show the running focus")
+    p = sub.add_parser("show", parents=[common], help="a record as its feed shows it")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser("who", parents=[common], help="who in your clouds is focused")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = sub.add_parser("cloud", parents=[common], help="clouds and their members")
+    clouds = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = clouds.add_parser("list", parents=[common], help="your clouds")
+    q.add_argument("--archived", action="store_true", help="archived ones too")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q = clouds.add_parser("create", parents=[common], help="a new team cloud")
+    q.add_argument("name", metavar="NAME")
+    q = clouds.add_parser("rename", parents=[common], help="owners: rename a cloud")
+    q.add_argument("name", metavar="OLD")
+    q.add_argument("new_name", metavar="NEW")
+    q = clouds.add_parser("archive", parents=[common], help="owners: hide, keep all")
+    q.add_argument("name", metavar="NAME")
+    q = clouds.add_parser("unarchive", parents=[common], help="owners: bring back")
+    q.add_argument("name", metavar="NAME")
+    q = clouds.add_parser("members", parents=[common], help="who is in a cloud")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q = clouds.add_parser("add", parents=[common], help="owners: add a member")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("member", metavar="USER")
+    q.add_argument("--owner", action="store_true", help="as an owner")
+    q = clouds.add_parser("remove", parents=[common], help="remove a member, or leave")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("member", metavar="USER")
+
+    p = sub.add_parser(
+        "move-to-cloud", parents=[common], help="move a record and all below it"
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("name", metavar="CLOUD")
+    p = sub.add_parser("actor", parents=[common], help="who works on an activity")
+    actors = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    for action, text in (("add", "make a member an actor"), ("remove", "no longer")):
+        q = actors.add_parser(action, parents=[common], help=text)
+        q.add_argument("id", metavar="ID")
+        q.add_argument("member", metavar="USER")
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -301,11 +348,16 @@ def _run_command(args) -> int:
         _target(args),
         _user(args),
         create_folder=_default_location(args),
-        create_user=args.command not in _READS,
+        create_user=not _reads_only(args),
         user_on_first_write=True,
     )
     handler = _COMMANDS[args.command]
     return handler(session, args) or 0
+
+
+def _reads_only(args) -> bool:
+    action = (args.command, getattr(args, "action", None))
+    return args.command in _READS or action in _READ_ACTIONS
 
 
 def _cmd_demo(args) -> int:
@@ -1009,9 +1061,164 @@ def _cmd_backup(args) -> int:
     return 0
 
 
+def _cmd_who(session, args) -> int:
+    from .core.text import format_clock
+    from .domain.tracker import team_focus
+
+    now = session.clock.now_utc_naive()
+    rows = [
+        {
+            "user": f.user_name,
+            "name": f.display_name,
+            "record_id": f.record_id,
+            "type": f.record_type,
+            "title": f.title,
+            "since": _iso_local(session, f.started_at),
+            "seconds": int(f.elapsed(now)),
+        }
+        for f in team_focus(session)
+    ]
+    if args.format == "table":
+        if not rows:
+            print("Nobody in your clouds is focused.")
+            return 0
+        table = [
+            {
+                "who": r["name"],
+                "record": f"#{r['record_id']} {r['title']}",
+                "for": format_clock(r["seconds"]),
+            }
+            for r in rows
+        ]
+        _print_rows(table, ("WHO", "ON", "FOR"), "table")
+        return 0
+    _print_rows(rows, (), args.format)
+    return 0
+
+
+def _cmd_show(session, args) -> int:
+    from .views.feed import record_details
+
+    details = record_details(session, _id(args.id))
+    if args.format == "json":
+        print(json_text(details, indent=1))
+        return 0
+    for line in _detail_lines(details):
+        print(_plain(line))
+    return 0
+
+
+def _detail_lines(details: dict) -> Iterator[str]:
+    yield f"#{details['id']} {details['type_name']}: {details['title']}"
+    from .core.text import format_duration
+
+    shown = dict(details)
+    shown["parent"] = f"#{details['parent']}" if details["parent"] else None
+    shown["focused"] = (
+        format_duration(details["focused"]) if details["focused"] else None
+    )
+    for key in ("cloud", "parent", "date", "finished_at", "stage", "focused"):
+        value = shown.get(key)
+        if value not in (None, "", [], {}):
+            yield f"  {key.replace('_', ' ')}: {value}"
+    for key in ("actors", "focused_now", "participants"):
+        if details.get(key):
+            yield f"  {key.replace('_', ' ')}: {', '.join(details[key])}"
+    sale = details.get("sale")
+    if sale:
+        yield f"  sums: {sale['sums']}"
+    contact = details.get("contact")
+    if contact:
+        yield "  contact: " + ", ".join(v for v in contact.values() if v)
+    if details.get("body"):
+        yield ""
+        yield from ("  " + line for line in details["body"].splitlines())
+    if details["children"]:
+        yield ""
+        yield f"Children ({len(details['children'])}):"
+        for child in details["children"]:
+            done = " (done)" if child["finished"] else ""
+            yield f"  #{child['id']} {child['type_name']}: {child['title']}{done}"
+    if details["history"]:
+        yield ""
+        yield "History:"
+        for event in details["history"]:
+            who = f" — {event['user']}" if event["user"] else ""
+            yield f"  {event['at']}  {event['text']}{who}"
+
+
+def _cmd_cloud(session, args) -> int:
+    from .domain import clouds
+
+    action = args.action
+    if action == "list":
+        rows = [
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "role": c.role,
+                "members": c.members,
+                "archived": c.archived,
+            }
+            for c in clouds.list_clouds(session, archived=args.archived)
+        ]
+        if args.format == "table":
+            for row in rows:
+                row["archived"] = "archived" if row["archived"] else ""
+        _print_rows(rows, ("CLOUD", "KIND", "ROLE", "MEMBERS", ""), args.format)
+    elif action == "members":
+        rows = [
+            {"user": m.name, "name": m.display_name, "role": m.role}
+            for m in clouds.cloud_members(session, args.name)
+        ]
+        _print_rows(rows, ("USER", "NAME", "ROLE"), args.format)
+    elif action == "create":
+        cloud = clouds.create_cloud(session, args.name)
+        print(f"Created the cloud {_plain(cloud.name)}; you are its owner.")
+    elif action == "rename":
+        cloud = clouds.rename_cloud(session, args.name, args.new_name)
+        print(f"Renamed to {_plain(cloud.name)}.")
+    elif action == "archive":
+        cloud = clouds.archive_cloud(session, args.name)
+        print(f"Archived {_plain(cloud.name)}: hidden, nothing deleted.")
+    elif action == "unarchive":
+        cloud = clouds.unarchive_cloud(session, args.name)
+        print(f"{_plain(cloud.name)} is back.")
+    elif action == "add":
+        member = clouds.add_member(session, args.name, args.member, owner=args.owner)
+        role = "an owner" if args.owner else "a member"
+        print(f"{_plain(member.name)} is {role} of {_plain(args.name)}.")
+    elif action == "remove":
+        clouds.remove_member(session, args.name, args.member)
+        print(f"{_plain(args.member)} is no longer in {_plain(args.name)}.")
+    return 0
+
+
+def _cmd_move_to_cloud(session, args) -> int:
+    from .domain.clouds import move_to_cloud
+
+    ids = move_to_cloud(session, _id(args.id), args.name)
+    others = f" and {len(ids) - 1} below it" if len(ids) > 1 else ""
+    print(f"Moved #{ids[0]}{others} to {_plain(args.name)}.")
+    return 0
+
+
+def _cmd_actor(session, args) -> int:
+    from .domain.clouds import add_actor, remove_actor
+
+    if args.action == "add":
+        add_actor(session, _id(args.id), args.member)
+        print(f"{_plain(args.member)} is an actor of #{_id(args.id)}.")
+    else:
+        remove_actor(session, _id(args.id), args.member)
+        print(f"{_plain(args.member)} is no longer an actor of #{_id(args.id)}.")
+    return 0
+
+
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
-_READS = {"list", "status", "report", "export"}
+_READS = {"list", "status", "report", "export", "show", "who"}
+_READ_ACTIONS = {("cloud", "list"), ("cloud", "members")}
 
 _COMMANDS = {
     "add": _cmd_add,
@@ -1031,6 +1238,11 @@ _COMMANDS = {
     "export": _cmd_export,
     "unfocus": _cmd_unfocus,
     "status": _cmd_status,
+    "show": _cmd_show,
+    "who": _cmd_who,
+    "cloud": _cmd_cloud,
+    "move-to-cloud": _cmd_move_to_cloud,
+    "actor": _cmd_actor,
 }
 
 

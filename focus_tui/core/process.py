@@ -141,6 +141,22 @@ PHASE_LABELS = {
 }
 
 
+# -- clouds ---------------------------------------------------------------------------
+
+
+class CloudRole(StrEnum):
+    """What a member may do in a cloud: an owner also manages its members,
+    renames and archives it."""
+
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+class CloudKind(StrEnum):
+    PRIVATE = "private"  # one per user, theirs alone
+    TEAM = "team"
+
+
 # -- history events -----------------------------------------------------------------
 
 
@@ -163,6 +179,9 @@ class EventKind(StrEnum):
     DELIVERED = "delivered"
     BILLED = "billed"
     UNDONE = "undone"
+    CLOUD_CHANGED = "cloud_changed"  # moved to another cloud, with its subtree
+    ACTOR_ADDED = "actor_added"
+    ACTOR_REMOVED = "actor_removed"
 
 
 # Steps that keep the state they changed, so `u` can put it back.

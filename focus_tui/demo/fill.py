@@ -94,6 +94,8 @@ from ..core.process import (
     SALES_LEAD,
     SALES_PROPOSAL,
     TASK,
+    CloudKind,
+    CloudRole,
     EventKind,
     Phase,
     Stage,
@@ -550,10 +552,21 @@ class _Team:
             cloud = Cloud.get_or_none(Cloud.name == cloud_name)
             if cloud is None:
                 cloud = Cloud.create(
-                    name=cloud_name, kind="team", owner=ids[0], created_at=start
+                    name=cloud_name,
+                    kind=CloudKind.TEAM,
+                    owner=member_ids[0],
+                    created_at=start,
                 )
+            # The first member made the cloud and owns it.
             rows = [
-                {"cloud": cloud.id, "user": uid, "role": "member"} for uid in member_ids
+                {
+                    "cloud": cloud.id,
+                    "user": uid,
+                    "role": CloudRole.OWNER
+                    if uid == cloud.owner_id
+                    else CloudRole.MEMBER,
+                }
+                for uid in member_ids
             ]
             for chunk in _chunks(rows, 500):
                 CloudMember.insert_many(chunk).on_conflict_ignore().execute()

@@ -214,10 +214,9 @@ def cloud_by_name(session: Session, name: str) -> Cloud:
     """A cloud the user is a member of, by name (case-insensitive)."""
     cloud = (
         Cloud.select()
-        .join(CloudMember)
         .where(
-            (CloudMember.user == session.user_id)
-            & (pw.fn.LOWER(Cloud.name) == name.strip().lower())
+            Cloud.id.in_(cloud_ids(session))
+            & (pw.fn.LOWER(Cloud.name) == " ".join(name.split()).lower())
         )
         .first()
     )
@@ -227,10 +226,11 @@ def cloud_by_name(session: Session, name: str) -> Cloud:
 
 
 def my_clouds(session: Session) -> list[Cloud]:
+    """The user's clouds (not archived ones): team clouds by name, then the
+    private one."""
     return list(
         Cloud.select()
-        .join(CloudMember)
-        .where(CloudMember.user == session.user_id)
+        .where(Cloud.id.in_(cloud_ids(session)))
         .order_by(Cloud.kind.desc(), Cloud.name)
     )
 

@@ -14,6 +14,7 @@ import peewee as pw
 
 from ..core.clock import Clock
 from ..core.errors import UserError
+from ..core.process import CloudKind
 from ..models import Cloud, CloudMember, User, database, open_database
 from ..models import db as db_module
 
@@ -32,9 +33,12 @@ class Session:
         return self.user.id
 
     def cloud_ids(self) -> pw.Select:
-        """Subquery: the clouds this user is a member of."""
-        return CloudMember.select(CloudMember.cloud).where(
-            CloudMember.user == self.user.id
+        """Subquery: the clouds this user is a member of, archived ones left
+        out (archived means hidden everywhere, and so unchangeable)."""
+        return (
+            CloudMember.select(CloudMember.cloud)
+            .join(Cloud, on=(Cloud.id == CloudMember.cloud))
+            .where((CloudMember.user == self.user.id) & Cloud.archived_at.is_null())
         )
 
     # A user not in the database yet, to be added (with a private cloud) by
@@ -97,7 +101,7 @@ def private_cloud_name(user_name: str) -> str:
 
 
 def private_cloud(user: User) -> Cloud:
-    return Cloud.get((Cloud.owner == user.id) & (Cloud.kind == "private"))
+    return Cloud.get((Cloud.owner == user.id) & (Cloud.kind == CloudKind.PRIVATE))
 
 
 # Failures of the database while working (not the user's doing): the CLI and

@@ -16,7 +16,7 @@ import peewee as pw
 
 from ..core.errors import UserError
 from ..core.process import EventKind, type_of
-from ..models import Record, TimeEntry
+from ..models import Record, TimeEntry, User
 from . import write
 from .access import get_record, time_entries
 from .phases import phase_of
@@ -69,6 +69,44 @@ def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
     if row is None:
         return None
     return Focus(*row)
+
+
+@dataclass(frozen=True)
+class TeamFocus:
+    """Someone of my clouds focused on a record I may see, right now."""
+
+    user_name: str
+    display_name: str
+    record_id: int
+    record_type: str
+    title: str
+    started_at: datetime  # naive UTC
+
+    def elapsed(self, now_utc_naive: datetime) -> float:
+        return max(0.0, (now_utc_naive - self.started_at).total_seconds())
+
+
+def team_focus(session: Session, record_id: int | None = None) -> list[TeamFocus]:
+    """Who is focused on what now, longest first: every running focus on a
+    record the user may see (so only ever in the user's clouds); with
+    `record_id`, only those on that record. The user's own is among them."""
+    query = (
+        time_entries(
+            session,
+            User.name,
+            User.display_name,
+            TimeEntry.record,
+            Record.type,
+            Record.title,
+            TimeEntry.started_at,
+        )
+        .join(User, on=(User.id == TimeEntry.user))
+        .where(TimeEntry.ended_at.is_null())
+        .order_by(TimeEntry.started_at, User.name)
+    )
+    if record_id is not None:
+        query = query.where(TimeEntry.record == record_id)
+    return [TeamFocus(*row) for row in query.tuples()]
 
 
 def _running_entry(session: Session) -> tuple[int, int, str, datetime] | None:

@@ -21,6 +21,8 @@ from ..core.process import (
     CONTACT_PERSON,
     FIRST_STAGE,
     SALE_KEYS,
+    CloudKind,
+    CloudRole,
     EventKind,
     Phase,
     RecordType,
@@ -163,6 +165,68 @@ def log_event(session: Session, record_id: int, kind: EventKind, **data: Any) ->
 def add_user(name: str, display_name: str, now: datetime, private_name: str) -> User:
     """A user with a private cloud of their own (its only member and owner)."""
     user = User.create(name=name, display_name=display_name, created_at=now)
-    cloud = Cloud.create(name=private_name, kind="private", owner=user, created_at=now)
-    CloudMember.create(cloud=cloud, user=user, role="owner")
+    cloud = Cloud.create(
+        name=private_name, kind=CloudKind.PRIVATE, owner=user, created_at=now
+    )
+    CloudMember.create(cloud=cloud, user=user, role=CloudRole.OWNER)
     return user
+
+
+# -- clouds, members, actors ---------------------------------------------------
+
+
+def add_cloud(session: Session, name: str) -> Cloud:
+    """A team cloud, owned by the user who makes it."""
+    cloud = Cloud.create(
+        name=name,
+        kind=CloudKind.TEAM,
+        owner=session.user_id,
+        created_at=session.clock.now_utc_naive(),
+    )
+    CloudMember.create(cloud=cloud, user=session.user_id, role=CloudRole.OWNER)
+    return cloud
+
+
+def change_cloud(session: Session, cloud_id: int, **values: Any) -> None:
+    """Rename (`name`) or archive (`archived_at`) a cloud."""
+    Cloud.update(**values).where(Cloud.id == cloud_id).execute()
+
+
+def set_member(session: Session, cloud_id: int, user_id: int, role: CloudRole) -> None:
+    """Make `user_id` a member of the cloud with `role` (or change the role)."""
+    updated = (
+        CloudMember.update(role=role)
+        .where((CloudMember.cloud == cloud_id) & (CloudMember.user == user_id))
+        .execute()
+    )
+    if not updated:
+        CloudMember.insert(cloud=cloud_id, user=user_id, role=role).execute()
+
+
+def remove_member(session: Session, cloud_id: int, user_id: int) -> None:
+    CloudMember.delete().where(
+        (CloudMember.cloud == cloud_id) & (CloudMember.user == user_id)
+    ).execute()
+
+
+def move_records(session: Session, record_ids: Iterable[int], cloud_id: int) -> None:
+    """Put records in another cloud; their actor and sale rows follow."""
+    ids = sorted(set(record_ids))
+    now = session.clock.now_utc_naive()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        Record.update(cloud=cloud_id, updated_at=now).where(
+            Record.id.in_(chunk)
+        ).execute()
+    sync_copies(ids)
+
+
+def add_actor(session: Session, record_id: int, user_id: int) -> None:
+    RecordActor.create(record=record_id, user=user_id)
+    sync_copies([record_id])
+
+
+def remove_actor(session: Session, record_id: int, user_id: int) -> None:
+    RecordActor.delete().where(
+        (RecordActor.record == record_id) & (RecordActor.user == user_id)
+    ).execute()

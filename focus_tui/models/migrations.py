@@ -25,7 +25,7 @@ def _m001_initial(db: pw.Database) -> None:
     db.create_tables(
         [
             schema.User,
-            schema.Cloud,
+            _CloudV1,
             schema.CloudMember,
             schema.Record,
             _RecordActorV1,
@@ -58,6 +58,17 @@ def _m001_initial(db: pw.Database) -> None:
     ]
     for sql in statements:
         db.execute_sql(sql)
+
+
+class _CloudV1(pw.Model):
+    name = pw.CharField(max_length=128, unique=True)
+    kind = pw.CharField(max_length=16, default="team")
+    owner = pw.ForeignKeyField(schema.User, null=True)
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        database = schema.database
+        table_name = "cloud"
 
 
 class _RecordActorV1(pw.Model):
@@ -178,11 +189,22 @@ def _m004_participant_ids(db: pw.Database) -> None:
     )
 
 
+def _m005_cloud_archive_and_owners(db: pw.Database) -> None:
+    """Clouds can be archived; a cloud's creator is one of its owners (the
+    demo's team clouds had every member as a plain member)."""
+    db.execute_sql("ALTER TABLE cloud ADD COLUMN archived_at TIMESTAMP")
+    db.execute_sql(
+        "UPDATE cloud_member SET role = 'owner' WHERE EXISTS (SELECT 1 FROM cloud "
+        "c WHERE c.id = cloud_member.cloud_id AND c.owner_id = cloud_member.user_id)"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
     _m003_sales,
     _m004_participant_ids,
+    _m005_cloud_archive_and_owners,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from ..core.process import Phase, Stage
+from ..core.process import CloudKind, CloudRole, Phase, Stage
 from .db import database
 
 
@@ -26,16 +26,17 @@ class User(BaseModel):
 
 class Cloud(BaseModel):
     name = pw.CharField(max_length=128, unique=True)
-    # "private" (one per user) or "team"
-    kind = pw.CharField(max_length=16, default="team")
-    owner = pw.ForeignKeyField(User, null=True, backref="owned_clouds")
+    kind = pw.CharField(max_length=16, default=CloudKind.TEAM)
+    owner = pw.ForeignKeyField(User, null=True, backref="owned_clouds")  # creator
     created_at = pw.DateTimeField()
+    # Archived: hidden from every view and read-only; nothing is deleted.
+    archived_at = pw.DateTimeField(null=True)
 
 
 class CloudMember(BaseModel):
     cloud = pw.ForeignKeyField(Cloud, backref="members", on_delete="CASCADE")
     user = pw.ForeignKeyField(User, backref="memberships", on_delete="CASCADE")
-    role = pw.CharField(max_length=16, default="member")
+    role = pw.CharField(max_length=16, default=CloudRole.MEMBER)
 
     class Meta:
         primary_key = pw.CompositeKey("user", "cloud")

@@ -14,7 +14,7 @@ from ..domain.access import (
 )
 from ..domain.records import ContactFields
 from ..domain.session import Session
-from ..domain.tracker import focused_seconds
+from ..domain.tracker import TeamFocus, focused_seconds, team_focus
 from ..models import Event, Record, RecordActor, Sale, User
 from .history_text import describe_event, ids_in
 from .listing import LIST_COLUMNS, RecordRow, to_rows
@@ -39,6 +39,9 @@ class FeedHeader:
     contact: ContactFields | None
     focused: float
     sale: Sale | None = None  # a proposal's or order's sums, stage and dates
+    # Colleagues focused on this record right now (the reader's own focus
+    # shows in the timer bar).
+    focused_now: tuple[TeamFocus, ...] = ()
 
 
 FeedItem = RecordRow | HistoryItem
@@ -67,6 +70,11 @@ def feed_header(session: Session, record_id: int) -> FeedHeader:
         contact=contact_of(session, record),
         focused=focused_seconds(session, [record.id]).get(record.id, 0.0),
         sale=sale,
+        focused_now=tuple(
+            f
+            for f in team_focus(session, record.id)
+            if f.user_name != session.user.name
+        ),
     )
 
 
@@ -151,3 +159,91 @@ def _events_by_id(session: Session, ids: list[int]) -> list[HistoryItem]:
         )
         for eid, at, kind, data, name in raw
     ]
+
+
+def record_details(session: Session, record_id: int) -> dict:
+    """Everything a record's feed shows, as plain data (`focus-tui show`):
+    its fields, sums, actors, cloud, who is focused on it now, its children
+    and its whole history, newest first. Times are local ISO strings."""
+    from dataclasses import asdict
+
+    from ..core.money import format_amount, from_cents
+    from ..core.process import STAGE_NAMES, type_of
+
+    header = feed_header(session, record_id)
+    record = header.record
+
+    def local(utc_naive: datetime | None) -> str | None:
+        if utc_naive is None:
+            return None
+        return (
+            session.clock.to_local(utc_naive)
+            .replace(tzinfo=None)
+            .isoformat(timespec="seconds")
+        )
+
+    sale = None
+    if header.sale is not None:
+        s = header.sale
+        one, month = from_cents(s.one_time_cents), from_cents(s.monthly_cents)
+        sums = [format_amount(one, s.currency)] if one is not None else []
+        if month is not None:
+            sums.append(format_amount(month, s.currency) + "/month")
+        sale = {
+            "stage": s.stage,
+            "revision": s.revision,
+            "currency": s.currency,
+            "one_time": str(one) if one is not None else None,
+            "monthly": str(month) if month is not None else None,
+            "sums": " + ".join(sums) or "none",
+            "sent_date": _iso(s.sent_date),
+            "sold_date": _iso(s.sold_date),
+            "delivered_date": _iso(s.delivered_date),
+            "billed_date": _iso(s.billed_date),
+            "lost_reason": s.lost_reason or None,
+        }
+    items = feed_page(session, record.id, 0, feed_count(session, record.id))
+    now = session.clock.now_utc_naive()
+    return {
+        "id": record.id,
+        "type": record.type,
+        "type_name": type_of(record.type).name,
+        "title": record.title,
+        "body": record.body,
+        "cloud": header.cloud,
+        "parent": header.parent.id if header.parent else None,
+        "date": _iso(record.date),
+        "due_at": local(record.due_at),
+        "finished_at": local(record.finished_at),
+        "created_at": local(record.created_at),
+        "stage": STAGE_NAMES.get(sale["stage"]) if sale else None,
+        "sale": sale,
+        "actors": header.actors,
+        "participants": [p.title for p in header.participants],
+        "contact": asdict(header.contact) if header.contact else None,
+        "focused": int(header.focused),
+        "focused_now": [
+            f"{f.display_name} ({int(f.elapsed(now) // 60)}m)"
+            for f in team_focus(session, record.id)
+        ],
+        "children": [
+            {
+                "id": i.id,
+                "type": i.type,
+                "type_name": type_of(i.type).name,
+                "title": i.title,
+                "finished": i.finished,
+            }
+            for i in items
+            if isinstance(i, RecordRow)
+        ],
+        "history": [
+            {"at": local(i.at), "text": i.text, "user": i.user}
+            for i in items
+            if isinstance(i, HistoryItem)
+        ],
+    }
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -127,6 +127,18 @@ def describe_event(
         return f"billed on {data.get('billed_date')}{monthly}"
     if kind == EventKind.UNDONE:
         return f"undid {step_verb(data.get('step', 'a step'))}"
+    if kind == EventKind.CLOUD_CHANGED:
+        moved = data.get("records", 1)
+        below = (
+            f" with {moved - 1} below it"
+            if isinstance(moved, int) and moved > 1
+            else ""
+        )
+        return f"moved to the cloud {data.get('to', '?')}{below}"
+    if kind == EventKind.ACTOR_ADDED:
+        return f"{data.get('name', 'someone')} became an actor"
+    if kind == EventKind.ACTOR_REMOVED:
+        return f"{data.get('name', 'someone')} is no longer an actor"
     if kind == EventKind.PARTICIPANTS:
         added = _names(_tags(data.get("added")), may_see)
         removed = _names(_tags(data.get("removed")), may_see)

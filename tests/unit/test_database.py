@@ -200,7 +200,7 @@ def test_old_participant_lines_get_the_ids_of_the_people_they_name(db_path):
     from focus_tui.domain import records
     from focus_tui.domain.session import open_session
     from focus_tui.models import Event, database
-    from focus_tui.models.migrations import MIGRATIONS, migrate
+    from focus_tui.models.migrations import MIGRATIONS
 
     session = open_session(db_path, "tester")
     anna = records.create_record(session, "contact_person", "Anna")
@@ -219,8 +219,10 @@ def test_old_participant_lines_get_the_ids_of_the_people_they_name(db_path):
         at=session.clock.now_utc_naive(),
         data=json.dumps({"removed": ["Gone Person", "Nobody Known"]}),
     )
-    Meta.update(value="3").where(Meta.key == "schema_version").execute()
-    assert migrate(database.obj) == len(MIGRATIONS)
+    participant_ids = MIGRATIONS[3]
+    assert participant_ids.__name__ == "_m004_participant_ids"
+    with database.obj.atomic():
+        participant_ids(database.obj)
     lines = [
         json.loads(e.data)
         for e in Event.select()
@@ -328,3 +330,40 @@ def test_processes_opening_a_database_at_once_all_succeed(tmp_path, start):
         assert conn.execute("SELECT COUNT(*) FROM user").fetchone()[0] == 1
         assert conn.execute("SELECT COUNT(*) FROM cloud").fetchone()[0] == 1
         conn.close()
+
+
+def test_migration_5_archives_and_makes_each_clouds_maker_its_owner(db_path):
+    """A version-4 database (demo team clouds: their maker a plain member)."""
+    from focus_tui.domain import clouds
+    from focus_tui.domain.session import ensure_user, open_session
+    from focus_tui.models import Cloud, CloudMember, database
+    from focus_tui.models.migrations import LATEST, migrate
+
+    session = open_session(db_path, "tester")
+    anna = ensure_user("anna", session.clock)
+    team = Cloud.create(
+        name="Old Team",
+        kind="team",
+        owner=anna,
+        created_at=session.clock.now_utc_naive(),
+    )
+    CloudMember.insert_many(
+        [
+            {"cloud": team.id, "user": anna.id, "role": "member"},
+            {"cloud": team.id, "user": session.user_id, "role": "member"},
+        ]
+    ).execute()
+    db = database.obj
+    db.execute_sql("ALTER TABLE cloud DROP COLUMN archived_at")
+    Meta.update(value="4").where(Meta.key == "schema_version").execute()
+    assert migrate(db) == LATEST
+    roles = dict(
+        CloudMember.select(CloudMember.user, CloudMember.role)
+        .where(CloudMember.cloud == team.id)
+        .tuples()
+    )
+    assert roles == {anna.id: "owner", session.user_id: "member"}
+    assert Cloud.get_by_id(team.id).archived_at is None
+    anna_session = open_session(db_path, "anna")
+    clouds.archive_cloud(anna_session, "Old Team")  # she may, as its owner
+    assert Cloud.get_by_id(team.id).archived_at is not None

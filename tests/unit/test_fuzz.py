@@ -379,6 +379,10 @@ def _value(action: argparse.Action, sandbox: Path) -> st.SearchStrategy[str]:
         return st.one_of(from_words(DATE_WORDS, 3), anything)
     if name in ("one_time", "monthly", "currency"):
         return st.one_of(from_words(MONEY_WORDS, 2), anything)
+    if name in ("name", "new_name"):  # clouds
+        return st.one_of(st.sampled_from(["Sales Team", "Key Accounts", "x"]), anything)
+    if name == "member":
+        return st.one_of(st.sampled_from(["tester", "ghost", "anna"]), anything)
     if name == "type":
         return st.one_of(
             st.sampled_from(["task", "lead", "proposal", "order", "note", "Task"]),
@@ -389,8 +393,18 @@ def _value(action: argparse.Action, sandbox: Path) -> st.SearchStrategy[str]:
 
 @st.composite
 def arguments(draw, command: str, sandbox: Path) -> list[str]:
+    return draw(_arguments_of(COMMANDS[command], sandbox))
+
+
+@st.composite
+def _arguments_of(draw, parser: argparse.ArgumentParser, sandbox: Path) -> list[str]:
     argv: list[str] = []
-    for action in COMMANDS[command]._actions:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):  # cloud ACTION ...
+            name = draw(st.sampled_from(sorted(action.choices)))
+            argv.append(name)
+            argv += draw(_arguments_of(action.choices[name], sandbox))
+            continue
         if action.dest in SHARED or action.dest == argparse.SUPPRESS:
             continue
         if not action.option_strings:  # positional

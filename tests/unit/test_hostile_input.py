@@ -368,7 +368,13 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [["backup", str(tmp_path / "copy.db")], ["demo"], ["move", "1", "fri"]]
     commands += [[step, "1"] for step in ("finish", "unfinish", "focus", "send")]
     commands += [[step, "1"] for step in ("revise", "lost", "sold", "delivered")]
-    commands += [["billed", "1"], ["undo", "1"]]
+    commands += [["billed", "1"], ["undo", "1"], ["show", "1"], ["who"]]
+    commands += [
+        ["cloud", "list"],
+        ["cloud", "create", "New"],
+        ["actor", "add", "1", "x"],
+    ]
+    commands += [["move-to-cloud", "1", "New"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

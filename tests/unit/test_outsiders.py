@@ -231,6 +231,11 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "path": [tmp_path / "outsider.xlsx"],
         "progress": [None],
         "phase": [Phase.OTHER],
+        # clouds and members: alice's cloud, alice herself, a cloud of one's own
+        "archived": [True],
+        "new_name": ["Outsider cloud"],
+        "user_name": ["alice", "mallory"],
+        "owner": [True, False],
     }
 
 
