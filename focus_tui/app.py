@@ -26,11 +26,13 @@ from .domain.session import (
     is_transient,
     open_session,
 )
-from .domain.tracker import Focus, current_focus
+from .domain.tracker import Focus, TeamFocus, current_focus, team_focus
 from .screens.messages import RecordsChanged
 from .views.changes import change_cursor, changes_since
 
-FOCUS_POLL_SECONDS = 5
+# How often the running focus, yours and your colleagues', is read again (a
+# focus started in the CLI, another terminal, by a colleague).
+FOCUS_POLL_SECONDS = 2
 # How often changes made elsewhere (the CLI, another terminal, a colleague)
 # are looked for.
 CHANGES_POLL_SECONDS = 2
@@ -70,12 +72,15 @@ class FocusApp(App):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("F", "stop_focus", "Stop focus", id="stop_focus", show=False),
+        Binding("w", "who", "Who is focused", id="who", show=False),
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
         Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
     ]
 
     running_focus: reactive[Focus | None] = reactive(None, always_update=True)
+    # Who else in my clouds is focused on what (records I may see), longest first.
+    team_focus: reactive[tuple[TeamFocus, ...]] = reactive(())
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -93,6 +98,7 @@ class FocusApp(App):
         self.switch_mode("main")
         self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
         self.set_interval(CHANGES_POLL_SECONDS, self._poll_changes)
+        self.call_after_refresh(self._poll_focus)  # colleagues' focus, at once
         # Everything built so far lives as long as the app: keep it out of
         # the garbage collector's full passes, which otherwise pause a key
         # press for tens of milliseconds now and then.
@@ -232,17 +238,48 @@ class FocusApp(App):
         self.running_focus = current_focus(self.session)
 
     def _poll_focus(self) -> None:
-        """Pick up a focus started or stopped elsewhere (CLI, another terminal)."""
-        self.run_db(
-            lambda: current_focus(self.session),
-            self._focus_read,
-            group="focus-poll",
-            exclusive=True,
-        )
+        """Pick up a focus started or stopped elsewhere (CLI, another terminal,
+        a colleague)."""
+        session = self.session
 
-    def _focus_read(self, focus: Focus | None) -> None:
+        def read():
+            others = tuple(
+                f for f in team_focus(session) if f.user_name != session.user.name
+            )
+            return current_focus(session), others
+
+        self.run_db(read, self._focus_read, group="focus-poll", exclusive=True)
+
+    def _focus_read(self, read: tuple[Focus | None, tuple[TeamFocus, ...]]) -> None:
+        focus, others = read
         if focus != self.running_focus:
             self.running_focus = focus
+        if others != self.team_focus:
+            # A feed shows who is focused on its record: tell the screens.
+            changed = {f.record_id for f in set(others) ^ set(self.team_focus)}
+            self.team_focus = others
+            self.records_changed(changed, origin="team-focus")
+
+    def action_who(self) -> None:
+        """w: everyone in my clouds focused right now, on what, for how long."""
+        from .core.text import format_clock, one_line
+
+        def read():
+            return team_focus(self.session)
+
+        def show(team) -> None:
+            if not team:
+                self.notify("Nobody in your clouds is focused.", markup=False)
+                return
+            now = self.session.clock.now_utc_naive()
+            lines = [
+                f"{one_line(f.display_name)}: #{f.record_id} {one_line(f.title)} "
+                f"({format_clock(f.elapsed(now))})"
+                for f in team
+            ]
+            self.notify("\n".join(lines), title="Focused now", markup=False, timeout=8)
+
+        self.run_db(read, show, group="who")
 
     def action_stop_focus(self) -> None:
         """F: stop the running focus, whatever is on screen."""

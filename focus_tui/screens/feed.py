@@ -122,6 +122,15 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         facts.append(header.cloud)
         if header.actors:
             facts.append("actors: " + ", ".join(header.actors))
+        if header.focused_now:
+            now = clock.now_utc_naive()
+            facts.append(
+                "now: "
+                + ", ".join(
+                    f"{f.display_name} {int(f.elapsed(now) // 60)}m"
+                    for f in header.focused_now
+                )
+            )
         text.append("\n" + one_line(" · ".join(facts)), style="dim")
         if header.sale is not None:
             text.append("\n" + sale_line(header.sale))

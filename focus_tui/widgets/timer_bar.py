@@ -7,7 +7,7 @@ from textual.widget import Widget
 
 from ..core.process import PHASES, type_of
 from ..core.text import format_clock, one_line
-from ..domain.tracker import Focus
+from ..domain.tracker import Focus, TeamFocus
 
 PHASE_NAMES = {p: p.replace("_", "-") for p in PHASES}
 
@@ -27,14 +27,22 @@ class TimerBar(Widget):
     }
     """
 
+    _minute = -1  # of the colleagues' figures last drawn
+
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
         self.watch(self.app, "running_focus", self._on_focus_changed)
+        self.watch(self.app, "team_focus", lambda _team: self.refresh(), init=False)
 
     def _tick(self) -> None:
-        # Only a running timer changes: an idle screen sends nothing.
+        # Only a running timer changes each second, colleagues' minutes once
+        # a minute: an idle screen sends nothing.
         if getattr(self.app, "running_focus", None) is not None:
             self.refresh()
+        elif getattr(self.app, "team_focus", ()):
+            minute = int(self.app.session.clock.now_utc_naive().timestamp() // 60)
+            if minute != self._minute:
+                self.refresh()
 
     def _on_focus_changed(self, focus: Focus | None) -> None:
         self.set_class(focus is not None, "-running")
@@ -42,16 +50,42 @@ class TimerBar(Widget):
 
     def render(self) -> Text:
         focus: Focus | None = getattr(self.app, "running_focus", None)
+        team: tuple[TeamFocus, ...] = getattr(self.app, "team_focus", ())
+        width = max(1, self.size.width)
+        now = self.app.session.clock.now_utc_naive()
+        self._minute = int(now.timestamp() // 60)
+        others = self._team_text(team, now)
         if focus is None:
-            return Text(
-                " ○ Not focused — f on an activity starts the timer, F stops it"
-            )
-        clock = self.app.session.clock
-        elapsed = format_clock(focus.elapsed(clock.now_utc_naive()))
-        kind = type_of(focus.record_type).name
-        text = Text()
-        text.append(f" ● {elapsed} ", style="bold")
-        text.append(one_line(focus.title))  # plain text: never markup
-        text.append(f"  ({kind}, {PHASE_NAMES.get(focus.phase, focus.phase)})")
-        text.truncate(max(1, self.size.width), overflow="ellipsis")
+            hint = " — f on an activity starts the timer, F stops it"
+            text = Text(" ○ Not focused" + ("" if others else hint))
+        else:
+            elapsed = format_clock(focus.elapsed(now))
+            kind = type_of(focus.record_type).name
+            text = Text()
+            text.append(f" ● {elapsed} ", style="bold")
+            text.append(one_line(focus.title))  # plain text: never markup
+            text.append(f"  ({kind}, {PHASE_NAMES.get(focus.phase, focus.phase)})")
+        if others.plain:
+            # Colleagues get the right part of the line, at least a third.
+            room = max(width // 3, width - text.cell_len - 1)
+            others.truncate(room, overflow="ellipsis")
+            text.truncate(max(1, width - others.cell_len - 1), overflow="ellipsis")
+            text.append(" " * max(1, width - text.cell_len - others.cell_len))
+            text.append_text(others)
+        text.truncate(width, overflow="ellipsis")
+        return text
+
+    @staticmethod
+    def _team_text(team: tuple[TeamFocus, ...], now) -> Text:
+        """ "Anna #12 Acme 25m · +2": who else is focused, longest first."""
+        text = Text(style="italic")
+        if not team:
+            return text
+        first = team[0]
+        minutes = int(first.elapsed(now) // 60)
+        took = f"{minutes // 60}h{minutes % 60:02d}" if minutes >= 60 else f"{minutes}m"
+        name = one_line(first.display_name.split()[0] if first.display_name else "")
+        text.append(f"{name} #{first.record_id} {one_line(first.title)} {took}")
+        if len(team) > 1:
+            text.append(f" · +{len(team) - 1} (w)")
         return text

@@ -219,3 +219,32 @@ def records_of(session):
     from focus_tui.views.listing import list_records
 
     return [row for row, _sale in list_records(session, include_finished=True)]
+
+
+async def test_a_colleagues_focus_shows_on_every_screen_only_in_shared_clouds(db_path):
+    from focus_tui.domain import clouds
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    clouds.add_member(alice, "East", "bob")
+    shared = records.create_record(alice, "task", "Shared call", cloud="East")
+    clouds.add_actor(alice, shared.id, "bob")
+    private = records.create_record(alice, "task", "Alice alone")
+    app = FocusApp(_session(db_path, "bob"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "alice #" not in screen_text(app)
+        tracker.focus(_session(db_path, "alice"), shared.id)
+        app._poll_focus()
+        await settle(pilot)
+        assert f"alice #{shared.id} Shared call 0m" in screen_text(app)
+        await pilot.press("enter")  # the shared task's feed
+        await settle(pilot)
+        assert isinstance(app.screen, FeedScreen)
+        assert "now: alice 0m" in screen_text(app)
+        tracker.focus(_session(db_path, "alice"), private.id)  # her own work
+        app._poll_focus()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "alice #" not in text and "now: alice" not in text
+        assert "Alice alone" not in text
