@@ -42,9 +42,32 @@ def clock() -> Clock:
     return Clock(zone=ZONE, fixed=FIXED_NOW)
 
 
+# With FOCUS_TUI_TEST_PG (a PostgreSQL URL of a login that may create
+# databases, as .ci/run sets it) every test's database is a fresh PostgreSQL
+# database instead of a SQLite file; tests of the SQLite file itself are
+# marked `sqlite_file` and left out of that run.
+PG_ADMIN = os.environ.get("FOCUS_TUI_TEST_PG", "")
+
+
 @pytest.fixture
 def db_path(tmp_path):
-    return tmp_path / "focus.db"
+    if not PG_ADMIN:
+        yield tmp_path / "focus.db"
+        return
+    import uuid
+
+    import psycopg
+
+    name = f"focus_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    from focus_tui.models import database
+
+    if database.obj is not None:
+        database.obj.close()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -59,3 +82,20 @@ def advance(session: Session, **delta) -> None:
     session.clock = Clock(
         zone=session.clock.zone, fixed=session.clock.now() + timedelta(**delta)
     )
+
+
+def count_rows(db_path, table: str) -> int:
+    """Rows in a table, read over a connection of its own (the SQLite file or
+    the PostgreSQL database of `db_path`)."""
+    if PG_ADMIN and str(db_path).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(db_path)) as conn:
+            return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+    finally:
+        conn.close()

@@ -110,7 +110,7 @@ def make_database(
     if is_postgres_url(target):
         _check_postgres_url(target)
         try:
-            import psycopg2  # noqa: F401
+            import psycopg  # noqa: F401  (psycopg 3, which Peewee prefers here)
         except ImportError:
             raise DatabaseUnavailable(
                 "PostgreSQL support is not installed: "
@@ -118,7 +118,7 @@ def make_database(
             ) from None
         from playhouse.db_url import connect
 
-        return connect(target)
+        return connect(target, prefer_psycopg3=True)
     if "://" in target:
         raise DatabaseUnavailable(
             f"Unsupported database URL {shown(target.split('://')[0])}://: "

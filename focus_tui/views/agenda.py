@@ -71,7 +71,13 @@ def fetch_page(
         query = (
             _base(session, *LIST_COLUMNS)
             .where(RecordActor.date.is_null(False))
-            .order_by(RecordActor.date, RecordActor.due_at, RecordActor.record)
+            # Untimed before timed on a day, on PostgreSQL as on SQLite (whose
+            # ascending order puts NULL first anyway, so its index still serves).
+            .order_by(
+                RecordActor.date,
+                RecordActor.due_at.asc(nulls="first"),
+                RecordActor.record,
+            )
             .limit(min(limit, dated_count - offset))
             .offset(offset)
         )

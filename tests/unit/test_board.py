@@ -136,6 +136,7 @@ def direct_totals(session: Session, cloud_id=None, mine=False) -> dict:
             "WHERE a.record_id = s.record_id AND a.user_id = ?)"
         )
         params.append(session.user_id)
+    sql = sql.replace("?", session.db.param)  # %s on PostgreSQL
     rows = database.execute_sql(sql + " GROUP BY s.stage, s.currency", params)
     found = {stage: (0, {}, {}) for stage in board.STAGES}
     for stage, currency, count, once, monthly in rows.fetchall():

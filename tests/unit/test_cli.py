@@ -298,6 +298,7 @@ def test_unusable_databases_are_one_line(tmp_path, db, message):
     assert [t for (t,) in tables] == ["invoices"]
 
 
+@pytest.mark.sqlite_file
 def test_read_only_database_file(db_path, monkeypatch, capsys):
     """Writing to a database that refuses writes: one line, exit 3, no change.
 

@@ -12,12 +12,14 @@ import textwrap
 
 import peewee
 import pytest
+from conftest import PG_ADMIN, count_rows
 
 from focus_tui.core.errors import DatabaseUnavailable
 from focus_tui.models import Meta, open_database
 from focus_tui.models.migrations import LATEST, schema_version
 
 
+@pytest.mark.sqlite_file
 def test_new_database_is_at_latest_schema_with_pragmas(db_path):
     db = open_database(db_path)
     assert schema_version(db) == LATEST
@@ -82,9 +84,10 @@ def test_kill_9_loses_no_committed_record_and_keeps_the_focus(db_path):
             break
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    if not PG_ADMIN:
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
     from focus_tui.domain import tracker
     from focus_tui.domain.session import open_session
     from focus_tui.models import Record
@@ -124,9 +127,7 @@ def test_two_processes_writing_at_once_lose_nothing(db_path):
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         assert "locked" not in err
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT COUNT(*) FROM record").fetchone()[0] == 300
-    conn.close()
+    assert count_rows(db_path, "record") == 300
 
 
 def test_peewee_is_the_orm():
@@ -171,6 +172,7 @@ def _version_1_database(db_path) -> None:
     db.close()
 
 
+@pytest.mark.sqlite_file
 def test_a_version_1_database_opens_in_this_version_with_nothing_lost(db_path):
     """Build the schema exactly as version 1 left it, with data, then upgrade."""
     from focus_tui.domain.session import open_session

@@ -674,6 +674,7 @@ def test_a_usage_mistake_shows_control_characters_visibly(tmp_path):
     assert "unrecognized arguments" in one_plain_line(proc)
 
 
+@pytest.mark.sqlite_file
 def test_a_nul_in_a_path_is_refused(session, tmp_path):
     """argv cannot hold a NUL, but the TUI's path boxes can."""
     from focus_tui.domain.maintenance import backup_database
