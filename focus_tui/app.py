@@ -28,7 +28,7 @@ from .domain.session import (
 )
 from .domain.tracker import Focus, TeamFocus, current_focus, team_focus
 from .screens.messages import RecordsChanged
-from .views.changes import change_cursor, changes_since
+from .views.changes import change_cursor, changes_since, my_clouds_now
 
 # How often the running focus, yours and your colleagues', is read again (a
 # focus started in the CLI, another terminal, by a colleague).
@@ -88,6 +88,7 @@ class FocusApp(App):
         self._jobs: dict[Worker, Job] = {}
         self._listeners: weakref.WeakSet = weakref.WeakSet()
         self._cursor: int | None = None
+        self._clouds: frozenset[int] | None = None  # seen by the change watcher
         self._today = session.clock.today()
         self._busy_said = False
 
@@ -218,12 +219,15 @@ class FocusApp(App):
 
         def read():
             if cursor is None:
-                return change_cursor(session), frozenset()
-            return changes_since(session, cursor)
+                return change_cursor(session), frozenset(), my_clouds_now(session)
+            return (*changes_since(session, cursor), my_clouds_now(session))
 
         def seen(result) -> None:
-            self._cursor, ids = result
-            if self.session.clock.today() != self._today:
+            self._cursor, ids, clouds = result
+            clouds_changed = self._clouds is not None and clouds != self._clouds
+            self._clouds = clouds
+            if self.session.clock.today() != self._today or clouds_changed:
+                # A new day (the groups move on) or a cloud joined or left.
                 self._today = self.session.clock.today()
                 self.records_changed(None)
             elif ids:

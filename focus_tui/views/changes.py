@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from ..domain.access import records
+from ..domain.access import cloud_ids, records
 from ..domain.session import Session
 from ..models import Event, Record
 
@@ -45,3 +45,10 @@ def changes_since(session: Session, cursor: int) -> tuple[int, frozenset[int] | 
     # Forget what is now behind the cursor.
     session.own_events.difference_update({e for e in list(own) if e <= newest})
     return newest, (None if len(ids) > MAX_IDS else ids)
+
+
+def my_clouds_now(session: Session) -> frozenset[int]:
+    """The clouds the user sees right now. Joining or leaving one (or one
+    archived) changes what every screen may show, without any record's
+    history saying so: the watcher compares this set too."""
+    return frozenset(cloud for (cloud,) in cloud_ids(session).tuples())

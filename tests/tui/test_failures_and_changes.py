@@ -248,3 +248,23 @@ async def test_a_colleagues_focus_shows_on_every_screen_only_in_shared_clouds(db
         text = screen_text(app)
         assert "alice #" not in text and "now: alice" not in text
         assert "Alice alone" not in text
+
+
+async def test_a_member_removed_from_a_cloud_stops_seeing_it_in_a_running_app(db_path):
+    from focus_tui.domain import clouds
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    clouds.add_member(alice, "East", "bob")
+    task = records.create_record(alice, "task", "Team call", cloud="East")
+    clouds.add_actor(alice, task.id, "bob")
+    app = FocusApp(_session(db_path, "bob"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._poll_changes()  # the watcher takes its starting point
+        await settle(pilot)
+        assert "Team call" in screen_text(app)
+        clouds.remove_member(_session(db_path, "alice"), "East", "bob")
+        app._poll_changes()
+        await settle(pilot)
+        assert "Team call" not in screen_text(app)
