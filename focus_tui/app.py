@@ -367,7 +367,7 @@ def _screen(module: str, name: str):
     return getattr(import_module(f"focus_tui.screens.{module}"), name)()
 
 
-def run_app(db: str | None, user: str, *, create_folder: bool = False) -> int:
+def run_app(db: str | None, user: str | None, *, create_folder: bool = False) -> int:
     """Open the TUI on `db`, or on a throw-away demo database when None."""
     demo_dir: Path | None = None
     try:
@@ -377,7 +377,12 @@ def run_app(db: str | None, user: str, *, create_folder: bool = False) -> int:
             session = open_session(db, user)
             from .demo.fill import fill_demo
 
-            fill_demo(session.db, records=3000, user_name=user, clock=session.clock)
+            fill_demo(
+                session.db,
+                records=3000,
+                user_name=session.user.name,
+                clock=session.clock,
+            )
         else:
             session = open_session(db, user, create_folder=create_folder)
         FocusApp(session).run()

@@ -214,6 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name", metavar="NAME")
     q.add_argument("member", metavar="USER")
 
+    p = sub.add_parser("user", parents=[common], help="PostgreSQL: logins")
+    users = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = users.add_parser("add", parents=[common], help="a colleague's login")
+    q.add_argument("member", metavar="NAME")
+    q.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new login's password from standard input",
+    )
+
     p = sub.add_parser(
         "move-to-cloud", parents=[common], help="move a record and all below it"
     )
@@ -321,10 +333,12 @@ def _default_location(args) -> bool:
     return args.db is None and not os.environ.get("FOCUS_TUI_DB")
 
 
-def _user(args) -> str:
+def _user(args) -> str | None:
+    """--user, or None: then the session is of the PostgreSQL login, else of
+    $FOCUS_TUI_USER or the system login (`domain.session.open_session`)."""
     if args.user is not None and not args.user.strip():
         raise UserError("--user needs a name.")
-    return args.user or config.default_user()
+    return args.user
 
 
 def _run_tui(args) -> int:
@@ -373,7 +387,10 @@ def _cmd_demo(args) -> int:
         user_on_first_write=True,
     )
     summary = fill_demo(
-        session.db, records=args.records, user_name=_user(args), clock=session.clock
+        session.db,
+        records=args.records,
+        user_name=session.user.name,
+        clock=session.clock,
     )
     print(
         f"Filled {shown_target(target)} with {summary.records} records and "
@@ -1194,6 +1211,23 @@ def _cmd_cloud(session, args) -> int:
     return 0
 
 
+def _cmd_user(session, args) -> int:
+    from .domain.logins import add_login, require_server
+
+    require_server(session)  # before waiting for a password
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            raise UserError("No password on standard input.")
+    name = add_login(session, args.member, password)
+    print(
+        f"{_plain(name)} can log in and use this database; add them to a "
+        "cloud with focus-tui cloud add."
+    )
+    return 0
+
+
 def _cmd_move_to_cloud(session, args) -> int:
     from .domain.clouds import move_to_cloud
 
@@ -1242,6 +1276,7 @@ _COMMANDS = {
     "who": _cmd_who,
     "cloud": _cmd_cloud,
     "move-to-cloud": _cmd_move_to_cloud,
+    "user": _cmd_user,
     "actor": _cmd_actor,
 }
 

@@ -113,16 +113,47 @@ is_transient = db_module.is_transient
 shown_target = db_module.masked_url
 
 
+def server_login(db: pw.Database) -> tuple[str, bool] | None:
+    """(login, is superuser) on PostgreSQL; None on SQLite."""
+    if isinstance(db, pw.SqliteDatabase):
+        return None
+    row = db.execute_sql(
+        "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    return str(row[0]), bool(row[1])
+
+
+def _who(db: pw.Database, user_name: str | None) -> str:
+    """The user a session is of. On PostgreSQL it is the login: nobody acts
+    as a colleague by typing their name. Only a superuser (who could change
+    any row by hand anyway, and who runs the test suite) names the user."""
+    login = server_login(db)
+    if login is not None and not login[1]:
+        name = login[0]
+        if user_name is not None and user_name.strip() != name:
+            raise UserError(
+                f"On this PostgreSQL server you are {name!r}, the login you "
+                f"connect as; to work as {user_name.strip()!r}, connect as that login."
+            )
+        return name
+    if user_name is None:
+        from ..config import default_user
+
+        return default_user()
+    return user_name
+
+
 def open_session(
     target: str | os.PathLike,
-    user_name: str,
+    user_name: str | None,
     clock: Clock | None = None,
     *,
     create_folder: bool = False,
     create_user: bool = True,
     user_on_first_write: bool = False,
 ) -> Session:
-    """A session of `user_name` on the database at `target`.
+    """A session of `user_name` on the database at `target` (None: the login
+    on PostgreSQL, else $FOCUS_TUI_USER or the system login; see `_who`).
 
     Without `create_user` (reads: list, status, reports, export) a name not
     yet in the database is not added: the session is of a user of no cloud
@@ -133,6 +164,7 @@ def open_session(
     """
     db = open_database(target, create_folder=create_folder)
     clock = clock or Clock()
+    user_name = _who(db, user_name)
     if create_user and not user_on_first_write:
         return Session(db=db, user=ensure_user(user_name, clock), clock=clock)
     name = valid_user_name(user_name)

@@ -22,6 +22,7 @@ import io
 import re
 import shutil
 import string
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -441,6 +442,7 @@ def test_every_command_exits_cleanly_and_a_refusal_changes_nothing(
     for leftover in sandbox.iterdir():
         shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
     out, err = io.StringIO(), io.StringIO()
+    stdin, sys.stdin = sys.stdin, io.StringIO(data.draw(hostile_text(10)) + "\n")
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             status = cli.main(["--db", str(work), "--user", user, command, *args])
@@ -448,6 +450,7 @@ def test_every_command_exits_cleanly_and_a_refusal_changes_nothing(
             status = exc.code
         finally:
             _close_database()
+            sys.stdin = stdin
     printed, said = out.getvalue(), err.getvalue()
     assert status in (0, 2), (status, said)
     assert "Traceback" not in said

@@ -236,6 +236,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "new_name": ["Outsider cloud"],
         "user_name": ["alice", "mallory"],
         "owner": [True, False],
+        "password": [None],
     }
 
 
