@@ -30,10 +30,15 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
+        Binding("c", "cycle_cloud", "Cloud", id="main_cloud", show=False),
     ]
 
+    # The one cloud shown, or None for all my clouds (`c` goes round them).
+    cloud_id: int | None = None
+    cloud_name = "all my clouds"
+
     def compose(self) -> ComposeResult:
-        yield TitleBar("My activities")
+        yield TitleBar(self._title())
         yield TimerBar()
         yield RecordList(
             self.session.clock,
@@ -46,6 +51,27 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         self.query_one(RecordList).focus()
         self.reload()
 
+    def _title(self) -> str:
+        if self.cloud_id is None:
+            return "My activities"
+        return f"My activities · {self.cloud_name}"
+
+    def action_cycle_cloud(self) -> None:
+        """c: all my clouds, then each of them in turn."""
+        from ..domain.access import my_clouds
+
+        def show(clouds: list[tuple[int, str]]) -> None:
+            ids = [None, *(cid for cid, _ in clouds)]
+            names = ["all my clouds", *(one_line(name) for _, name in clouds)]
+            at = ids.index(self.cloud_id) if self.cloud_id in ids else 0
+            at = (at + 1) % len(ids)
+            self.cloud_id, self.cloud_name = ids[at], names[at]
+            self.query_one(TitleBar).title = self._title()
+            self.reload()
+            self.notify(f"Showing {self.cloud_name}.", markup=False, timeout=2)
+
+        self.read_now(lambda: [(c.id, c.name) for c in my_clouds(self.session)], show)
+
     def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
@@ -55,16 +81,18 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
     def reload(self, keep: int | None = None) -> None:
         session = self.session
 
+        cloud_id = self.cloud_id
+
         def load():
-            counts = agenda.bucket_counts(session)
+            counts = agenda.bucket_counts(session, cloud_id)
             dated = sum(c for b, c in counts if b is not Bucket.NO_DATE)
-            first = agenda.fetch_page(session, 0, PagedLines.PAGE, dated)
+            first = agenda.fetch_page(session, 0, PagedLines.PAGE, dated, cloud_id)
             return counts, dated, first
 
         self.read_now(load, lambda result: self._show(*result, keep=keep))
 
     def _show(self, counts, dated: int, first: list[RecordRow], keep) -> None:
-        session = self.session
+        session, cloud_id = self.session, self.cloud_id
         fixed = []
         offset = 0
         for bucket, count in counts:
@@ -73,7 +101,9 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
                 offset += count
         lines = PagedLines(
             offset,
-            lambda start, limit: agenda.fetch_page(session, start, limit, dated),
+            lambda start, limit: agenda.fetch_page(
+                session, start, limit, dated, cloud_id
+            ),
             fixed,
         )
         lines.seed(0, first)

@@ -18,20 +18,26 @@ from ..models import Record, RecordActor
 from .listing import LIST_COLUMNS, RecordRow, to_rows
 
 
-def _mine_open(session: Session, *columns) -> pw.Select:
-    """My open activities, as actor rows of my clouds (the access path)."""
-    return agenda_rows(session, *columns).where(
+def _mine_open(session: Session, *columns, cloud_id: int | None = None) -> pw.Select:
+    """My open activities, as actor rows of my clouds (the access path);
+    with `cloud_id`, of that one cloud only (one of mine, or nothing)."""
+    query = agenda_rows(session, *columns).where(
         RecordActor.is_open == True  # noqa: E712 - SQL, not Python truth
     )
+    if cloud_id is not None:
+        query = query.where(RecordActor.cloud_id == cloud_id)
+    return query
 
 
-def _base(session: Session, *columns) -> pw.Select:
-    return _mine_open(session, *columns).join(
+def _base(session: Session, *columns, cloud_id: int | None = None) -> pw.Select:
+    return _mine_open(session, *columns, cloud_id=cloud_id).join(
         Record, on=(Record.id == RecordActor.record)
     )
 
 
-def bucket_counts(session: Session) -> list[tuple[Bucket, int]]:
+def bucket_counts(
+    session: Session, cloud_id: int | None = None
+) -> list[tuple[Bucket, int]]:
     """How many of my open activities fall in each group, in screen order.
 
     One pass over the user's entries in the agenda index; no record is read.
@@ -52,14 +58,18 @@ def bucket_counts(session: Session) -> list[tuple[Bucket, int]]:
                 if end is not None:
                     condition &= RecordActor.date < end
         columns.append(pw.fn.SUM(pw.Case(None, [(condition, 1)], 0)))
-    row = _mine_open(session, *columns).tuples().first()
+    row = _mine_open(session, *columns, cloud_id=cloud_id).tuples().first()
     return [(b, int(n or 0)) for b, n in zip(Bucket, row or (), strict=False)] or [
         (b, 0) for b in Bucket
     ]
 
 
 def fetch_page(
-    session: Session, offset: int, limit: int, dated_count: int
+    session: Session,
+    offset: int,
+    limit: int,
+    dated_count: int,
+    cloud_id: int | None = None,
 ) -> list[RecordRow]:
     """Rows [offset, offset+limit) of the main view's order.
 
@@ -69,7 +79,7 @@ def fetch_page(
     rows: list[RecordRow] = []
     if offset < dated_count:
         query = (
-            _base(session, *LIST_COLUMNS)
+            _base(session, *LIST_COLUMNS, cloud_id=cloud_id)
             .where(RecordActor.date.is_null(False))
             # Untimed before timed on a day, on PostgreSQL as on SQLite (whose
             # ascending order puts NULL first anyway, so its index still serves).
@@ -85,7 +95,7 @@ def fetch_page(
     remaining = limit - len(rows)
     if remaining > 0:
         query = (
-            _base(session, *LIST_COLUMNS)
+            _base(session, *LIST_COLUMNS, cloud_id=cloud_id)
             .where(RecordActor.date.is_null())
             .order_by(RecordActor.record)
             .limit(remaining)

@@ -268,3 +268,23 @@ async def test_a_member_removed_from_a_cloud_stops_seeing_it_in_a_running_app(db
         app._poll_changes()
         await settle(pilot)
         assert "Team call" not in screen_text(app)
+
+
+async def test_c_shows_one_cloud_at_a_time_in_the_main_view(db_path):
+    from focus_tui.domain import clouds
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    records.create_record(alice, "task", "Team call", cloud="East", when=When(None))
+    records.create_record(alice, "task", "Own errand", when=When(None))
+    app = FocusApp(_session(db_path, "alice"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        seen = []
+        for _ in range(3):
+            text = screen_text(app)
+            seen.append(("Team call" in text, "Own errand" in text))
+            await pilot.press("c")
+            await settle(pilot)
+        assert seen == [(True, True), (True, False), (False, True)]
+        assert "My activities" in screen_text(app)
