@@ -199,12 +199,20 @@ def _m005_cloud_archive_and_owners(db: pw.Database) -> None:
     )
 
 
+def _m006_cloud_feed_index(db: pw.Database) -> None:
+    """A cloud's feed reads its records newest first, a page at a time."""
+    db.execute_sql(
+        "CREATE INDEX record_cloud_created ON record (cloud_id, created_at, id)"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
     _m003_sales,
     _m004_participant_ids,
     _m005_cloud_archive_and_owners,
+    _m006_cloud_feed_index,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -247,3 +247,35 @@ def record_details(session: Session, record_id: int) -> dict:
 
 def _iso(day) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+@dataclass(frozen=True)
+class CloudFeedSettings:
+    """A cloud feed's settings: which types, whose, open or finished."""
+
+    types: tuple[str, ...] = ()  # record type keys; () for all
+    actor_id: int | None = None  # only activities this user is an actor of
+    finished: bool | None = None  # True finished, False open, None both
+
+
+def cloud_feed(
+    session: Session,
+    cloud_id: int,
+    feed_settings: CloudFeedSettings,
+    offset: int,
+    limit: int,
+) -> list[RecordRow]:
+    """Everything in one of the user's clouds, newest first, in pages (a
+    cloud not the user's gives nothing)."""
+    from ..domain.access import actor_exists
+
+    settings = feed_settings
+    query = records(session, *LIST_COLUMNS).where(Record.cloud == cloud_id)
+    if settings.types:
+        query = query.where(Record.type.in_(list(settings.types)))
+    if settings.actor_id is not None:
+        query = query.where(actor_exists(settings.actor_id))
+    if settings.finished is not None:
+        query = query.where(Record.finished_at.is_null(not settings.finished))
+    query = query.order_by(Record.created_at.desc(), Record.id.desc())
+    return to_rows(session, query.offset(max(0, offset)).limit(max(0, limit)))

@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
@@ -321,3 +322,33 @@ def test_the_cli_permission_matrix(team, db_path):
     )
     writers = {e["user"] for e in json.loads(out)["history"]}
     assert writers <= {"bob", "carol"}
+
+
+def test_a_clouds_feed_is_everything_in_it_newest_first(team, db_path):
+    from focus_tui.core.clock import Clock
+    from focus_tui.views.feed import CloudFeedSettings, cloud_feed
+
+    later = Clock(
+        zone=team.bob.clock.zone, fixed=team.bob.clock.now() + timedelta(hours=1)
+    )
+    bob_later = Session(db=team.bob.db, user=team.bob.user, clock=later)
+    note = records.create_record(bob_later, "contact_note", "Met Acme", cloud="East")
+    records.set_finished(team.alice, team.east_task, True)
+    east = get_record(team.alice, team.east_lead).cloud_id
+
+    def titles(session, **settings) -> list[str]:
+        page = cloud_feed(session, east, CloudFeedSettings(**settings), 0, 50)
+        return [row.title for row in page]
+
+    assert titles(team.bob) == ["Met Acme", "Call Acme", "Acme"]
+    assert titles(team.bob, types=("task",)) == ["Call Acme"]
+    assert titles(team.bob, finished=False) == ["Acme"]  # the note is logged, done
+    assert titles(team.bob, actor_id=team.bob.user_id) == ["Met Acme"]
+    assert titles(team.carol) == []  # not her cloud
+    assert note.id
+    status, out, err = run_cli(db_path, "carol", "feed", "East")
+    assert status == 2 and "not a member" in err
+    status, out, _ = run_cli(
+        db_path, "bob", "feed", "east", "--actor", "me", "--format", "json"
+    )
+    assert [r["title"] for r in json.loads(out)] == ["Met Acme"]

@@ -339,7 +339,7 @@ def test_migration_5_archives_and_makes_each_clouds_maker_its_owner(db_path):
     from focus_tui.domain import clouds
     from focus_tui.domain.session import ensure_user, open_session
     from focus_tui.models import Cloud, CloudMember, database
-    from focus_tui.models.migrations import LATEST, migrate
+    from focus_tui.models.migrations import MIGRATIONS
 
     session = open_session(db_path, "tester")
     anna = ensure_user("anna", session.clock)
@@ -357,8 +357,10 @@ def test_migration_5_archives_and_makes_each_clouds_maker_its_owner(db_path):
     ).execute()
     db = database.obj
     db.execute_sql("ALTER TABLE cloud DROP COLUMN archived_at")
-    Meta.update(value="4").where(Meta.key == "schema_version").execute()
-    assert migrate(db) == LATEST
+    archive_and_owners = MIGRATIONS[4]
+    assert archive_and_owners.__name__ == "_m005_cloud_archive_and_owners"
+    with db.atomic():
+        archive_and_owners(db)
     roles = dict(
         CloudMember.select(CloudMember.user, CloudMember.role)
         .where(CloudMember.cloud == team.id)

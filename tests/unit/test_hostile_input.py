@@ -374,7 +374,7 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
         ["cloud", "create", "New"],
         ["actor", "add", "1", "x"],
     ]
-    commands += [["move-to-cloud", "1", "New"], ["user", "add", "x"]]
+    commands += [["move-to-cloud", "1", "New"], ["user", "add", "x"], ["feed", "x"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

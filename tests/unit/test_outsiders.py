@@ -43,6 +43,7 @@ from focus_tui.domain import records, sales, tracker
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.models import MODELS, Cloud, CloudMember, Record, User
+from focus_tui.views.feed import CloudFeedSettings
 from focus_tui.views.report_view import ViewSettings
 from focus_tui.views.reports import GROUPS, Filters
 
@@ -237,6 +238,10 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "user_name": ["alice", "mallory"],
         "owner": [True, False],
         "password": [None],
+        "feed_settings": [
+            CloudFeedSettings(),
+            CloudFeedSettings(types=("task",), actor_id=data.alice.id, finished=False),
+        ],
     }
 
 
