@@ -135,12 +135,20 @@ def create_proposal(
     terms: Terms | None = None,
     when: When | None = None,
     body: str = "",
+    cloud: str | None = None,
 ) -> Record:
-    """A draft Sales Proposal (usually in a Sales Lead's feed)."""
+    """A draft Sales Proposal (usually in a Sales Lead's feed; without a
+    parent, in `cloud` or the user's private cloud)."""
     values = _terms_values(terms)  # checked before anything is written
     with session.transaction():
         record = create_record(
-            session, SALES_PROPOSAL, title, body=body, when=when, parent_id=parent_id
+            session,
+            SALES_PROPOSAL,
+            title,
+            body=body,
+            when=when,
+            parent_id=parent_id,
+            cloud=cloud,
         )
         write.change_sale(session, record.id, **values)
     return record

@@ -122,7 +122,12 @@ class RecordActions:
 
     # -- new / edit ---------------------------------------------------------------
 
-    def open_new_form(self, start: FormStart, parent_id: int | None) -> None:
+    def open_new_form(
+        self, start: FormStart, parent_id: int | None, cloud: str | None = None
+    ) -> None:
+        """The new-record form; the record goes under `parent_id`, else into
+        `cloud` (a cloud feed's), else into the user's private cloud."""
+
         def created(result: FormResult | None) -> None:
             if result is None:
                 return
@@ -134,6 +139,7 @@ class RecordActions:
                     terms=result.terms,
                     when=result.when,
                     body=result.body,
+                    cloud=cloud,
                 )
             else:
                 job = lambda: records.create_record(  # noqa: E731
@@ -146,6 +152,7 @@ class RecordActions:
                     contact=result.contact,
                     participant_ids=result.participant_ids,
                     new_people=result.new_people,
+                    cloud=cloud,
                 )
             self.run_db(job, self._after_create)
 

@@ -31,6 +31,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("c", "cycle_cloud", "Cloud", id="main_cloud", show=False),
+        Binding("C", "cloud_feed", "Cloud feed", id="main_cloud_feed", show=False),
     ]
 
     # The one cloud shown, or None for all my clouds (`c` goes round them).
@@ -55,6 +56,12 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         if self.cloud_id is None:
             return "My activities"
         return f"My activities · {self.cloud_name}"
+
+    def action_cloud_feed(self) -> None:
+        """C: the feed of the cloud shown (else of the first of mine)."""
+        from .cloud_feed import CloudFeedScreen
+
+        self.app.push_screen(CloudFeedScreen(self.cloud_id))
 
     def action_cycle_cloud(self) -> None:
         """c: all my clouds, then each of them in turn."""

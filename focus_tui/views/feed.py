@@ -267,9 +267,21 @@ def cloud_feed(
 ) -> list[RecordRow]:
     """Everything in one of the user's clouds, newest first, in pages (a
     cloud not the user's gives nothing)."""
+    query = _cloud_query(session, cloud_id, feed_settings).order_by(
+        Record.created_at.desc(), Record.id.desc()
+    )
+    return to_rows(session, query.offset(max(0, offset)).limit(max(0, limit)))
+
+
+def cloud_feed_count(
+    session: Session, cloud_id: int, feed_settings: CloudFeedSettings
+) -> int:
+    return _cloud_query(session, cloud_id, feed_settings).count()
+
+
+def _cloud_query(session: Session, cloud_id: int, settings: CloudFeedSettings):
     from ..domain.access import actor_exists
 
-    settings = feed_settings
     query = records(session, *LIST_COLUMNS).where(Record.cloud == cloud_id)
     if settings.types:
         query = query.where(Record.type.in_(list(settings.types)))
@@ -277,5 +289,4 @@ def cloud_feed(
         query = query.where(actor_exists(settings.actor_id))
     if settings.finished is not None:
         query = query.where(Record.finished_at.is_null(not settings.finished))
-    query = query.order_by(Record.created_at.desc(), Record.id.desc())
-    return to_rows(session, query.offset(max(0, offset)).limit(max(0, limit)))
+    return query

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import peewee
 from conftest import FIXED_NOW, ZONE
 from pilot_helpers import screen_text, settle
@@ -18,7 +20,8 @@ from focus_tui.app import FocusApp
 from focus_tui.core.clock import Clock
 from focus_tui.core.dates import When
 from focus_tui.domain import records, tracker
-from focus_tui.domain.session import open_session
+from focus_tui.domain.session import Session, open_session
+from focus_tui.models import Record
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.main_view import MainScreen
 from focus_tui.screens.messages import RecordsChanged
@@ -288,3 +291,42 @@ async def test_c_shows_one_cloud_at_a_time_in_the_main_view(db_path):
             await settle(pilot)
         assert seen == [(True, True), (True, False), (False, True)]
         assert "My activities" in screen_text(app)
+
+
+async def test_a_clouds_feed_lists_it_newest_first_and_adds_into_it(db_path):
+    from focus_tui.domain import clouds
+    from focus_tui.domain.access import records as visible_records
+    from focus_tui.screens.cloud_feed import CloudFeedScreen
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    records.create_record(alice, "sales_lead", "Acme lead", cloud="East")
+    later = Clock(zone=ZONE, fixed=FIXED_NOW + timedelta(minutes=5))
+    records.create_record(
+        Session(db=alice.db, user=alice.user, clock=later),
+        "task",
+        "Call Acme",
+        cloud="East",
+    )
+    records.create_record(alice, "task", "Own errand")
+    app = FocusApp(_session(db_path, "alice"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        await settle(pilot)
+        assert isinstance(app.screen, CloudFeedScreen)
+        text = screen_text(app)
+        assert "Cloud · East" in text and "Own errand" not in text
+        assert text.index("Call Acme") < text.index("Acme lead")  # newest first
+        await pilot.press("t")  # the first type: tasks only
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Call Acme" in text and "Acme lead" not in text
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"New in East")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "New in East" in screen_text(app)
+    made = visible_records(alice).where(Record.title == "New in East").first()
+    assert made is not None and made.cloud.name == "East"
