@@ -330,3 +330,40 @@ async def test_a_clouds_feed_lists_it_newest_first_and_adds_into_it(db_path):
         assert "New in East" in screen_text(app)
     made = visible_records(alice).where(Record.title == "New in East").first()
     assert made is not None and made.cloud.name == "East"
+
+
+async def test_a_colleagues_new_rows_above_keep_my_cursor_on_its_row(db_path):
+    from pilot_helpers import cursor_to
+
+    from focus_tui.domain import clouds
+    from focus_tui.widgets.record_list import RecordList
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    clouds.add_member(alice, "East", "bob")
+    bob = _session(db_path, "bob")
+    day = FIXED_NOW.date()
+    mine = [
+        records.create_record(
+            bob, "task", f"Bob task {i}", when=When(day + timedelta(i))
+        )
+        for i in range(1, 6)
+    ]
+    app = FocusApp(_session(db_path, "bob"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._poll_changes()  # the watcher's starting point
+        await settle(pilot)
+        await cursor_to(pilot, mine[3].id)
+        other = _session(db_path, "alice")  # another connection, as another process
+        for i in range(3):  # alice gives bob earlier work: rows come above
+            task = records.create_record(
+                other, "task", f"From alice {i}", cloud="East", when=When(day)
+            )
+            clouds.add_actor(other, task.id, "bob")
+        app._poll_changes()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "From alice 2" in text
+        current = app.screen.query_one(RecordList).current
+        assert current is not None and current.id == mine[3].id
