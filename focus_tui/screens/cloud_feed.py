@@ -2,7 +2,8 @@
 
 Opened with `C` from the main view (on the cloud it shows, else the first of
 mine). Its settings are keys: `c` the next cloud, `t` the next record type,
-`a` me or everyone as actor, `o` open / finished / both.
+`a` me or everyone as actor, `o` open / finished / both. `M` shows the
+cloud's members.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class CloudFeedScreen(RecordActions, DataScreen):
         Binding("t", "next_type", "Type", id="cloud_type", show=False),
         Binding("a", "toggle_actor", "Me/all", id="cloud_actor", show=False),
         Binding("o", "next_state", "Open/done", id="cloud_state", show=False),
+        Binding("M", "members", "Members", id="cloud_members", show=False),
     ]
 
     def __init__(self, cloud_id: int | None = None) -> None:
@@ -150,6 +152,13 @@ class CloudFeedScreen(RecordActions, DataScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_members(self) -> None:
+        """M: who is in this cloud; owners add and remove members there."""
+        from .members import MembersScreen
+
+        if self.cloud_id is not None:
+            self.app.push_screen(MembersScreen(dict(self._clouds)[self.cloud_id]))
 
     def action_new(self) -> None:
         """n: a new record in this cloud."""

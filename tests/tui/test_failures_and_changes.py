@@ -367,3 +367,31 @@ async def test_a_colleagues_new_rows_above_keep_my_cursor_on_its_row(db_path):
         assert "From alice 2" in text
         current = app.screen.query_one(RecordList).current
         assert current is not None and current.id == mine[3].id
+
+
+async def test_an_owner_manages_members_from_the_clouds_feed(db_path):
+    from focus_tui.domain import clouds
+    from focus_tui.screens.members import MembersScreen
+
+    alice = _session(db_path, "alice")
+    clouds.create_cloud(alice, "East")
+    clouds.add_member(alice, "East", "bob")
+    app = FocusApp(_session(db_path, "alice"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C", "M")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        await pilot.press("a", *"carol", "enter")
+        await settle(pilot)
+        assert "carol (carol)  member" in screen_text(app)
+        await pilot.press("down", "down", "o")  # carol, the last, an owner
+        await settle(pilot)
+        assert "carol (carol)  owner" in screen_text(app)
+        await pilot.press("home", "d")  # alice leaves: carol still owns it
+        await settle(pilot)
+        assert not isinstance(app.screen, MembersScreen)
+    roles = {
+        m.name: m.role for m in clouds.cloud_members(_session(db_path, "carol"), "East")
+    }
+    assert roles == {"carol": "owner", "bob": "member"}
