@@ -769,7 +769,7 @@ def _cmd_report(session, args) -> int:
             _print_rows(rows, headers, args.format, note)
     elif args.which == "phases":
         rows = _phase_rows(session, _filters(session, args), args.by or "phase")
-        _print_rows(rows, ("GROUP", "PHASE", "HOURS", "ENTRIES"), args.format)
+        _print_phases(rows, args.format)
         return 0
     else:
         filters = _filters(session, args)
@@ -969,17 +969,69 @@ def _pipeline_table(stages: list[dict], readable: bool) -> list[dict]:
 
 
 def _phase_rows(session, filters, by: str) -> list[dict]:
+    """Rows with whole seconds (exact) beside hours (rounded for display)."""
+    from .core.text import hours_of
     from .views.reports import phase_totals
 
     return [
         {
             "group": row.key if by != "phase" else "all",
             "phase": row.phase,
-            "hours": round(row.seconds / 3600, 2),
+            "seconds": int(row.seconds),
+            "hours": hours_of(int(row.seconds)),
             "entries": row.entries,
         }
         for row in phase_totals(session, filters, by=by)
     ]
+
+
+def _print_phases(rows: list[dict], fmt: str) -> None:
+    """report phases: every format carries exact seconds; the table and the
+    JSON add a total, of the rows' seconds (so it equals their sum exactly),
+    rounded only for display."""
+    from .core.text import format_h_mm, hours_of
+
+    seconds = sum(r["seconds"] for r in rows)
+    total = {
+        "seconds": seconds,
+        "hours": hours_of(seconds),
+        "entries": sum(r["entries"] for r in rows),
+    }
+    if fmt == "json":
+        print(
+            json_text(
+                {
+                    "rows": [{**r, "hours": float(r["hours"])} for r in rows],
+                    "total": {**total, "hours": float(total["hours"])},
+                },
+                indent=1,
+            )
+        )
+        return
+    if fmt == "csv":
+        _print_rows([{**r, "hours": f"{r['hours']:.2f}"} for r in rows], (), "csv")
+        return
+    table = [
+        {
+            "group": r["group"],
+            "phase": r["phase"],
+            "h:mm": format_h_mm(r["seconds"]),
+            "hours": f"{r['hours']:.2f}",
+            "entries": r["entries"],
+        }
+        for r in rows
+    ]
+    if table:
+        table.append(
+            {
+                "group": "total",
+                "phase": "",
+                "h:mm": format_h_mm(seconds),
+                "hours": f"{total['hours']:.2f}",
+                "entries": total["entries"],
+            }
+        )
+    _print_rows(table, ("GROUP", "PHASE", "H:MM", "HOURS", "ENTRIES"), "table")
 
 
 def _stats_rows(session, filters, rates=None, readable: bool = False) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import UserError
 
@@ -51,6 +52,18 @@ def format_clock(seconds: int | float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def format_h_mm(seconds: int) -> str:
+    """Hours and minutes for a timesheet: '275:54' (to the nearest minute)."""
+    minutes = (max(0, int(seconds)) + 30) // 60
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def hours_of(seconds: int) -> Decimal:
+    """Whole seconds as hours to the hundredth, half up: 993240 -> 275.90.
+    Round only for display: totals add seconds, then round."""
+    return (Decimal(int(seconds)) / 3600).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def is_text(text: str) -> bool:
