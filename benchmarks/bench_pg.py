@@ -16,39 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
+from bench_board import build_demo
+from bench_cli import timed
 from bench_tui import measure_startup
 from common import compile_package
-
-
-def build(target: str, records: int, user: str) -> float:
-    env = dict(os.environ, FOCUS_TUI_USER=user, FOCUS_TUI_DB=target)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "focus_tui", "demo", "--records", str(records)],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
-
-
-def cli_time(target: str, user: str, *args: str) -> float:
-    env = dict(os.environ, FOCUS_TUI_USER=user, FOCUS_TUI_DB=target)
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "focus_tui", *args],
-        check=True,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -71,7 +46,7 @@ def main() -> None:
             sqlite = str(Path(tmp) / "demo.db")
             targets = {"SQLite": sqlite, "PostgreSQL": pg}
             for label, target in targets.items():
-                seconds = build(target, args.records, args.user)
+                seconds = build_demo(target, args.records, args.user)
                 print(f"demo --records {args.records:,} on {label}: {seconds:.1f} s")
             figures: dict[str, dict[str, list[float]]] = {
                 label: {"start-up": [], "status": [], "report phases": []}
@@ -81,11 +56,12 @@ def main() -> None:
                 for label, target in targets.items():
                     mine = figures[label]
                     mine["start-up"] += measure_startup(target, args.user, 1)
-                    mine["status"].append(cli_time(target, args.user, "status"))
+                    env = dict(
+                        os.environ, FOCUS_TUI_USER=args.user, FOCUS_TUI_DB=target
+                    )
+                    mine["status"].append(timed(["status"], env))
                     mine["report phases"].append(
-                        cli_time(
-                            target, args.user, "report", "phases", "--format", "csv"
-                        )
+                        timed(["report", "phases", "--format", "csv"], env)
                     )
             print(f"medians of {args.runs}, alternating (PostgreSQL / SQLite):")
             for what in figures["SQLite"]:

@@ -555,13 +555,7 @@ def _sale_fields(sale) -> dict:
 
 
 def _iso_local(session, utc_naive) -> str | None:
-    if utc_naive is None:
-        return None
-    return (
-        session.clock.to_local(utc_naive)
-        .replace(tzinfo=None)
-        .isoformat(timespec="seconds")
-    )
+    return session.clock.local_iso(utc_naive)
 
 
 def _plain(text: str) -> str:

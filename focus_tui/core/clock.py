@@ -83,6 +83,14 @@ class Clock:
         """A stored (naive UTC) datetime as an aware local one."""
         return utc_naive.replace(tzinfo=UTC).astimezone(self.zone)
 
+    def local_iso(self, utc_naive: datetime | None) -> str | None:
+        """A stored time as local ISO text to the second (for CLI output)."""
+        if utc_naive is None:
+            return None
+        return (
+            self.to_local(utc_naive).replace(tzinfo=None).isoformat(timespec="seconds")
+        )
+
     def to_utc_naive(self, local: datetime) -> datetime:
         """A local datetime (naive = in this clock's zone) as stored UTC."""
         if local.tzinfo is None:

@@ -167,12 +167,7 @@ def remove_member(session: Session, cloud: str, user_name: str) -> None:
             raise UserError(f"{_quoted(found.name)} is a private cloud.")
         if not leaving:
             _require_owner(session, found, "remove members from")
-        user = (
-            User.select()
-            .join(CloudMember, on=(CloudMember.user == User.id))
-            .where((User.name == name) & (CloudMember.cloud == found.id))
-            .first()
-        )
+        user = _member_named(found.id, name)
         if user is None:
             raise UserError(f"{_quoted(name)} is not a member of {found.name}.")
         if _role_of(found.id, user.id) == CloudRole.OWNER:
@@ -401,13 +396,17 @@ def _require_activity(record: Record) -> None:
         )
 
 
-def _member_of_cloud(record: Record, name: str) -> User:
-    user = (
+def _member_named(cloud_id: int, name: str) -> User | None:
+    return (
         User.select()
         .join(CloudMember, on=(CloudMember.user == User.id))
-        .where((User.name == name) & (CloudMember.cloud == record.cloud_id))
+        .where((User.name == name) & (CloudMember.cloud == cloud_id))
         .first()
     )
+
+
+def _member_of_cloud(record: Record, name: str) -> User:
+    user = _member_named(record.cloud_id, name)
     if user is None:
         raise UserError(
             f"{_quoted(name)} is not a member of the cloud of #{record.id}: an "

@@ -173,14 +173,7 @@ def record_details(session: Session, record_id: int) -> dict:
     header = feed_header(session, record_id)
     record = header.record
 
-    def local(utc_naive: datetime | None) -> str | None:
-        if utc_naive is None:
-            return None
-        return (
-            session.clock.to_local(utc_naive)
-            .replace(tzinfo=None)
-            .isoformat(timespec="seconds")
-        )
+    local = session.clock.local_iso
 
     sale = None
     if header.sale is not None:
