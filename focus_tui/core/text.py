@@ -112,6 +112,18 @@ def checked_path(path: object, what: str = "file name") -> str:
     return text
 
 
+def one_line_field(text: str, what: str, limit: int, missing: str) -> str:
+    """A one-line field as stored (titles, names): storable text, whitespace
+    runs made one space; `missing` when nothing is left, refused when longer
+    than `limit`. (Newlines would break every list.)"""
+    line = " ".join(checked_text(text or "", what).split())
+    if not line:
+        raise UserError(missing)
+    if len(line) > limit:
+        raise UserError(f"The {what} is too long ({len(line)} > {limit} characters).")
+    return line
+
+
 _RAW_IN_JSON = re.compile("[\x7f-\x9f]")
 
 

@@ -19,7 +19,7 @@ import peewee as pw
 
 from ..core.errors import UserError
 from ..core.process import ACTIVITY_KEYS, CloudKind, CloudRole, EventKind
-from ..core.text import checked_text, one_line
+from ..core.text import checked_text, one_line, one_line_field
 from ..models import Cloud, CloudMember, Record, RecordActor, User
 from . import write
 from .access import cloud_ids, get_record
@@ -302,13 +302,7 @@ def remove_actor(session: Session, record_id: int, user_name: str) -> None:
 
 
 def clean_cloud_name(name: str) -> str:
-    name = " ".join(checked_text(name or "", "cloud name").split())
-    if not name:
-        raise UserError("A cloud needs a name.")
-    if len(name) > MAX_CLOUD_NAME:
-        raise UserError(
-            f"The cloud name is too long ({len(name)} > {MAX_CLOUD_NAME} characters)."
-        )
+    name = one_line_field(name, "cloud name", MAX_CLOUD_NAME, "A cloud needs a name.")
     if name.lower().endswith(_PRIVATE_SUFFIX):
         raise UserError(
             f'Names ending in "{_PRIVATE_SUFFIX.strip()}" are kept for private clouds.'

@@ -20,7 +20,7 @@ from ..core.process import (
     parse_type,
     type_of,
 )
-from ..core.text import checked_text
+from ..core.text import checked_text, one_line_field
 from ..models import Record
 from . import write
 from .access import cloud_by_name, get_record, participants
@@ -41,15 +41,7 @@ class ContactFields:
 
 
 def clean_title(title: str) -> str:
-    # Titles are one line; newlines would break every list.
-    title = " ".join(checked_text(title or "", "title").split())
-    if not title:
-        raise UserError("A title is needed.")
-    if len(title) > MAX_TITLE:
-        raise UserError(
-            f"The title is too long ({len(title)} > {MAX_TITLE} characters)."
-        )
-    return title
+    return one_line_field(title, "title", MAX_TITLE, "A title is needed.")
 
 
 def clean_body(body: str) -> str:
