@@ -18,13 +18,20 @@ _CONTROL_PICTURES = {i: chr(0x2400 + i) for i in range(32)}
 _CONTROL_PICTURES[0x7F] = "\u2421"  # DEL
 
 
+_CONTROL_PICTURES_KEEP_NEWLINES = dict(_CONTROL_PICTURES)
+del _CONTROL_PICTURES_KEEP_NEWLINES[ord("\n")]
+# C0, DEL and C1: anything a terminal may read as the start of a sequence.
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def visible(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with control characters replaced by their visible symbols."""
-    table = dict(_CONTROL_PICTURES)
-    if keep_newlines:
-        table.pop(ord("\n"))
+    if _ANY_CONTROL.search(text) is None:
+        return text  # nearly every title: one scan, no copy
+    out = text.translate(
+        _CONTROL_PICTURES_KEEP_NEWLINES if keep_newlines else _CONTROL_PICTURES
+    )
     # C1 controls (0x80-0x9f) can also start terminal sequences.
-    out = text.translate(table)
     if any("\x80" <= ch <= "\x9f" for ch in out):
         out = "".join("\ufffd" if "\x80" <= ch <= "\x9f" else ch for ch in out)
     return out
