@@ -1,11 +1,13 @@
 """The Excel export: the Report Export view and the sales statistics as .xlsx.
 
 Sheets: *Records* (the view), *Sales Process* (proposals and orders with all
-dates and sums), *Time by phase* (deal × phase hours) and *Statistics*
-(offers vs orders per month, their value by month and currency, days between
-the steps, conversion, lost reasons, focused time per phase). Real Excel types
+dates and sums), *Time by phase* (deal × phase hours), *Timesheet* (a
+person's time per local day, deal and phase) and *Statistics* (offers vs
+orders per month, their value by month and currency, days between the steps,
+conversion, lost reasons, focused time per phase). Real Excel types
 throughout: dates and naive local datetimes as date cells, sums as numbers in
-their currency's format (never two currencies in one number), hours as numbers.
+their currency's format (never two currencies in one number), hours as
+numbers, a timesheet's time as durations ([h]:mm) beside whole seconds.
 
 How the file is made. openpyxl (write-only) builds the workbook: styles,
 sheet settings (column widths, frozen header, autofilter, print setup) and
@@ -42,7 +44,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -85,6 +87,7 @@ VIEWS = ("report", "sales-process")
 SHEET_RECORDS = "Records"
 SHEET_SALES = "Sales Process"
 SHEET_PHASES = "Time by phase"
+SHEET_TIMESHEET = "Timesheet"
 SHEET_STATS = "Statistics"
 
 PROGRESS_EVERY = 1000
@@ -122,8 +125,9 @@ def export_xlsx(
 ) -> ExportResult:
     """Write the view and the statistics to `path` (.xlsx).
 
-    `filters` scope the Time by phase and Statistics sheets; by default they
-    follow the view's period, cloud and actor. `progress(done, total)` is
+    `filters` scope the Time by phase, Timesheet and Statistics sheets; by
+    default they follow the view's period, cloud and actor. The Timesheet is
+    one person's: the filters' person, else the user's own. `progress(done, total)` is
     called every ~1000 rows of the Records and Sales Process sheets and at
     the end; an exception raised from it cancels the export cleanly.
     Raises UserError (one line) for a path that cannot be written.
@@ -158,7 +162,7 @@ def export_xlsx(
                 else (SHEET_SALES, SHEET_RECORDS)
             )
             made = {}
-            for title in (*order, SHEET_PHASES, SHEET_STATS):
+            for title in (*order, SHEET_PHASES, SHEET_TIMESHEET, SHEET_STATS):
                 sheet = _Sheet(workbook, title)
                 sheets.append(sheet)
                 made[title] = sheet
@@ -172,6 +176,7 @@ def export_xlsx(
                 ),
             }
             _write_phases(made[SHEET_PHASES], styles, session, filters)
+            _write_timesheet(made[SHEET_TIMESHEET], styles, session, filters)
             _write_statistics(made[SHEET_STATS], styles, session, filters)
         for sheet in sheets:
             sheet.close()
@@ -324,6 +329,12 @@ class _Styles:
         self.datetime = self._id(number_format="yyyy-mm-dd hh:mm")
         self.month = self._id(number_format="mmm yyyy")
         self.hours = self._id(number_format="0.00")
+        # A duration past 24 hours shows as such ("27:30"), not as a time of day.
+        self.duration = self._id(number_format="[h]:mm")
+        self.bold_duration = self._id(
+            number_format="[h]:mm",
+            font=Font(name="Calibri", sz=11, family=2, bold=True),
+        )
         self.days = self._id(number_format="0.0")
         self.percent = self._id(number_format="0.0%")
         self.amount = self._id(number_format="#,##0.00")
@@ -649,7 +660,7 @@ def _write_sales(
 
 # -- Time by phase ------------------------------------------------------------------
 
-NO_DEAL = "(not in a deal)"
+NO_DEAL = reports.NO_DEAL
 
 
 def _write_phases(
@@ -693,6 +704,74 @@ def _write_phases(
         cells.append(_number(f"{letters[len(PHASES) + 2]}{n}", repr(total), st.hours))
         sheet.row("".join(cells))
     sheet.table_frame()
+
+
+# -- Timesheet ------------------------------------------------------------------------
+
+TIMESHEET_COLUMNS = (
+    _Column("Day", 11),
+    _Column("Week", 9),
+    _Column("Deal", 40),
+    _Column("Deal ID", 8),
+    _Column("Phase", 12),
+    _Column("Hours", 9),
+    _Column("Seconds", 10),
+    _Column("Entries", 8),
+)
+
+
+def _write_timesheet(
+    sheet: _Sheet, st: _Styles, session: Session, filters: reports.Filters
+) -> None:
+    """A row per local day, deal and phase: the day a date cell, the time a
+    duration (a fraction of a day, shown [h]:mm) and its whole seconds.
+    Under the table, not in its filter range, the total: the sum of the
+    rows' seconds, and who and what period the sheet is of."""
+    sheet.columns(TIMESHEET_COLUMNS, st)
+    user_id = filters.user_id if filters.user_id is not None else session.user_id
+    timesheet = reports.timesheet(session, replace(filters, user_id=user_id))
+    weeks: dict[date, str] = {}
+    for row in timesheet.rows:
+        n = sheet.rows + 1
+        monday = reports.monday_of(row.day)
+        if monday not in weeks:
+            weeks[monday] = reports.week_label(monday)
+        sheet.row(
+            _day(f"A{n}", row.day, st.date)
+            + st.repeated(f"B{n}", weeks[monday])
+            + st.repeated(f"C{n}", row.deal)
+            + _number(f"D{n}", row.deal_id)
+            + st.repeated(f"E{n}", PHASE_LABELS.get(row.phase, row.phase))
+            + _number(f"F{n}", repr(row.seconds / 86400), st.duration)
+            + _number(f"G{n}", row.seconds)
+            + _number(f"H{n}", row.entries)
+        )
+    sheet.table_frame()
+    sheet.blank()
+    n = sheet.rows + 1
+    sheet.row(
+        _text(f"A{n}", "Total", st, st.bold)
+        + _number(f"F{n}", repr(timesheet.seconds / 86400), st.bold_duration)
+        + _number(f"G{n}", timesheet.seconds, st.bold)
+        + _number(f"H{n}", timesheet.entries, st.bold)
+    )
+    # Only a teammate's name: the filters may name anybody's id.
+    person = display_names(session, [user_id]).get(user_id, "nobody you know")
+    period = "all time"
+    if filters.start or filters.end:
+        period = (
+            f"{filters.start.isoformat() if filters.start else '…'} – "
+            f"{filters.end.isoformat() if filters.end else '…'}"
+        )
+    n = sheet.rows + 1
+    sheet.row(
+        _text(
+            f"A{n}",
+            f"Timesheet of {person}, {period}; local days, an entry past "
+            "midnight split there.",
+            st,
+        )
+    )
 
 
 # -- Statistics ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 
 from rich.console import Group
 from rich.table import Table
@@ -26,12 +27,16 @@ from ..widgets.bar_chart import BarChart, Row, Series
 from ..widgets.report_table import ReportTable
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
+from ..widgets.week_grid import WeekGrid
 from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
 # The State setting of the list views, as typed: open / finished / all.
 STATE_WORDS = {"open": False, "finished": True, "all": None}
+# The Timesheet's week keys, one item in the footer ("[ ] Week"); the space
+# after it, because a compact footer puts none after a group's label.
+WEEK_KEYS = Binding.Group("Week ")
 
 
 class ReportsScreen(DataScreen):
@@ -39,11 +44,12 @@ class ReportsScreen(DataScreen):
 
     help_title = "Reports"
 
-    VIEWS = ("stats", "sales", "records")
+    VIEWS = ("stats", "sales", "records", "timesheet")
     VIEW_NAMES = {
         "stats": "Statistics",
         "sales": "Sales Process",
         "records": "Report Export",
+        "timesheet": "Timesheet",
     }
 
     BINDINGS = [
@@ -54,7 +60,27 @@ class ReportsScreen(DataScreen):
         Binding("c", "next_cloud", "Cloud", id="cloud_filter"),
         Binding("a", "toggle_person", "Me/all", id="person_filter"),
         Binding("r", "refresh", "Refresh", id="refresh_reports", show=False),
+        # The Timesheet's weeks; brackets clash with no key of DESIGN §4.
+        # One footer item for both: the footer is full at 80 columns.
+        Binding(
+            "left_square_bracket",
+            "week(-1)",
+            "Week before",
+            id="week_before",
+            group=WEEK_KEYS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "week(1)",
+            "Week after",
+            id="week_after",
+            group=WEEK_KEYS,
+        ),
     ]
+    # Keys that mean nothing in the Timesheet (a person's week: yours) or
+    # only there; hidden from the footer and help where they do not apply.
+    NOT_IN_TIMESHEET = frozenset({"options", "toggle_person"})
+    ONLY_IN_TIMESHEET = frozenset({"week"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,6 +90,7 @@ class ReportsScreen(DataScreen):
         self.types: tuple[str, ...] = ()
         self.finished: bool | None = None
         self._clouds: list = []  # the user's clouds (id, name)
+        self.week = date.min  # the Timesheet's Monday (this week's, once mounted)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Reports · Statistics")
@@ -87,10 +114,13 @@ class ReportsScreen(DataScreen):
                 yield Static("", id="lost")
             yield ReportTable(id="sales")
             yield ReportTable(id="records")
+            with VerticalScroll(id="timesheet"):
+                yield WeekGrid(id="week-grid")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._clouds = my_clouds(self.session)
+        self.week = reports.monday_of(self.session.clock.today())
         self.query_one("#stats").focus()
         self.reload()
 
@@ -108,8 +138,27 @@ class ReportsScreen(DataScreen):
         )
         return sales_settings(settings) if self.view == "sales" else settings
 
+    def week_filters(self) -> Filters:
+        """The Timesheet's: the week shown, your time, the cloud chosen."""
+        return Filters(
+            start=self.week,
+            end=self.week + timedelta(days=6),
+            cloud_id=self.filters.cloud_id,
+            user_id=self.session.user_id,
+        )
+
     def reload(self, keep: int | None = None) -> None:
         self.query_one("#filters-line", Static).update(self._filters_text())
+        if self.view == "timesheet":
+            session, filters, monday = self.session, self.week_filters(), self.week
+            today = session.clock.today()
+            self.run_db(
+                lambda: reports.week_lines(reports.timesheet(session, filters), monday),
+                lambda lines: self.query_one(WeekGrid).set_week(monday, lines, today),
+                group="timesheet",
+                exclusive=True,
+            )
+            return
         if self.view != "stats":
             session, settings, view = self.session, self.view_settings(), self.view
             # Reading the view's ids is one query over the whole selection
@@ -248,6 +297,16 @@ class ReportsScreen(DataScreen):
 
     def _filters_text(self) -> Text:
         f = self.filters
+        if self.view == "timesheet":
+            sunday = self.week + timedelta(days=6)
+            cloud = next(
+                (c.name for c in self._clouds if c.id == f.cloud_id), "all my clouds"
+            )
+            return Text(
+                f"Week {reports.week_label(self.week)}: {self.week:%d.%m.} – "
+                f"{sunday:%d.%m.%Y} · Cloud: {one_line(cloud)} · Your time",
+                style="dim",
+            )
         period = (
             f"{f.start or '…'} – {f.end or '…'}"
             if (f.start or f.end)
@@ -308,6 +367,19 @@ class ReportsScreen(DataScreen):
         self.query_one(ContentSwitcher).current = self.view
         self.query_one(TitleBar).title = f"Reports · {self.VIEW_NAMES[self.view]}"
         self.query_one(f"#{self.view}").focus()
+        self.refresh_bindings()
+        self.reload()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action in self.ONLY_IN_TIMESHEET:
+            return self.view == "timesheet"
+        if action in self.NOT_IN_TIMESHEET:
+            return self.view != "timesheet"
+        return super().check_action(action, parameters)
+
+    def action_week(self, step: int) -> None:
+        """[ and ]: the Timesheet's week before / after."""
+        self.week += timedelta(weeks=step)
         self.reload()
 
     def on_report_table_selected(self, event: ReportTable.Selected) -> None:
@@ -367,7 +439,9 @@ class ReportsScreen(DataScreen):
         form = StepForm(
             "Export to Excel",
             [Field("path", "File", TEXT, str(default))],
-            note="Sheets: Records, Sales Process, Time by phase, Statistics.",
+            note="Sheets: Records, Sales Process, Time by phase, Timesheet, "
+            "Statistics."
+            + (" All of the week shown." if self.view == "timesheet" else ""),
         )
 
         def chosen(values: dict | None) -> None:
@@ -376,9 +450,12 @@ class ReportsScreen(DataScreen):
             settings = self.view_settings()
             if view == "sales-process":
                 settings = replace(settings, types=())
+            session, filters = self.session, self.filters
+            if self.view == "timesheet":  # the workbook of the week shown
+                filters = self.week_filters()
+                settings = replace(settings, start=filters.start, end=filters.end)
             progress = ExportProgress()
             self.app.push_screen(progress)
-            session, filters = self.session, self.filters
 
             def run():
                 return export_xlsx(
@@ -433,6 +510,9 @@ class ReportsScreen(DataScreen):
         self.reload()
 
     def action_period(self) -> None:
+        if self.view == "timesheet":
+            self._week_of()
+            return
         form = StepForm(
             "Period",
             [
@@ -464,6 +544,22 @@ class ReportsScreen(DataScreen):
                 )
                 return
             self.filters = replace(self.filters, start=start, end=end)
+            self.reload()
+
+        self.app.push_screen(StepDialog(form, self.session.clock), chosen)
+
+    def _week_of(self) -> None:
+        """p in the Timesheet: go to the week of a day."""
+        form = StepForm(
+            "Timesheet week",
+            [Field("day", "Week of", DAY, str(self.week), hint="any day of it")],
+            note="Dates like 1.9., 2026-09-01, -7d, mon. [ and ] step a week.",
+        )
+
+        def chosen(values: dict | None) -> None:
+            if values is None or not values["day"]:
+                return
+            self.week = reports.monday_of(values["day"])
             self.reload()
 
         self.app.push_screen(StepDialog(form, self.session.clock), chosen)

@@ -195,6 +195,7 @@ async def test_export_from_the_reports_screen(deals, tmp_path, monkeypatch):
         "Records",
         "Sales Process",
         "Time by phase",
+        "Timesheet",
         "Statistics",
     ]
 

@@ -243,7 +243,13 @@ def test_sheets_types_and_frame(session, pipeline, out):
     result = export_xlsx(session, out / "report.xlsx", ViewSettings())
     assert result.path == out / "report.xlsx" and result.rows == 7
     wb = openpyxl.load_workbook(result.path)
-    assert wb.sheetnames == ["Records", "Sales Process", "Time by phase", "Statistics"]
+    assert wb.sheetnames == [
+        "Records",
+        "Sales Process",
+        "Time by phase",
+        "Timesheet",
+        "Statistics",
+    ]
     ws = wb["Records"]
     assert [c.value for c in ws[1]] == RECORD_HEADERS
     assert all(c.font.b for c in ws[1])
@@ -454,7 +460,13 @@ def test_local_time_across_dst(session, out):
 def test_empty_selection_writes_headers(session, out):
     path = export_xlsx(session, out / "empty.xlsx", ViewSettings(types=("order",))).path
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Records", "Sales Process", "Time by phase", "Statistics"]
+    assert wb.sheetnames == [
+        "Records",
+        "Sales Process",
+        "Time by phase",
+        "Timesheet",
+        "Statistics",
+    ]
     ws = wb["Records"]
     assert [c.value for c in ws[1]] == RECORD_HEADERS
     assert ws.max_row == 1 and ws.auto_filter.ref == "A1:R1"
