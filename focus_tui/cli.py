@@ -13,7 +13,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
@@ -182,7 +182,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("focus", parents=[common], help="start focusing on an activity")
     p.add_argument("id", metavar="ID")
-    sub.add_parser("unfocus", parents=[common], help="stop the running focus")
+    p.add_argument("--at", metavar="WHEN", help="started then (9:00, yesterday 17:30)")
+    p = sub.add_parser("unfocus", parents=[common], help="stop the running focus")
+    p.add_argument("--at", metavar="WHEN", help="stopped then (17:00)")
+    p = sub.add_parser("time", parents=[common], help="time entries: list and fix")
+    times = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = times.add_parser("list", parents=[common], help="entries, newest first")
+    q.add_argument("id", metavar="ID", nargs="?", help="a record's (anybody's)")
+    q.add_argument("--from", dest="start", metavar="D", help="first day (inclusive)")
+    q.add_argument("--to", dest="end", metavar="D", help="last day (inclusive)")
+    q.add_argument("--person", metavar="USER", help="a teammate's (default: mine)")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q = times.add_parser("add", parents=[common], help="a forgotten entry")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("--from", dest="start", metavar="WHEN", required=True)
+    q.add_argument("--to", dest="end", metavar="WHEN", required=True)
+    q.add_argument("--trim", action="store_true", help="overlapped entries give way")
+    q = times.add_parser("edit", parents=[common], help="change an entry")
+    q.add_argument("entry", metavar="ENTRY_ID")
+    q.add_argument("--from", dest="start", metavar="WHEN")
+    q.add_argument("--to", dest="end", metavar="WHEN")
+    q.add_argument("--record", metavar="ID", help="move it to another activity")
+    q.add_argument("--trim", action="store_true", help="overlapped entries give way")
+    q = times.add_parser("delete", parents=[common], help="remove an entry (undoable)")
+    q.add_argument("entry", metavar="ENTRY_ID")
     sub.add_parser("status", parents=[common], help="show the running focus")
     p = sub.add_parser("show", parents=[common], help="a record as its feed shows it")
     p.add_argument("id", metavar="ID")
@@ -595,8 +620,11 @@ def _cmd_unfinish(session, args) -> int:
 def _cmd_focus(session, args) -> int:
     from .domain.tracker import focus
 
-    running = focus(session, _id(args.id))
-    print(f"Focusing on #{running.record_id} {_plain(running.title)}.")
+    running = focus(session, _id(args.id), _moment(session, args.at, "--at"))
+    since = ""
+    if args.at is not None:
+        since = f" since {session.clock.to_local(running.started_at):%H:%M}"
+    print(f"Focusing on #{running.record_id} {_plain(running.title)}{since}.")
     return 0
 
 
@@ -604,7 +632,7 @@ def _cmd_unfocus(session, args) -> int:
     from .core.text import format_duration
     from .domain.tracker import unfocus
 
-    stopped = unfocus(session)
+    stopped = unfocus(session, _moment(session, args.at, "--at"))
     if stopped is None:
         print("Nothing is focused.")
         return 0
@@ -617,6 +645,7 @@ def _cmd_unfocus(session, args) -> int:
 
 def _cmd_status(session, args) -> int:
     from .core.text import format_clock
+    from .domain.time_edits import suspect
     from .domain.tracker import current_focus
 
     running = current_focus(session)
@@ -625,6 +654,126 @@ def _cmd_status(session, args) -> int:
         return 0
     elapsed = format_clock(running.elapsed(session.clock.now_utc_naive()))
     print(f"#{running.record_id}\t{_plain(running.title)}\t{elapsed}")
+    doubt = suspect(session, running.started_at)
+    if doubt is not None:
+        # On stderr: scripts read the line above; people see both.
+        print(
+            f"focus-tui: This focus is {doubt.text}: was it all work? "
+            "`focus-tui unfocus --at WHEN` ends it when you stopped.",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _moment(session, text: str | None, what: str):
+    """A moment typed for time worked: `parse_moment`, the local zone."""
+    from .core.dates import parse_moment
+
+    if text is None:
+        return None
+    return parse_moment(text, session.clock.today(), session.clock.zone, what=what)
+
+
+def _cmd_time(session, args) -> int:
+    from .core.text import format_duration
+    from .domain import time_edits
+
+    if args.action == "list":
+        return _time_list(session, args)
+    if args.action == "add":
+        change = time_edits.add_entry(
+            session,
+            _id(args.id),
+            _moment(session, args.start, "--from"),
+            _moment(session, args.end, "--to"),
+            trim=args.trim,
+        )
+        done = "Added"
+    elif args.action == "edit":
+        if args.start is None and args.end is None and args.record is None:
+            raise UserError("Say what to change: --from, --to or --record.")
+        change = time_edits.edit_entry(
+            session,
+            _id(args.entry),
+            started_at=_moment(session, args.start, "--from"),
+            ended_at=_moment(session, args.end, "--to"),
+            record_id=_id(args.record) if args.record is not None else None,
+            trim=args.trim,
+        )
+        done = "Changed"
+    else:
+        change = time_edits.delete_entry(session, _id(args.entry))
+        done = "Deleted"
+    span = time_edits.span_text(session, change.started_at, change.ended_at)
+    length = ""
+    if change.ended_at is not None:
+        seconds = int((change.ended_at - change.started_at).total_seconds())
+        length = f" ({format_duration(seconds)})"
+    print(
+        f"{done} entry {change.entry_id}: {span}{length} on #{change.record_id}. "
+        f"Undo: focus-tui undo {change.record_id}"
+    )
+    for line in change.trimmed:
+        print(f"  {line}")
+    return 0
+
+
+def _time_list(session, args) -> int:
+    from .core.text import format_clock
+    from .domain.access import teammate_by_name
+    from .views.time_log import entry_rows
+
+    start = _date(session, args.start, "--from")
+    end = _date(session, args.end, "--to")
+    if start and end and start > end:
+        raise UserError("--from is after --to.")
+    if args.id is None and start is None and end is None:
+        # The days a forgotten entry is usually from.
+        from datetime import timedelta
+
+        start = session.clock.today() - timedelta(days=6)
+    person = None
+    if args.person:
+        person = teammate_by_name(session, args.person).id
+    elif args.id is None:
+        person = session.user_id
+    rows = entry_rows(
+        session,
+        record_id=_id(args.id) if args.id is not None else None,
+        user_id=person,
+        first_day=start,
+        last_day=end,
+    )
+    now = session.clock.now_utc_naive()
+    local = session.clock.local_iso
+    out = [
+        {
+            "id": r.id,
+            "start": local(r.started_at),
+            "end": local(r.ended_at) if r.ended_at else None,
+            "h:mm:ss" if args.format == "table" else "seconds": (
+                format_clock(r.duration(now))
+                if args.format == "table"
+                else r.duration(now)
+            ),
+            "record": r.record_id,
+            "title": r.title,
+            "phase": r.phase,
+            "user": r.user_name,
+            "running": r.running,
+        }
+        for r in rows
+    ]
+    if args.format == "table":
+        for row in out:
+            row["start"] = row["start"].replace("T", " ")
+            row["end"] = row["end"].replace("T", " ") if row["end"] else "running"
+            row["record"] = f"#{row['record']}"
+            del row["running"]
+        headers = ("ID", "START", "END", "H:MM:SS", "RECORD", "TITLE", "PHASE", "USER")
+        _print_rows(out, headers, "table", left=(5, 6, 7))
+        return 0
+    _print_rows(out, (), args.format)
     return 0
 
 
@@ -812,11 +961,12 @@ def _print_rows(
     headers,
     fmt: str,
     note: str = "",
-    left: int = 1,
+    left: int | Iterable[int] = 1,
     *,
     clean: bool = True,
 ) -> None:
-    """Rows as json, csv or a table (its first `left` columns flush left).
+    """Rows as json, csv or a table (its first `left` columns flush left, or
+    the columns of those numbers).
     `clean=False`: the caller has cleaned every text value already (once per
     value, not once per cell)."""
     if fmt == "json":
@@ -837,10 +987,15 @@ def _print_rows(
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
     # A ljust/rjust per column, decided once, and one write: at 17k rows a
     # print per row and a test per cell were a third of the command.
-    justify = [str.rjust if i >= left else str.ljust for i in range(len(widths))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    flush_left = set(range(left)) if isinstance(left, int) else set(left)
+    justify = [str.ljust if i in flush_left else str.rjust for i in range(len(widths))]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
+    ]
     lines.extend(
-        "  ".join([j(v, w) for j, v, w in zip(justify, c, widths, strict=True)])
+        "  ".join(
+            [j(v, w) for j, v, w in zip(justify, c, widths, strict=True)]
+        ).rstrip()
         for c in cells
     )
     sys.stdout.write("\n".join(lines) + "\n")
@@ -1496,7 +1651,7 @@ def _cmd_actor(session, args) -> int:
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
 _READS = {"list", "status", "report", "export", "show", "who", "feed"}
-_READ_ACTIONS = {("cloud", "list"), ("cloud", "members")}
+_READ_ACTIONS = {("cloud", "list"), ("cloud", "members"), ("time", "list")}
 
 _COMMANDS = {
     "add": _cmd_add,
@@ -1505,6 +1660,7 @@ _COMMANDS = {
     "finish": _cmd_finish,
     "unfinish": _cmd_unfinish,
     "focus": _cmd_focus,
+    "time": _cmd_time,
     "send": _cmd_send,
     "revise": _cmd_revise,
     "lost": _cmd_lost,

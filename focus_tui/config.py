@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -127,3 +128,27 @@ def rates():
     if problem:
         result = replace(result, problems=(problem, *result.problems))
     return result
+
+
+def time_limits() -> tuple[float, float]:
+    """(hours a focus may run, minutes without a key press) before the app
+    asks whether that time was work: settings.toml
+
+        [time]
+        focus_limit_hours = 8
+        idle_minutes = 15      # 0: never ask about idle time
+
+    Defaults 8 h and 15 min; a value that is not a number in range (1-48 h,
+    0-600 min) keeps its default."""
+    table = _table("time")
+
+    def number(key: str, default: float, low: float, high: float) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            return default
+        return float(value) if low <= value <= high else default
+
+    return (
+        number("focus_limit_hours", 8.0, 1, 48),
+        number("idle_minutes", 15.0, 0, 600),
+    )

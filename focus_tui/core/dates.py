@@ -152,6 +152,22 @@ def parse_when(text: str, today: date, *, reading: str = FUTURE) -> When:
     return When(day, at)
 
 
+def parse_moment(
+    text: str, today: date, zone: tzinfo, *, what: str = "time"
+) -> datetime:
+    """A moment someone names for time they worked ("9:00", "yesterday 17:02",
+    "2026-12-01 9:30"), as naive UTC. Read like a past date (a bare weekday is
+    the latest one); a day alone is refused: a moment needs a time of day."""
+    when = parse_when(text, today, reading=PAST)
+    if when.date is None or when.time is None:
+        raise DateError(
+            f"The {what} needs a time of day, like 9:00 or yesterday 17:30."
+        )
+    moment = when.due_at_utc(zone)
+    assert moment is not None
+    return moment
+
+
 _NO_DATE_WORDS = frozenset({"none", "no date", "someday", "-"})
 _ALLOWED_CHARS = frozenset(string.ascii_letters + string.digits + " \t\r\n.,:+-/")
 _MAX_INPUT = 100

@@ -182,6 +182,9 @@ class EventKind(StrEnum):
     CLOUD_CHANGED = "cloud_changed"  # moved to another cloud, with its subtree
     ACTOR_ADDED = "actor_added"
     ACTOR_REMOVED = "actor_removed"
+    TIME_ADDED = "time_added"  # a forgotten entry, added by hand
+    TIME_CHANGED = "time_changed"
+    TIME_DELETED = "time_deleted"
 
 
 # Steps that keep the state they changed, so `u` can put it back.
@@ -196,6 +199,9 @@ UNDOABLE: tuple[EventKind, ...] = (
     EventKind.SOLD,
     EventKind.DELIVERED,
     EventKind.BILLED,
+    EventKind.TIME_ADDED,
+    EventKind.TIME_CHANGED,
+    EventKind.TIME_DELETED,
 )
 
 # How a step reads in a sentence ("The last step on #3 was a revision").
@@ -210,6 +216,9 @@ STEP_NAMES: dict[EventKind, str] = {
     EventKind.MOVED: "a move",
     EventKind.FINISHED: "finishing it",
     EventKind.UNFINISHED: "opening it again",
+    EventKind.TIME_ADDED: "adding time",
+    EventKind.TIME_CHANGED: "a change of time",
+    EventKind.TIME_DELETED: "deleting time",
 }
 
 

@@ -21,6 +21,7 @@ from . import write
 from .access import get_record, time_entries
 from .phases import phase_of
 from .session import Session
+from .time_edits import overlapping, span_text
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,13 @@ def stop_if_focused(session: Session, record_id: int) -> None:
         _end_running(session, session.clock.now_utc_naive())
 
 
-def focus(session: Session, record_id: int) -> Focus:
-    """Start focusing on an activity; a running focus on another one ends."""
+def focus(session: Session, record_id: int, at: datetime | None = None) -> Focus:
+    """Start focusing on an activity; a running focus on another one ends.
+
+    `at` (naive UTC, not in the future): "I started at 9" — the running focus
+    ends then, and the new one starts then. Refused when that time is already
+    taken by a finished entry of mine, or before the running focus began.
+    """
     with session.transaction():
         # Read inside the (IMMEDIATE) transaction: another process cannot
         # start or stop this user's focus between the read and the write.
@@ -150,12 +156,26 @@ def focus(session: Session, record_id: int) -> Focus:
             raise UserError(
                 f"Only activities can be focused; #{record.id} is a person."
             )
+        now = session.clock.now_utc_naive()
+        start = now if at is None else at
+        if start > now:
+            raise UserError("A focus cannot start in the future.")
         running = current_focus(session)
         if running is not None and running.record_id == record.id:
-            return running
-        now = session.clock.now_utc_naive()
-        _end_running(session, now)
-        write.start_time_entry(session, record.id, now, phase_of(session, record))
+            if at is None or at == running.started_at:
+                return running
+            _refuse_taken(session, start, now, running.entry_id)
+            write.change_time_entry(session, running.entry_id, started_at=start)
+        else:
+            if running is not None and start < running.started_at:
+                raise UserError(
+                    f"Your focus on #{running.record_id} began at "
+                    f"{_local_hm(session, running.started_at)}, after that: "
+                    "give a later time, or change that entry (time edit)."
+                )
+            _refuse_taken(session, start, now, None)
+            _end_running(session, start)
+            write.start_time_entry(session, record.id, start, phase_of(session, record))
         # Read before the commit: after it, another process may already
         # have focused something else (or nothing), and this one would
         # report that focus as its own (or fail the assert).
@@ -164,10 +184,47 @@ def focus(session: Session, record_id: int) -> Focus:
     return focus_now
 
 
-def unfocus(session: Session) -> Stopped | None:
-    """Stop the running focus; what was stopped, or None if nothing ran."""
+def _local_hm(session: Session, utc_naive: datetime) -> str:
+    return session.clock.to_local(utc_naive).strftime("%H:%M")
+
+
+def _refuse_taken(
+    session: Session, start: datetime, now: datetime, running_id: int | None
+) -> None:
+    """A focus from `start` until now must not overlap finished time."""
+    if start >= now:
+        return
+    exclude = {running_id} if running_id else set()
+    running = _running_entry(session)
+    if running is not None:
+        exclude.add(running[0])  # it ends at `start`, or is this focus
+    taken = overlapping(session, start, now, exclude=exclude)
+    if taken:
+        first = taken[0]
+        raise UserError(
+            f"From {_local_hm(session, start)} you already have time on "
+            f"#{first.record_id} ({span_text(session, first.started_at, first.ended_at)}"
+            "): give a later time, or change that entry (time edit)."
+        )
+
+
+def unfocus(session: Session, at: datetime | None = None) -> Stopped | None:
+    """Stop the running focus (at `at`, naive UTC: "I stopped at 17:00");
+    what was stopped, or None if nothing ran."""
     with session.transaction():
-        return _end_running(session, session.clock.now_utc_naive())
+        now = session.clock.now_utc_naive()
+        if at is None:
+            return _end_running(session, now)
+        running = _running_entry(session)
+        if running is None:
+            return None
+        if at > now:
+            raise UserError("A focus cannot end in the future.")
+        if at < running[3]:
+            raise UserError(
+                f"That is before the focus began ({_local_hm(session, running[3])})."
+            )
+        return _end_running(session, at)
 
 
 def toggle_focus(session: Session, record_id: int) -> Focus | None:

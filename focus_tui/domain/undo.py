@@ -33,7 +33,7 @@ SALE_STATE = (
 )
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
@@ -42,7 +42,7 @@ def _jsonable(value):
 
 
 def _dump(model_row, columns) -> dict:
-    return {c: _jsonable(getattr(model_row, c)) for c in columns}
+    return {c: jsonable(getattr(model_row, c)) for c in columns}
 
 
 def snapshot(*record_ids: int) -> dict:
@@ -60,13 +60,20 @@ def snapshot(*record_ids: int) -> dict:
     return {"records": records_, "sales": sales}
 
 
+def column_values(model, cols: dict) -> dict:
+    """Saved (JSON) column values as the model's Python values."""
+    return {c: model._meta.fields[c].python_value(v) for c, v in cols.items()}
+
+
 def _restore(session: Session, snap: dict) -> None:
     for rid, cols in snap.get("records", {}).items():
-        values = {c: Record._meta.fields[c].python_value(v) for c, v in cols.items()}
-        write.change_record(session, int(rid), **values)
+        write.change_record(session, int(rid), **column_values(Record, cols))
     for rid, cols in snap.get("sales", {}).items():
-        values = {c: Sale._meta.fields[c].python_value(v) for c, v in cols.items()}
-        write.change_sale(session, int(rid), **values)
+        write.change_sale(session, int(rid), **column_values(Sale, cols))
+    if "time" in snap:
+        from .time_edits import restore_entries
+
+        restore_entries(session, snap["time"])
 
 
 def last_step(session: Session, record_id: int) -> Event | None:

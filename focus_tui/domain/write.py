@@ -142,11 +142,70 @@ def start_time_entry(
 def end_time_entry(session: Session, entry_id: int, ended_at: datetime) -> int:
     """End a running entry; returns its whole seconds."""
     entry = TimeEntry.get_by_id(entry_id)
-    seconds = max(0, int((ended_at - entry.started_at).total_seconds()))
+    seconds = _seconds(entry.started_at, ended_at)
     TimeEntry.update(ended_at=ended_at, seconds=seconds).where(
         TimeEntry.id == entry_id
     ).execute()
     return seconds
+
+
+def add_time_entry(
+    session: Session,
+    record_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    phase: Phase,
+    *,
+    source: str | None = None,
+) -> TimeEntry:
+    """A finished entry of the user's (a forgotten one, or imported)."""
+    return TimeEntry.create(
+        user=session.user_id,
+        record=record_id,
+        started_at=started_at,
+        ended_at=ended_at,
+        seconds=_seconds(started_at, ended_at),
+        phase=phase,
+        source=source,
+    )
+
+
+def add_time_entries(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Many finished entries of the user's at once (an import). Each row has
+    record, started_at, ended_at, phase and source."""
+    rows = [
+        {
+            **row,
+            "user": session.user_id,
+            "seconds": _seconds(row["started_at"], row["ended_at"]),
+        }
+        for row in rows
+    ]
+    for start in range(0, len(rows), 500):
+        TimeEntry.insert_many(rows[start : start + 500]).execute()
+
+
+def change_time_entry(session: Session, entry_id: int, **values: Any) -> None:
+    """Change an entry's start, end, record or phase; its seconds follow."""
+    entry = TimeEntry.get_by_id(entry_id)
+    started_at = values.get("started_at", entry.started_at)
+    ended_at = values.get("ended_at", entry.ended_at)
+    if ended_at is not None:
+        values["seconds"] = _seconds(started_at, ended_at)
+    TimeEntry.update(**values).where(TimeEntry.id == entry_id).execute()
+
+
+def delete_time_entry(session: Session, entry_id: int) -> None:
+    TimeEntry.delete().where(TimeEntry.id == entry_id).execute()
+
+
+def restore_time_entry(session: Session, row: dict[str, Any]) -> None:
+    """Put a deleted entry back as it was, with its id (an undo)."""
+    TimeEntry.insert(**row).execute()
+
+
+def _seconds(started_at: datetime, ended_at: datetime) -> int:
+    return max(0, int((ended_at - started_at).total_seconds()))
 
 
 def log_event(session: Session, record_id: int, kind: EventKind, **data: Any) -> Event:

@@ -31,7 +31,7 @@ def _m001_initial(db: pw.Database) -> None:
             _RecordActorV1,
             schema.ContactDetails,
             schema.Participant,
-            schema.TimeEntry,
+            _time_entry_v1(),
             schema.Event,
         ],
         safe=True,
@@ -79,6 +79,25 @@ class _RecordActorV1(pw.Model):
         database = schema.database
         table_name = "record_actor"
         primary_key = pw.CompositeKey("record", "user")
+
+
+def _time_entry_v1() -> type[pw.Model]:
+    """time_entry as version 1 made it. Named TimeEntry, as Peewee names a
+    table's indexes after its model ("timeentry_user_id")."""
+
+    class TimeEntry(pw.Model):
+        user = pw.ForeignKeyField(schema.User, on_delete="CASCADE")
+        record = pw.ForeignKeyField(schema.Record, on_delete="CASCADE")
+        started_at = pw.DateTimeField()
+        ended_at = pw.DateTimeField(null=True)
+        seconds = pw.IntegerField(null=True)
+        phase = pw.CharField(max_length=16, default="other")
+
+        class Meta:
+            database = schema.database
+            table_name = "time_entry"
+
+    return TimeEntry
 
 
 def _m002_agenda_on_actors(db: pw.Database) -> None:
@@ -206,6 +225,44 @@ def _m006_cloud_feed_index(db: pw.Database) -> None:
     )
 
 
+def _m007_time_entry_source(db: pw.Database) -> None:
+    """Where an imported entry came from ("watson:<frame id>"), so importing
+    the same history twice adds nothing; per user, as each imports their own.
+    Entries tracked here have none.
+
+    On SQLite the table is rebuilt with AUTOINCREMENT: entries can now be
+    deleted, and a plain rowid table gives the next entry the id of a deleted
+    newest one — undoing that delete would then find "its" id taken by other
+    time. (PostgreSQL's sequences never hand an id out twice.)"""
+    if not isinstance(db, pw.SqliteDatabase):
+        db.execute_sql("ALTER TABLE time_entry ADD COLUMN source TEXT")
+    else:
+        columns = "id, user_id, record_id, started_at, ended_at, seconds, phase"
+        for sql in (
+            'CREATE TABLE "time_entry_new" ('
+            '"id" INTEGER PRIMARY KEY AUTOINCREMENT, '
+            '"user_id" INTEGER NOT NULL, "record_id" INTEGER NOT NULL, '
+            '"started_at" DATETIME NOT NULL, "ended_at" DATETIME, '
+            '"seconds" INTEGER, "phase" VARCHAR(16) NOT NULL, "source" TEXT, '
+            'FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE, '
+            'FOREIGN KEY ("record_id") REFERENCES "record" ("id") ON DELETE CASCADE)',
+            f"INSERT INTO time_entry_new ({columns}) SELECT {columns} FROM time_entry",
+            "DROP TABLE time_entry",
+            "ALTER TABLE time_entry_new RENAME TO time_entry",
+            'CREATE INDEX "timeentry_user_id" ON "time_entry" ("user_id")',
+            'CREATE INDEX "timeentry_record_id" ON "time_entry" ("record_id")',
+            "CREATE INDEX time_entry_record ON time_entry (record_id)",
+            "CREATE INDEX time_entry_user_start ON time_entry (user_id, started_at)",
+            "CREATE UNIQUE INDEX time_entry_one_running ON time_entry (user_id) "
+            "WHERE ended_at IS NULL",
+        ):
+            db.execute_sql(sql)
+    db.execute_sql(
+        "CREATE UNIQUE INDEX time_entry_source ON time_entry (user_id, source) "
+        "WHERE source IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -213,6 +270,7 @@ MIGRATIONS: list[Migration] = [
     _m004_participant_ids,
     _m005_cloud_archive_and_owners,
     _m006_cloud_feed_index,
+    _m007_time_entry_source,
 ]
 
 LATEST = len(MIGRATIONS)

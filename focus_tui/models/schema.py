@@ -113,6 +113,8 @@ class TimeEntry(BaseModel):
     # Filled when the entry ends, so reports sum integers on any backend.
     seconds = pw.IntegerField(null=True)
     phase = pw.CharField(max_length=16, default=Phase.OTHER.value)
+    # An imported entry's origin ("watson:<frame id>"); None when tracked here.
+    source = pw.TextField(null=True)
 
 
 class Event(BaseModel):

@@ -67,6 +67,13 @@ def _names(tags, may_see: Callable[[int | None], bool]) -> str:
     return ", ".join(name for pid, name in tags if may_see(pid))
 
 
+_TIME_WORDS = {
+    EventKind.TIME_ADDED: "time added",
+    EventKind.TIME_CHANGED: "time changed",
+    EventKind.TIME_DELETED: "time deleted",
+}
+
+
 def describe_event(
     kind: str,
     data_json: str,
@@ -139,6 +146,14 @@ def describe_event(
         return f"{data.get('name', 'someone')} became an actor"
     if kind == EventKind.ACTOR_REMOVED:
         return f"{data.get('name', 'someone')} is no longer an actor"
+    if kind in _TIME_WORDS:
+        text = f"{_TIME_WORDS[kind]} {data.get('span', '')}".rstrip()
+        trimmed = len(data.get("trimmed") or [])
+        if trimmed:
+            text += (
+                f"; {trimmed} other {'entry' if trimmed == 1 else 'entries'} trimmed"
+            )
+        return text
     if kind == EventKind.PARTICIPANTS:
         added = _names(_tags(data.get("added")), may_see)
         removed = _names(_tags(data.get("removed")), may_see)

@@ -35,7 +35,7 @@ class Filters:
     user_id: int | None = None  # a person (actor / who focused)
 
 
-def _utc_bounds(
+def utc_bounds(
     session: Session, filters: Filters
 ) -> tuple[datetime | None, datetime | None]:
     """The filter's days as naive UTC instants [start, end) in the user's zone."""
@@ -66,7 +66,7 @@ GROUPS = ("phase", "deal", "person", "cloud")
 
 def entries(session: Session, filters: Filters) -> pw.Select:
     """The ended time entries a report covers (visible clouds, filters)."""
-    start, end = _utc_bounds(session, filters)
+    start, end = utc_bounds(session, filters)
     query = time_entries(session).where(TimeEntry.ended_at.is_null(False))
     if start is not None:
         query = query.where(TimeEntry.started_at >= start)
@@ -213,7 +213,7 @@ def timesheet_weeks(session: Session, filters: Filters = Filters()) -> Timesheet
 
 
 def _timesheet(session: Session, filters: Filters, weekly: bool) -> Timesheet:
-    start, end = _utc_bounds(session, filters)
+    start, end = utc_bounds(session, filters)
     # Entries overlapping the period, not only those begun in it.
     query = entries(session, replace(filters, start=None, end=None)).select(
         TimeEntry.record,

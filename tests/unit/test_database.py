@@ -371,3 +371,49 @@ def test_migration_5_archives_and_makes_each_clouds_maker_its_owner(db_path):
     anna_session = open_session(db_path, "anna")
     clouds.archive_cloud(anna_session, "Old Team")  # she may, as its owner
     assert Cloud.get_by_id(team.id).archived_at is not None
+
+
+@pytest.mark.sqlite_file
+def test_migration_7_keeps_time_and_never_hands_a_deleted_entrys_id_out_again(
+    db_path,
+):
+    """Entries can be deleted (and the delete undone): the rebuilt table
+    keeps every entry and gives a new one a new id, not the deleted one's."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from focus_tui.core.clock import Clock
+    from focus_tui.domain import time_edits, undo
+    from focus_tui.domain.session import open_session
+
+    _version_1_database(db_path)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        for eid, start, end in [
+            (1, "2026-11-26 06:00:00", "2026-11-26 07:00:00"),
+            (2, "2026-11-26 07:00:00", "2026-11-26 07:30:00"),
+        ]:
+            conn.execute(
+                "INSERT INTO time_entry (id, user_id, record_id, started_at, "
+                "ended_at, seconds, phase) VALUES (?, 1, 1, ?, ?, ?, 'other')",
+                (eid, start, end, 3600 if eid == 1 else 1800),
+            )
+    conn.close()
+    clock = Clock(fixed=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    session = open_session(db_path, "tester", clock)
+    assert schema_version(session.db) == LATEST
+    rows = session.db.execute_sql(
+        "SELECT id, seconds, source FROM time_entry ORDER BY id"
+    ).fetchall()
+    assert rows == [(1, 3600, None), (2, 1800, None)]
+    time_edits.delete_entry(session, 2)
+    change = time_edits.add_entry(
+        session, 1, datetime(2026, 11, 26, 8, 0), datetime(2026, 11, 26, 8, 30)
+    )
+    assert change.entry_id == 3  # not 2 again
+    undo.undo(session, 1)  # the add
+    undo.undo(session, 1)  # the delete: entry 2 is back as it was
+    rows = session.db.execute_sql(
+        "SELECT id, seconds FROM time_entry ORDER BY id"
+    ).fetchall()
+    assert rows == [(1, 3600), (2, 1800)]

@@ -375,6 +375,7 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
         ["actor", "add", "1", "x"],
     ]
     commands += [["move-to-cloud", "1", "New"], ["user", "add", "x"], ["feed", "x"]]
+    commands += [["time", "list"], ["time", "delete", "1"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

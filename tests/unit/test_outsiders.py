@@ -42,7 +42,7 @@ from focus_tui.core.process import STAGES, EventKind, Phase
 from focus_tui.domain import records, sales, tracker
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
-from focus_tui.models import MODELS, Cloud, CloudMember, Record, User
+from focus_tui.models import MODELS, Cloud, CloudMember, Record, TimeEntry, User
 from focus_tui.views.feed import CloudFeedSettings
 from focus_tui.views.report_view import ViewSettings
 from focus_tui.views.reports import GROUPS, Filters
@@ -61,6 +61,9 @@ NOT_ENTRY_POINTS = {
     "focus_tui.domain.deals.deal_chain_cte",
     "focus_tui.domain.deals.deal_tree_cte",
     "focus_tui.domain.access.cloud_ids_sql",
+    # Undo's second half: puts back rows `undo` found in a visible record's
+    # own history, after its checks (undo is tested here).
+    "focus_tui.domain.time_edits.restore_entries",
 }
 # Parameters that name records: given each id of the data.
 ID_PARAMS = {"record_id", "parent_id", "deal_id"}
@@ -238,6 +241,17 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "user_name": ["alice", "mallory"],
         "owner": [True, False],
         "password": [None],
+        # time: alice's entries, and moments around them
+        "entry_id": [
+            e.id for e in TimeEntry.select().where(TimeEntry.user == data.alice.id)
+        ],
+        "started_at": [mallory.clock.now_utc_naive() - timedelta(hours=3)],
+        "ended_at": [None, mallory.clock.now_utc_naive() - timedelta(hours=2)],
+        "at": [None, mallory.clock.now_utc_naive() - timedelta(minutes=5)],
+        "trim": [True],
+        "exclude": [None],
+        "first_day": [None, today - timedelta(30)],
+        "last_day": [None],
         "feed_settings": [
             CloudFeedSettings(),
             CloudFeedSettings(types=("task",), actor_id=data.alice.id, finished=False),
