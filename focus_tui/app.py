@@ -91,6 +91,11 @@ class FocusApp(App):
         self._clouds: frozenset[int] | None = None  # seen by the change watcher
         self._today = session.clock.today()
         self._busy_said = False
+        # Idle-time questions: when a key was last pressed (the session's
+        # clock, so tests can move it), and focus entries not to ask about.
+        self._last_key = session.clock.now_utc_naive()
+        self._settled: set[int] = set()
+        self._asking = False
 
     def on_mount(self) -> None:
         # The focus lives in the database: a focus started before a quit or
@@ -258,11 +263,140 @@ class FocusApp(App):
         focus, others = read
         if focus != self.running_focus:
             self.running_focus = focus
+        self._check_ran_on(focus)
         if others != self.team_focus:
             # A feed shows who is focused on its record: tell the screens.
             changed = {f.record_id for f in set(others) ^ set(self.team_focus)}
             self.team_focus = others
             self.records_changed(changed, origin="team-focus")
+
+    # -- time that was not work --------------------------------------------------
+
+    async def on_event(self, event) -> None:
+        from textual import events
+
+        if isinstance(event, events.Key) and self._woke_up():
+            return  # the key that woke the app answers nothing else
+        await super().on_event(event)
+
+    def _woke_up(self) -> bool:
+        """A key after a long idle spell while focused: ask about that time
+        (the key itself is swallowed, so it changes nothing)."""
+        from datetime import timedelta
+
+        from .config import time_limits
+
+        now = self.session.clock.now_utc_naive()
+        last, self._last_key = self._last_key, now
+        focus = self.running_focus
+        idle_minutes = time_limits()[1]
+        if focus is None or self._asking or not idle_minutes:
+            return False
+        if now - last < timedelta(minutes=idle_minutes):
+            return False
+        since = max(last, focus.started_at)
+        if now - since < timedelta(minutes=idle_minutes):
+            return False
+        self._ask_about_idle(focus, since, now)
+        return True
+
+    def _ask_about_idle(self, focus: Focus, since, now) -> None:
+        from .core.text import format_duration, one_line
+        from .screens.time_question import TimeQuestion
+
+        local = self.session.clock.to_local(since)
+        message = (
+            f"Nobody pressed a key from {local:%H:%M} "
+            f"({format_duration((now - since).total_seconds())}) while you were "
+            f"focused on #{focus.record_id} {one_line(focus.title)}."
+        )
+        self._asking = True
+        self.push_screen(
+            TimeQuestion(message, idle=True),
+            partial(self._idle_answered, focus, since, now),
+        )
+
+    def _idle_answered(self, focus: Focus, since, now, answer) -> None:
+        from .domain import time_edits
+        from .domain.access import parse_id
+
+        self._asking = False
+        session = self.session
+        if answer.choice == "discard":
+
+            def work():
+                return time_edits.cut_out(session, since, now)
+
+            said = "The idle time was taken out; the focus goes on."
+        elif answer.choice == "give":
+
+            def work():
+                return time_edits.add_entry(
+                    session, parse_id(answer.text), since, now, trim=True
+                )
+
+            said = "The idle time went to the other activity; the focus goes on."
+        else:
+            return
+
+        def done(change) -> None:
+            self.notify(said, markup=False, timeout=4)
+            self.refresh_focus()
+            self.records_changed(
+                {focus.record_id, change.record_id} if change else None
+            )
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, UserError):  # a wrong id: ask again
+                self.notify(str(error), severity="error", markup=False)
+                self._ask_about_idle(focus, since, now)
+                return True
+            return False
+
+        self.run_db(work, done, group="time", failed=failed)
+
+    def _check_ran_on(self, focus: Focus | None) -> None:
+        """A focus past the limit or across midnight: ask once per focus."""
+        from .domain.time_edits import suspect
+
+        if focus is None or self._asking or focus.entry_id in self._settled:
+            return
+        doubt = suspect(self.session, focus.started_at)
+        if doubt is None:
+            return
+        from .core.text import one_line
+        from .screens.time_question import TimeQuestion
+
+        message = (
+            f"Your focus on #{focus.record_id} {one_line(focus.title)} is {doubt.text}."
+        )
+        self._asking = True
+        self.push_screen(
+            TimeQuestion(message, idle=False), partial(self._ran_on_answered, focus)
+        )
+
+    def _ran_on_answered(self, focus: Focus, answer) -> None:
+        from .core.dates import parse_moment
+        from .domain.tracker import unfocus
+
+        self._asking = False
+        if answer.choice != "stop":
+            self._settled.add(focus.entry_id)
+            return
+        clock = self.session.clock
+
+        def work():
+            at = parse_moment(answer.text, clock.today(), clock.zone, what="time")
+            return unfocus(self.session, at)
+
+        def failed(error: BaseException) -> bool:
+            if isinstance(error, UserError):
+                self.notify(str(error), severity="error", markup=False)
+                self._check_ran_on(focus)
+                return True
+            return False
+
+        self.run_db(work, self._focus_stopped, group="time", failed=failed)
 
     def action_who(self) -> None:
         """w: everyone in my clouds focused right now, on what, for how long."""

@@ -342,6 +342,28 @@ def delete_entry(session: Session, entry_id: object) -> TimeChange:
     return TimeChange(entry.id, entry.record_id, entry.started_at, entry.ended_at)
 
 
+def cut_out(
+    session: Session, started_at: datetime, ended_at: datetime
+) -> TimeChange | None:
+    """Take [started_at, ended_at) out of the user's time: it was not work
+    (the terminal sat idle). The running focus goes on from `ended_at`.
+    Undoable on the record whose time it was; None when nothing was there."""
+    with session.transaction():
+        _lock_user(session)
+        _check_span(session, started_at, ended_at)
+        neighbours = overlapping(session, started_at, ended_at)
+        if not neighbours:
+            return None
+        record_id = neighbours[-1].record_id
+        get_record(session, record_id, lock=True)
+        before, trimmed, made = _make_room(session, started_at, ended_at, set(), True)
+        before.update(dict.fromkeys(map(str, made)))
+        text = span_text(session, started_at, ended_at) + " not worked"
+        first = neighbours[-1].id
+        _log(session, record_id, EventKind.TIME_CHANGED, first, before, text, trimmed)
+    return TimeChange(first, record_id, started_at, ended_at, tuple(trimmed))
+
+
 def restore_entries(session: Session, saved: dict[str, dict | None]) -> None:
     """Undo's half: put the user's entries back as `saved` says (None: the
     entry did not exist then). Refused when what was put back would overlap

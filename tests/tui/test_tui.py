@@ -344,6 +344,13 @@ async def test_finish_and_unfinish(session):
 
 
 async def test_focus_switches_and_stops(session):
+    # 25 minutes pass here with no key pressed: not a question of idle time
+    # (tests/tui/test_time_questions.py), so the app is told not to ask.
+    from focus_tui import config
+
+    config.config_dir().mkdir(parents=True, exist_ok=True)
+    (config.config_dir() / "settings.toml").write_text("[time]\nidle_minutes = 0\n")
+    config.settings.cache_clear()
     first = create_record(session, "task", "Write proposal", when=When(TODAY))
     second = create_record(session, "task", "Call Bob", when=When(TODAY))
     app = FocusApp(session)
