@@ -308,7 +308,7 @@ class FocusApp(App):
         message = (
             f"Nobody pressed a key from {local:%H:%M} "
             f"({format_duration((now - since).total_seconds())}) while you were "
-            f"focused on #{focus.record_id} {one_line(focus.title)}."
+            f"focused on #{focus.record_id} {one_line(focus.title).rstrip('.')}."
         )
         self._asking = True
         self.push_screen(

@@ -118,10 +118,15 @@ def span_text(session: Session, started_at: datetime, ended_at: datetime | None)
     return f"{head}–{local_end.strftime(fmt)}"
 
 
-def _overlap_error(session: Session, span: Span) -> UserError:
+class Overlap(UserError):
+    """The time asked for is taken by another entry of the user's; with
+    `trim=True` the same call makes room (the app asks first)."""
+
+
+def _overlap_error(session: Session, span: Span) -> Overlap:
     from ..core.text import one_line
 
-    return UserError(
+    return Overlap(
         f"That overlaps entry {span.id} ({span_text(session, span.started_at, span.ended_at)}"
         f" on #{span.record_id} {one_line(span.title)}); change that one first, "
         "or let the neighbours give way (--trim; in the app: confirm trimming)."

@@ -29,6 +29,7 @@ from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
+from .time_entries import TimeScreen
 
 # What a new child most likely is, by the parent's type.
 DEFAULT_CHILD = {
@@ -46,6 +47,7 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         Binding("p", "parent", "Parent", id="parent", show=False),
+        Binding("T", "time", "Time entries", id="time_entries", show=False),
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -182,6 +184,20 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
             type=DEFAULT_CHILD.get(parent.type, TASK), parent_title=parent.title
         )
         self.open_new_form(start, parent_id=parent.id)
+
+    def action_time(self) -> None:
+        """The record's time entries, to add a forgotten one or fix one."""
+        if self.header is None:
+            return
+        record = self.header.record
+        if not type_of(record.type).is_activity:
+            self.notify(
+                f"A {type_of(record.type).name} has no time entries.",
+                markup=False,
+                timeout=3,
+            )
+            return
+        self.app.push_screen(TimeScreen(record.id, record.title))
 
     @on(RecordList.Selected)
     def _open_child(self, event: RecordList.Selected) -> None:
