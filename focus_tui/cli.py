@@ -277,6 +277,20 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("id", metavar="ID")
         q.add_argument("member", metavar="USER")
 
+    from .importing import TOOLS
+
+    p = sub.add_parser(
+        "import-time", parents=[common], help="bring in Watson or Timewarrior time"
+    )
+    p.add_argument("tool", choices=TOOLS, metavar="TOOL", help="watson|timewarrior")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="Watson's frames file, or `timew export` (- reads stdin)",
+    )
+    p.add_argument("--cloud", metavar="NAME", help="of the deals (default: private)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -1648,6 +1662,80 @@ def _cmd_actor(session, args) -> int:
     return 0
 
 
+def _cmd_import_time(session, args) -> int:
+    from .core.text import format_clock, hours_of
+    from .domain.time_import import import_time
+    from .importing.time_history import MAX_BYTES, parse_history, read_history
+
+    if args.file == "-":  # `timew export | focus-tui import-time timewarrior -`
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is not None:
+            data = stream.read(MAX_BYTES + 1)
+        else:  # a text stream: its text as the bytes it was
+            data = sys.stdin.read().encode("utf-8", "surrogatepass")
+        history = parse_history(args.tool, data, "standard input")
+    else:
+        history = read_history(args.tool, args.file)
+    done = import_time(session, history, cloud=args.cloud)
+    first, last = (session.clock.local_iso(t) for t in (done.first, done.last))
+    if args.format == "json":
+        print(
+            json_text(
+                {
+                    "tool": args.tool,
+                    "file": history.name,
+                    "cloud": done.cloud,
+                    "intervals": done.intervals,
+                    "added": done.added,
+                    "already_there": done.already_there,
+                    "running": done.running,
+                    "deals": {
+                        "count": done.deals,
+                        "found": done.deals_found,
+                        "created": done.deals_created,
+                    },
+                    "total": {
+                        "seconds": done.seconds,
+                        "hours": float(hours_of(done.seconds)),
+                        "clock": format_clock(done.seconds),
+                    },
+                    "added_seconds": done.seconds_added,
+                    "span": {"first": first, "last": last},
+                },
+                indent=1,
+            )
+        )
+        return 0
+    where = f" in {_plain(done.cloud)}" if done.cloud else ""
+    lines = [
+        f"{done.tool}, {shown(history.name)}: {done.intervals} "
+        + ("interval" if done.intervals == 1 else "intervals"),
+        ("entries added", f"{done.added} ({format_clock(done.seconds_added)})"),
+        ("already there (skipped)", done.already_there),
+        ("still running (skipped)", done.running),
+        (
+            "deals",
+            f"{done.deals}{where}: {done.deals_found} found, "
+            f"{done.deals_created} created",
+        ),
+        (
+            "total",
+            f"{format_clock(done.seconds)} = {done.seconds} s "
+            f"({hours_of(done.seconds)} h) of the finished intervals",
+        ),
+        ("span", f"{first} .. {last}".replace("T", " ") if first else "-"),
+    ]
+    print(
+        "\n".join(
+            line if isinstance(line, str) else f"  {line[0]:<25}{line[1]}"
+            for line in lines
+        )
+    )
+    if done.added == 0 and done.already_there:
+        print("Nothing new: every finished interval was imported before.")
+    return 0
+
+
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
 _READS = {"list", "status", "report", "export", "show", "who", "feed"}
@@ -1679,6 +1767,7 @@ _COMMANDS = {
     "move-to-cloud": _cmd_move_to_cloud,
     "user": _cmd_user,
     "actor": _cmd_actor,
+    "import-time": _cmd_import_time,
 }
 
 

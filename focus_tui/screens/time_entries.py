@@ -502,7 +502,7 @@ class TimeScreen(DataScreen):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Delete entry {row.id}?",
+                f"Remove entry {row.id}?",
                 f"{span} ({length}), {one_line(row.user_name)}. u undoes it.",
             ),
             answered,

@@ -367,7 +367,7 @@ def _value(action: argparse.Action, sandbox: Path) -> st.SearchStrategy[str]:
     anything = hostile_text(20)
     if action.choices:
         return st.one_of(st.sampled_from(list(action.choices)), anything)
-    if name in ("out", "path"):  # files: only ever inside the sandbox
+    if name in ("out", "path", "file"):  # files: only ever inside the sandbox
         return st.one_of(
             st.sampled_from(["out.xlsx", "x.db", "a/b.xlsx", ".", "x\x1b.xlsx"]),
             anything,

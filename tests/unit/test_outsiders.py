@@ -42,6 +42,7 @@ from focus_tui.core.process import STAGES, EventKind, Phase
 from focus_tui.domain import records, sales, tracker
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
+from focus_tui.importing.time_history import parse_history
 from focus_tui.models import MODELS, Cloud, CloudMember, Record, TimeEntry, User
 from focus_tui.views.feed import CloudFeedSettings
 from focus_tui.views.report_view import ViewSettings
@@ -235,6 +236,12 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "path": [tmp_path / "outsider.xlsx"],
         "progress": [None],
         "phase": [Phase.OTHER],
+        # time from another tool, on a deal named like one of alice's
+        "history": [
+            parse_history(
+                "watson", b'[[1700000000, 1700003600, "Secret lead", "s1"]]', "frames"
+            )
+        ],
         # clouds and members: alice's cloud, alice herself, a cloud of one's own
         "archived": [True],
         "new_name": ["Outsider cloud"],
