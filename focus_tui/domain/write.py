@@ -172,17 +172,30 @@ def add_time_entry(
 
 def add_time_entries(session: Session, rows: list[dict[str, Any]]) -> None:
     """Many finished entries of the user's at once (an import). Each row has
-    record, started_at, ended_at, phase and source."""
-    rows = [
-        {
-            **row,
-            "user": session.user_id,
-            "seconds": _seconds(row["started_at"], row["ended_at"]),
-        }
+    record, started_at, ended_at, phase and source.
+
+    One prepared INSERT run for every row: Peewee building a query value by
+    value took 5.5 s of a 6.5 s import of 100k intervals."""
+    columns = ("user_id", "record_id", "started_at", "ended_at", "seconds")
+    columns += ("phase", "source")
+    marks = ", ".join([session.db.param] * len(columns))
+    sql = f'INSERT INTO "time_entry" ({", ".join(columns)}) VALUES ({marks})'
+    moment = TimeEntry.started_at.db_value  # the stored form, on either backend
+    values = [
+        (
+            session.user_id,
+            row["record"],
+            moment(row["started_at"]),
+            moment(row["ended_at"]),
+            _seconds(row["started_at"], row["ended_at"]),
+            str(row["phase"]),
+            row["source"],
+        )
         for row in rows
     ]
-    for start in range(0, len(rows), 500):
-        TimeEntry.insert_many(rows[start : start + 500]).execute()
+    cursor = session.db.cursor()
+    for start in range(0, len(values), 5000):
+        cursor.executemany(sql, values[start : start + 5000])
 
 
 def change_time_entry(session: Session, entry_id: int, **values: Any) -> None:
