@@ -7,8 +7,8 @@ domain functions as the TUI. User mistakes print one line and exit 2.
 from __future__ import annotations
 
 import argparse
-import csv
 import errno
+import gc
 import io
 import os
 import re
@@ -23,12 +23,39 @@ EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout, the terminal's width read without shutil, which
+    argparse imports for it on every parser built (~2.5 ms of a short
+    command; the help is rarely shown)."""
+
+    def __init__(self, prog: str, *args, **kwargs) -> None:
+        if kwargs.get("width") is None and len(args) < 3:
+            kwargs["width"] = _columns() - 2  # as argparse does
+        super().__init__(prog, *args, **kwargs)
+
+
+def _columns() -> int:
+    """What shutil.get_terminal_size() gives: $COLUMNS, else the terminal's
+    width, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line, not a usage dump, and a
     word that starts with a minus and a digit is a value ("-5d", five days
     ago), never an option: no option of ours starts with a digit."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
         # argparse takes only plain negative numbers ("-5") as values.
         self._negative_number_matcher = re.compile(r"^-\d")
@@ -72,7 +99,75 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     )
 
 
+class _OnlyOne:
+    """The subcommands action, building the parser of one command only.
+
+    Building all ~45 parsers (argparse looks up a translation for every
+    help text) took a third of a short command's start-up; a command line
+    needs one. The others get a stand-in that takes their arguments and
+    keeps nothing.
+    """
+
+    def __init__(self, action, only: str | None) -> None:
+        self._action, self._only = action, only
+        self.built: set[str] = set()
+
+    def add_parser(self, name: str, **kwargs):
+        if self._only is not None and name != self._only:
+            return _NOT_BUILT
+        self.built.add(name)
+        return self._action.add_parser(name, **kwargs)
+
+
+class _NotBuilt:
+    def add_argument(self, *args, **kwargs) -> None:
+        pass
+
+    def add_mutually_exclusive_group(self, *args, **kwargs):
+        return self
+
+    def add_subparsers(self, *args, **kwargs):
+        return self
+
+    def add_parser(self, *args, **kwargs):
+        return self
+
+
+_NOT_BUILT = _NotBuilt()
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if it is plain to see:
+    past the global options; "" for none (the TUI); None for anything else
+    (help, an abbreviated option) — then every parser is built."""
+    at = 0
+    while at < len(argv):
+        arg = argv[at]
+        if arg in ("--db", "--user"):
+            at += 2
+        elif arg == "--demo" or arg.startswith(("--db=", "--user=")):
+            at += 1
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg
+    return ""
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    word = _command_word(argv)
+    parser, sub = _build_parser(word)
+    if word and word not in sub.built:  # a typo: list them all
+        parser, _ = _build_parser(None)
+    return parser.parse_args(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, every command's parser built."""
+    return _build_parser(None)[0]
+
+
+def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     parser = _Parser(
         prog="focus-tui",
         description="Focus TUI: the sales process and time tracker for the terminal.",
@@ -85,7 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common = _Parser(add_help=False)
     _global_options(common, suppress=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = _OnlyOne(
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+        only,
+    )
 
     p = sub.add_parser("demo", parents=[common], help="fill a database with demo data")
     p.add_argument("--records", type=_count, default=2000, metavar="N")
@@ -296,10 +394,22 @@ def build_parser() -> argparse.ArgumentParser:
         "backup", parents=[common], help="copy the database safely, even in use"
     )
     p.add_argument("path", metavar="PATH", help="the new file to write")
-    return parser
+    return parser, sub
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command creates most of its objects while importing (classes and
+    # functions, none of them garbage): the collector's pass after every 700
+    # of them cost ~5 ms of a 90 ms `focus-tui status`. Collect rarely.
+    collecting = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        return _main(argv, collecting)
+    finally:
+        gc.set_threshold(*collecting)
+
+
+def _main(argv: Sequence[str] | None, collecting: tuple[int, ...]) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for place, arg in enumerate(argv, 1):
         if not is_text(arg):  # bytes that were not UTF-8 (a pasted title)
@@ -314,9 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # traceback (PYTHONIOENCODING=ascii, an old locale).
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="replace")
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         if args.command is None:
+            gc.set_threshold(*collecting)  # a long-lived app: the usual passes
             return _run_tui(args)
         status = _run_command(args)
         sys.stdout.flush()  # a full disk shows here, not at exit
@@ -536,6 +647,8 @@ def _cmd_list(session, args) -> int:
                     k: _plain(v) if isinstance(v, str) else v for k, v in data.items()
                 }
             if writer is None:
+                import csv
+
                 writer = csv.DictWriter(out, fieldnames=list(data))
                 writer.writeheader()
             writer.writerow(data)
@@ -659,13 +772,13 @@ def _cmd_unfocus(session, args) -> int:
 
 def _cmd_status(session, args) -> int:
     from .core.text import format_clock
-    from .domain.time_edits import suspect
     from .domain.tracker import current_focus
 
     running = current_focus(session)
     if running is None:
         print("Nothing is focused.")
         return 0
+    from .domain.time_edits import suspect
     elapsed = format_clock(running.elapsed(session.clock.now_utc_naive()))
     print(f"#{running.record_id}\t{_plain(running.title)}\t{elapsed}")
     doubt = suspect(session, running.started_at)
@@ -681,10 +794,10 @@ def _cmd_status(session, args) -> int:
 
 def _moment(session, text: str | None, what: str):
     """A moment typed for time worked: `parse_moment`, the local zone."""
-    from .core.dates import parse_moment
-
     if text is None:
         return None
+    from .core.dates import parse_moment
+
     return parse_moment(text, session.clock.today(), session.clock.zone, what=what)
 
 
@@ -988,6 +1101,8 @@ def _print_rows(
         return
     if fmt == "csv":
         if rows:
+            import csv
+
             writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)

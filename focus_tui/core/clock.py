@@ -8,11 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-
-from dateutil import tz as dateutil_tz
 
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*")
 
@@ -21,16 +17,9 @@ def local_zone() -> tzinfo:
     """The user's zone: $FOCUS_TUI_TZ (an IANA name) if set, else the system's."""
     name = os.environ.get("FOCUS_TUI_TZ", "").strip()
     if not name:
-        return dateutil_tz.tzlocal()
-    # Only plain zone names: dateutil would also read any file path given.
-    zone = None
-    if _ZONE_NAME.fullmatch(name) and ".." not in name:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                zone = dateutil_tz.gettz(name)
-            except (ValueError, OSError):
-                zone = None
+        return system_zone()
+    # Only plain zone names: a path would name any file.
+    zone = _named_zone(name) if _ZONE_NAME.fullmatch(name) else None
     if zone is not None and not _plausible(zone):
         zone = None  # "UTC+99" parses as a POSIX zone 99 hours away
     if zone is None:
@@ -41,6 +30,51 @@ def local_zone() -> tzinfo:
             "unset it to use the system's zone."
         )
     return zone
+
+
+def system_zone() -> tzinfo:
+    """The system's zone: $TZ if it names one, else /etc/localtime, read by
+    the standard library's zoneinfo (the whole history of the zone's rules);
+    dateutil's reading of the C library where neither is there (a POSIX
+    rule in $TZ, a system without a zone database)."""
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").removeprefix(":").strip()
+    if name and _ZONE_NAME.fullmatch(name):
+        zone = _named_zone(name)
+        if zone is not None:
+            return zone
+    elif not name:
+        try:
+            with open("/etc/localtime", "rb") as data:
+                return ZoneInfo.from_file(data, key="localtime")
+        except (OSError, ValueError):
+            pass
+    from dateutil import tz
+
+    return tz.tzlocal()
+
+
+def _named_zone(name: str) -> tzinfo | None:
+    """An IANA zone by name: the system's database, else dateutil's copy."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:
+        pass
+    except ValueError:  # not a key ("..", an absolute path)
+        return None
+    import warnings
+
+    from dateutil import tz
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return tz.gettz(name)
+        except (ValueError, OSError):
+            return None
 
 
 def _plausible(zone: tzinfo) -> bool:
@@ -56,12 +90,30 @@ def _plausible(zone: tzinfo) -> bool:
     return True
 
 
-@dataclass(frozen=True)
 class Clock:
-    """Reads the current time; `fixed` pins it (an aware datetime) for tests."""
+    """Reads the current time; `fixed` pins it (an aware datetime) for tests.
 
-    zone: tzinfo = field(default_factory=local_zone)
-    fixed: datetime | None = None
+    The zone is read when first needed (a command that shows no local time
+    never loads a zone); a zone named in $FOCUS_TUI_TZ is checked at once,
+    so a wrong setting is refused before anything is done.
+    """
+
+    __slots__ = ("_zone", "fixed")
+
+    def __init__(self, zone: tzinfo | None = None, fixed: datetime | None = None):
+        if zone is None and os.environ.get("FOCUS_TUI_TZ", "").strip():
+            zone = local_zone()
+        self._zone = zone
+        self.fixed = fixed
+
+    @property
+    def zone(self) -> tzinfo:
+        if self._zone is None:
+            self._zone = local_zone()
+        return self._zone
+
+    def __repr__(self) -> str:
+        return f"Clock(zone={self._zone!r}, fixed={self.fixed!r})"
 
     def now(self) -> datetime:
         """Now, as an aware UTC datetime."""

@@ -16,7 +16,7 @@ use; names ("Sales Lead", "Sent") are what people read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from enum import StrEnum
 
 from .errors import UserError
@@ -24,12 +24,14 @@ from .errors import UserError
 # -- record types ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RecordType:
-    key: str
-    name: str
-    short: str  # fits a narrow list column
-    is_activity: bool
+# The value types a short CLI command meets on its way (record types, stages,
+# the focus, a time edit) are named tuples: a frozen dataclass costs about a
+# millisecond to define, and `focus-tui status` must answer at once.
+class RecordType(namedtuple("RecordType", "key name short is_activity")):
+    """A kind of record: its key in the database, its name, a short name
+    that fits a narrow list column, and whether it is an activity."""
+
+    __slots__ = ()
 
 
 TASK = RecordType("task", "Task", "Task", True)
@@ -255,17 +257,21 @@ class Stage(StrEnum):
         return PROCESS[self].name
 
 
-@dataclass(frozen=True)
-class StageInfo:
-    stage: Stage
-    name: str
-    record_type: RecordType  # what a record in this stage is
-    step_into: EventKind | None  # the step that brings a record here
-    next: Stage | None  # where the next step (the board's `>`) takes it
-    phase: Phase  # the phase work on a record in this stage is in
-    # Open stages list unfinished records only (a proposal finished with `x`
-    # leaves the board); Billed and Lost list every record.
-    closed: bool = False
+class StageInfo(
+    namedtuple(
+        "StageInfo",
+        "stage name record_type step_into next phase closed",
+        defaults=(False,),
+    )
+):
+    """A stage of the sales process: its name; the record type a record in
+    it is; `step_into`, the step that brings a record here (None: made
+    here); `next`, where the next step (the board's `>`) takes it; the
+    phase work on such a record is in; `closed`: open stages list unfinished
+    records only (a proposal finished with `x` leaves the board), Billed
+    and Lost list every record."""
+
+    __slots__ = ()
 
 
 PROCESS: dict[Stage, StageInfo] = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import peewee as pw
 
@@ -19,14 +18,30 @@ from ..models import Cloud, CloudMember, User, database, open_database
 from ..models import db as db_module
 
 
-@dataclass
 class Session:
-    db: pw.Database
-    user: User
-    clock: Clock = field(default_factory=Clock)
-    # History events this session wrote, so a change watcher can tell its
-    # own changes from those made elsewhere (see views.changes).
-    own_events: set[int] = field(default_factory=set, repr=False, compare=False)
+    # A plain class, not a dataclass: defining one costs a short command
+    # about a millisecond of start-up.
+    def __init__(
+        self,
+        db: pw.Database,
+        user: User,
+        clock: Clock | None = None,
+        new_user: str | None = None,
+    ) -> None:
+        self.db = db
+        self.user = user
+        self.clock = clock or Clock()
+        # History events this session wrote, so a change watcher can tell
+        # its own changes from those made elsewhere (see views.changes).
+        self.own_events: set[int] = set()
+        # A user not in the database yet, to be added (with a private cloud)
+        # by the first write transaction, inside it: a refused first
+        # command, rolled back, then adds nobody. See
+        # open_session(user_on_first_write=True).
+        self.new_user = new_user
+
+    def __repr__(self) -> str:
+        return f"Session(user={self.user.name!r}, clock={self.clock!r})"
 
     @property
     def user_id(self) -> int:
@@ -40,11 +55,6 @@ class Session:
             .join(Cloud, on=(Cloud.id == CloudMember.cloud))
             .where((CloudMember.user == self.user.id) & Cloud.archived_at.is_null())
         )
-
-    # A user not in the database yet, to be added (with a private cloud) by
-    # the first write transaction, inside it: a refused first command, rolled
-    # back, then adds nobody. See open_session(user_on_first_write=True).
-    new_user: str | None = field(default=None, repr=False, compare=False)
 
     @contextmanager
     def transaction(self):

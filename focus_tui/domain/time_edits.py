@@ -11,7 +11,7 @@ changed: a timesheet is one person's account of their day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from datetime import datetime, timedelta
 
 import peewee as pw
@@ -30,29 +30,24 @@ from .undo import column_values, jsonable
 ENTRY_STATE = ("user", "record", "started_at", "ended_at", "seconds", "phase", "source")
 
 
-@dataclass(frozen=True)
-class Span:
-    """One of the user's entries as an edit sees it (naive UTC; end None:
-    the running focus)."""
+class Span(namedtuple("Span", "id record_id title started_at ended_at phase")):
+    """One of the user's entries as an edit sees it (naive UTC; `ended_at`
+    None: the running focus)."""
 
-    id: int
-    record_id: int
-    title: str
-    started_at: datetime
-    ended_at: datetime | None
-    phase: str
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class TimeChange:
-    """What an edit did: the entry as it is now (None: deleted) and one
-    line per neighbour it trimmed."""
+class TimeChange(
+    namedtuple(
+        "TimeChange",
+        "entry_id record_id started_at ended_at trimmed",
+        defaults=((),),
+    )
+):
+    """What an edit did: the entry as it is now (None: deleted; naive UTC)
+    and, in `trimmed`, one line per neighbour it trimmed."""
 
-    entry_id: int
-    record_id: int
-    started_at: datetime
-    ended_at: datetime | None
-    trimmed: tuple[str, ...] = ()
+    __slots__ = ()
 
 
 def _lock_user(session: Session) -> None:
@@ -406,13 +401,12 @@ def focus_limit() -> timedelta:
     return timedelta(hours=time_limits()[0])
 
 
-@dataclass(frozen=True)
-class Suspect:
+class Suspect(namedtuple("Suspect", "reason text")):
     """Why a running focus may not all be work: it ran past the limit, or
-    across local midnight."""
+    across local midnight (`reason` "limit" or "midnight"; `text` e.g.
+    "running 14 h — since yesterday 17:02")."""
 
-    reason: str  # "limit" or "midnight"
-    text: str  # "running 14 h — since yesterday 17:02"
+    __slots__ = ()
 
 
 def suspect(session: Session, started_at: datetime) -> Suspect | None:

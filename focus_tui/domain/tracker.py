@@ -8,8 +8,8 @@ user (a partial unique index); the commands decide inside their transaction.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import peewee as pw
@@ -21,33 +21,23 @@ from . import write
 from .access import get_record, time_entries
 from .phases import phase_of
 from .session import Session
-from .time_edits import overlapping, span_text
 
 
-@dataclass(frozen=True)
-class Focus:
-    """The running focus of a user."""
+class Focus(
+    namedtuple("Focus", "entry_id record_id record_type title started_at phase")
+):
+    """The running focus of a user (`started_at`: naive UTC)."""
 
-    entry_id: int
-    record_id: int
-    record_type: str
-    title: str
-    started_at: datetime  # naive UTC
-    phase: str
+    __slots__ = ()
 
     def elapsed(self, now_utc_naive: datetime) -> float:
         return max(0.0, (now_utc_naive - self.started_at).total_seconds())
 
 
-@dataclass(frozen=True)
-class Stopped:
-    """A focus that was just ended."""
+class Stopped(namedtuple("Stopped", "record_id title started_at ended_at seconds")):
+    """A focus that was just ended (times naive UTC, whole seconds)."""
 
-    record_id: int
-    title: str
-    started_at: datetime  # naive UTC
-    ended_at: datetime
-    seconds: int
+    __slots__ = ()
 
 
 def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
@@ -72,16 +62,16 @@ def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
     return Focus(*row)
 
 
-@dataclass(frozen=True)
-class TeamFocus:
-    """Someone of my clouds focused on a record I may see, right now."""
+class TeamFocus(
+    namedtuple(
+        "TeamFocus",
+        "user_name display_name record_id record_type title started_at",
+    )
+):
+    """Someone of my clouds focused on a record I may see, right now
+    (`started_at`: naive UTC)."""
 
-    user_name: str
-    display_name: str
-    record_id: int
-    record_type: str
-    title: str
-    started_at: datetime  # naive UTC
+    __slots__ = ()
 
     def elapsed(self, now_utc_naive: datetime) -> float:
         return max(0.0, (now_utc_naive - self.started_at).total_seconds())
@@ -110,34 +100,41 @@ def team_focus(session: Session, record_id: int | None = None) -> list[TeamFocus
     return [TeamFocus(*row) for row in query.tuples()]
 
 
-def _running_entry(session: Session) -> tuple[int, int, str, datetime] | None:
-    """(entry id, record id, title, start) of my running entry, whatever its
-    record's cloud: a focus on a record I can no longer see still has to end."""
-    return (
+def _running_entry(session: Session) -> Focus | None:
+    """My running entry, whatever its record's cloud: a focus on a record I
+    can no longer see still has to end."""
+    row = (
         TimeEntry.select(
-            TimeEntry.id, TimeEntry.record, Record.title, TimeEntry.started_at
+            TimeEntry.id,
+            TimeEntry.record,
+            Record.type,
+            Record.title,
+            TimeEntry.started_at,
+            TimeEntry.phase,
         )
         .join(Record, on=(Record.id == TimeEntry.record))
         .where((TimeEntry.user == session.user_id) & TimeEntry.ended_at.is_null())
         .tuples()
         .first()
     )
+    return None if row is None else Focus(*row)
 
 
 def _end_running(session: Session, now: datetime) -> Stopped | None:
     running = _running_entry(session)
-    if running is None:
-        return None
-    entry_id, record_id, title, started_at = running
-    seconds = write.end_time_entry(session, entry_id, now)
-    write.log_event(session, record_id, EventKind.FOCUSED, seconds=seconds)
-    return Stopped(record_id, title, started_at, now, seconds)
+    return None if running is None else _end(session, running, now)
+
+
+def _end(session: Session, running: Focus, now: datetime) -> Stopped:
+    seconds = write.end_time_entry(session, running.entry_id, now)
+    write.log_event(session, running.record_id, EventKind.FOCUSED, seconds=seconds)
+    return Stopped(running.record_id, running.title, running.started_at, now, seconds)
 
 
 def stop_if_focused(session: Session, record_id: int) -> None:
     """A finished activity is not worked on: end the user's focus on it."""
     running = _running_entry(session)
-    if running is not None and running[1] == record_id:
+    if running is not None and running.record_id == record_id:
         _end_running(session, session.clock.now_utc_naive())
 
 
@@ -160,28 +157,29 @@ def focus(session: Session, record_id: int, at: datetime | None = None) -> Focus
         start = now if at is None else at
         if start > now:
             raise UserError("A focus cannot start in the future.")
-        running = current_focus(session)
+        # Mine, whatever its record's cloud (one I left still ends here).
+        running = _running_entry(session)
         if running is not None and running.record_id == record.id:
             if at is None or at == running.started_at:
                 return running
             _refuse_taken(session, start, now, running.entry_id)
             write.change_time_entry(session, running.entry_id, started_at=start)
-        else:
-            if running is not None and start < running.started_at:
-                raise UserError(
-                    f"Your focus on #{running.record_id} began at "
-                    f"{_local_hm(session, running.started_at)}, after that: "
-                    "give a later time, or change that entry (time edit)."
-                )
-            _refuse_taken(session, start, now, None)
-            _end_running(session, start)
-            write.start_time_entry(session, record.id, start, phase_of(session, record))
-        # Read before the commit: after it, another process may already
-        # have focused something else (or nothing), and this one would
-        # report that focus as its own (or fail the assert).
-        focus_now = current_focus(session)
-    assert focus_now is not None
-    return focus_now
+            return running._replace(started_at=start)
+        if running is not None and start < running.started_at:
+            raise UserError(
+                f"Your focus on #{running.record_id} began at "
+                f"{_local_hm(session, running.started_at)}, after that: "
+                "give a later time, or change that entry (time edit)."
+            )
+        # The running focus ends at `start`: its own time is not "taken".
+        _refuse_taken(session, start, now, running and running.entry_id)
+        if running is not None:
+            _end(session, running, start)
+        phase = phase_of(session, record)
+        # What was written, in this transaction: after the commit another
+        # process may already have focused something else.
+        entry = write.start_time_entry(session, record.id, start, phase)
+        return Focus(entry.id, record.id, record.type, record.title, start, phase)
 
 
 def _local_hm(session: Session, utc_naive: datetime) -> str:
@@ -191,13 +189,16 @@ def _local_hm(session: Session, utc_naive: datetime) -> str:
 def _refuse_taken(
     session: Session, start: datetime, now: datetime, running_id: int | None
 ) -> None:
-    """A focus from `start` until now must not overlap finished time."""
+    """A focus from `start` until now must not overlap finished time (nor
+    other running time than `running_id`'s, which ends at `start` or is
+    this focus)."""
     if start >= now:
         return
+    # Here, not at the top: a plain `focus ID` (or `status`) never needs
+    # the time edits, and importing them is a tenth of its own start-up.
+    from .time_edits import overlapping, span_text
+
     exclude = {running_id} if running_id else set()
-    running = _running_entry(session)
-    if running is not None:
-        exclude.add(running[0])  # it ends at `start`, or is this focus
     taken = overlapping(session, start, now, exclude=exclude)
     if taken:
         first = taken[0]
@@ -220,11 +221,12 @@ def unfocus(session: Session, at: datetime | None = None) -> Stopped | None:
             return None
         if at > now:
             raise UserError("A focus cannot end in the future.")
-        if at < running[3]:
+        if at < running.started_at:
             raise UserError(
-                f"That is before the focus began ({_local_hm(session, running[3])})."
+                "That is before the focus began "
+                f"({_local_hm(session, running.started_at)})."
             )
-        return _end_running(session, at)
+        return _end(session, running, at)
 
 
 def toggle_focus(session: Session, record_id: int) -> Focus | None:

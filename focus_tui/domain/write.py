@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from ..config import default_currency
 from ..core.process import (
@@ -41,6 +40,11 @@ from ..models import (
 )
 from ..models.copies import COPIED, sync_copies
 from .session import Session
+
+# `typing` costs a short command 3-5 ms to import; only a checker needs Any.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def add_record(

@@ -5,12 +5,11 @@ One `DatabaseProxy` is shared by every model; `open_database` initialises it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import time
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import peewee
 
@@ -72,6 +71,8 @@ def masked_url(target: str | os.PathLike) -> str:
 def _check_postgres_url(target: str) -> None:
     """A PostgreSQL URL that can be parsed, with a port in range and a
     database name (what the driver would otherwise fail on with a traceback)."""
+    from urllib.parse import urlsplit
+
     hint = "write postgresql://user:password@host:port/database"
     try:
         parts = urlsplit(target)
@@ -124,19 +125,19 @@ def make_database(
             f"Unsupported database URL {shown(target.split('://')[0])}://: "
             "use a file path or postgresql://."
         )
-    path = Path(checked_path(target, "database path")).expanduser()
-    if path.exists() and not path.is_file():
-        raise DatabaseUnavailable(f"{shown(str(path))} is not a database file.")
-    if not path.parent.exists():
+    # os.path, not pathlib: importing pathlib costs a short command ~5 ms.
+    path = os.path.expanduser(checked_path(target, "database path"))
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise DatabaseUnavailable(f"{shown(path)} is not a database file.")
+    folder = os.path.dirname(path) or "."
+    if not os.path.exists(folder):
         if not create_folder:
-            raise DatabaseUnavailable(
-                f"The folder {shown(str(path.parent))} does not exist."
-            )
+            raise DatabaseUnavailable(f"The folder {shown(folder)} does not exist.")
         try:
-            _private_folders(path.parent)
+            _private_folders(folder)
         except OSError as exc:
             raise DatabaseUnavailable(
-                f"Cannot create the folder for the database {shown(str(path))}: "
+                f"Cannot create the folder for the database {shown(path)}: "
                 f"{exc.strerror}."
             ) from None
     _private_file(path)
@@ -144,7 +145,7 @@ def make_database(
     # IMMEDIATE: every write transaction takes the write lock at BEGIN, so
     # two processes never both read-then-write and lose an update.
     return peewee.SqliteDatabase(
-        str(path),
+        path,
         pragmas=SQLITE_PRAGMAS,
         timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
@@ -155,7 +156,7 @@ def make_database(
 _MAGIC = b"SQLite format 3\x00"
 
 
-def check_file(path: Path) -> None:
+def check_file(path: str | os.PathLike) -> None:
     """Cheap signs of damage, read before SQLite opens the file (well under
     a millisecond at any size, where PRAGMA quick_check reads every page):
     a bad header, a file cut short of a whole page or of the page count its
@@ -165,16 +166,16 @@ def check_file(path: Path) -> None:
     beside the file: then the file alone is the database. (A checkpoint in
     progress may write the header before the pages that extend the file.)"""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size == 0:
             return  # new: SQLite writes the header
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             _check_open_file(path, handle, size)
     except OSError:
         return  # SQLite will say why it cannot open it
 
 
-def _check_open_file(path: Path, handle, size: int) -> None:
+def _check_open_file(path: str | os.PathLike, handle, size: int) -> None:
     header = handle.read(100)
     if len(header) < 100 or not header.startswith(_MAGIC):
         return  # not a database at all: SQLite's own message says so
@@ -184,7 +185,7 @@ def _check_open_file(path: Path, handle, size: int) -> None:
         _damaged(path, f"its header gives a page size of {page_size}")
     if size % page_size:
         _damaged(path, f"it ends {size % page_size} bytes into a {page_size}-byte page")
-    if _has_content(Path(f"{path}-wal")):
+    if _has_content(f"{path}-wal"):
         return
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the count is valid for this version
@@ -243,11 +244,11 @@ def _plausible_page(page: bytes, start: int, pages: int, usable: int) -> bool:
     return follows <= pages and any(page[4:])
 
 
-def _quick_check(path: Path) -> str:
+def _quick_check(path: str | os.PathLike) -> str:
     """The first problem SQLite's quick check finds in the file alone, in one
     line, or ''. `immutable`: it reads the file as it is and creates no
     -wal or -shm file beside it."""
-    uri = f"file:{path.resolve().as_posix()}?mode=ro&immutable=1"
+    uri = f"file:{os.path.realpath(path)}?mode=ro&immutable=1"
     try:
         connection = sqlite3.connect(uri, uri=True)
         try:
@@ -262,9 +263,9 @@ def _quick_check(path: Path) -> str:
     return "; ".join(lines)
 
 
-def _has_content(path: Path) -> bool:
+def _has_content(path: str) -> bool:
     try:
-        return path.stat().st_size > 0
+        return os.stat(path).st_size > 0
     except OSError:
         return False
 
@@ -277,21 +278,23 @@ def damaged_text(target: str, why: str) -> str:
     )
 
 
-def _damaged(path: Path, why: str) -> None:
+def _damaged(path: str | os.PathLike, why: str) -> None:
     raise DatabaseDamaged(damaged_text(shown(str(path)), why), why)
 
 
-def _private_folders(folder: Path) -> None:
+def _private_folders(folder: str) -> None:
     """Create `folder` and its missing parents owner-only (0700)."""
     missing = []
-    while not folder.exists():
+    folder = os.path.abspath(folder)
+    while not os.path.exists(folder):
         missing.append(folder)
-        folder = folder.parent
+        folder = os.path.dirname(folder)
     for each in reversed(missing):
-        each.mkdir(mode=0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # made meanwhile
+            os.mkdir(each, 0o700)
 
 
-def _private_file(path: Path) -> None:
+def _private_file(path: str) -> None:
     """A new database file is owner-only (0600) whatever the umask: it holds
     a team's clients. SQLite gives its -wal and -shm files the same mode.
     An existing file keeps the mode its owner chose."""
@@ -426,7 +429,7 @@ def _describe(target: str | os.PathLike, exc: BaseException) -> str:
 
 def _starts_as_sqlite(target: str) -> bool:
     try:
-        with Path(target).expanduser().open("rb") as handle:
+        with open(os.path.expanduser(target), "rb") as handle:
             return handle.read(len(_MAGIC)) == _MAGIC
     except (OSError, ValueError):
         return True  # cannot tell: say what SQLite said
@@ -439,7 +442,7 @@ def _disk_full(target: str) -> bool:
     if is_postgres_url(target):
         return False
     try:
-        fs = os.statvfs(Path(target).expanduser().parent)
+        fs = os.statvfs(os.path.dirname(os.path.expanduser(target)) or ".")
     except (OSError, ValueError):
         return False
     free = fs.f_bfree if os.geteuid() == 0 else fs.f_bavail  # root's reserve

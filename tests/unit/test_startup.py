@@ -1,0 +1,126 @@
+"""What a short command skips to answer at once must not change what it does:
+the parser of one command, the folders without platformdirs, the zone read
+when first needed."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import platformdirs
+import pytest
+
+from focus_tui import cli, config
+from focus_tui.core.clock import Clock
+
+COMMAND_LINES = [
+    ["status"],
+    ["--db", "x.db", "status"],
+    ["--user", "bob", "--db=x.db", "focus", "12", "--at", "9:00"],
+    ["--user=bob", "unfocus", "--at", "-5m"],
+    ["report", "phases", "--by", "deal", "--format", "csv", "--from", "-5d"],
+    ["time", "edit", "3", "--from", "9:00", "--record", "7", "--trim"],
+    ["cloud", "add", "Nordic", "bob", "--owner"],
+    ["export", "--out", "a.xlsx", "--open", "--type", "task"],
+    ["billed", "4", "2026-11-30", "--monthly"],
+    ["--us", "bob", "status"],  # an abbreviated option: every parser
+    ["--demo"],
+    [],
+]
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=" ".join)
+def test_one_command_parser_reads_a_line_as_the_whole_parser_does(argv):
+    assert cli.parse_arguments(argv) == cli.build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["stauts"], ["report", "nope"], ["time", "lst"], ["status", "--bogus"]],
+    ids=" ".join,
+)
+def test_mistakes_are_told_as_the_whole_parser_tells_them(argv, capsys):
+    with pytest.raises(SystemExit) as one:
+        cli.parse_arguments(argv)
+    said = capsys.readouterr().err
+    with pytest.raises(SystemExit) as whole:
+        cli.build_parser().parse_args(argv)
+    assert one.value.code == whole.value.code
+    assert said == capsys.readouterr().err
+    if argv == ["stauts"]:  # a typo lists every command
+        assert "'status'" in said and "'import-time'" in said
+
+
+def test_a_command_leaves_the_collector_as_it_found_it(db_path, capsys):
+    before = gc.get_threshold()
+    assert cli.main(["--db", str(db_path), "--user", "tester", "status"]) == 0
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.skipif(not config._XDG, reason="the XDG rule is read only there")
+@pytest.mark.parametrize("xdg", [None, "", "/srv/xdg home"])
+def test_folders_are_where_platformdirs_puts_them(monkeypatch, xdg):
+    monkeypatch.delenv("FOCUS_TUI_DATA_DIR")
+    monkeypatch.delenv("FOCUS_TUI_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("FOCUS_TUI_DB", raising=False)
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, xdg)
+    assert config.user_folder("data") == platformdirs.user_data_dir(
+        "focus-tui", appauthor=False
+    )
+    assert config.user_folder("config") == platformdirs.user_config_dir(
+        "focus-tui", appauthor=False
+    )
+    assert config.default_database() == os.path.join(
+        platformdirs.user_data_dir("focus-tui", appauthor=False), "focus.db"
+    )
+
+
+_IMPORTS = "from datetime import UTC, datetime; from focus_tui.core.clock import Clock"
+
+
+def _local(zone_env: dict, code: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("TZ", "FOCUS_TUI_TZ")}
+    env.update(zone_env)
+    return subprocess.run(
+        [sys.executable, "-c", f"{_IMPORTS}; {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+SUMMER = "Clock(fixed=datetime(2026, 7, 1, 12, tzinfo=UTC))"
+
+
+@pytest.mark.parametrize(
+    "zone_env, expected",
+    [
+        ({"TZ": "Europe/Helsinki"}, "15:00"),
+        ({"TZ": ":America/New_York"}, "08:00"),
+        ({"TZ": "EST5EDT"}, "08:00"),
+        ({"TZ": "Asia/Kolkata", "FOCUS_TUI_TZ": "Europe/Helsinki"}, "15:00"),
+    ],
+)
+def test_the_system_zone_follows_tz(zone_env, expected):
+    shown = _local(zone_env, f"print({SUMMER}.local_now().strftime('%H:%M'))")
+    assert shown == expected
+
+
+def test_a_zone_is_read_only_when_needed_but_a_wrong_setting_at_once(monkeypatch):
+    monkeypatch.delenv("FOCUS_TUI_TZ")
+    clock = Clock(fixed=datetime(2026, 7, 1, 12, tzinfo=UTC))
+    assert clock._zone is None and clock.now_utc_naive() == datetime(2026, 7, 1, 12)
+    assert clock.zone is clock.zone  # read once, then kept
+    monkeypatch.setenv("FOCUS_TUI_TZ", "Mars/Olympus")
+    from focus_tui.core.errors import UserError
+
+    with pytest.raises(UserError, match="FOCUS_TUI_TZ"):
+        Clock()
