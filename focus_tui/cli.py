@@ -907,10 +907,10 @@ def _time_list(session, args) -> int:
 def _date(session, text: str | None, what: str = "--date"):
     """A day that was (a step's date, a report period): `parse_day`, the
     same reading as every dialog's date field."""
-    from .core.dates import parse_day
-
     if text is None:
         return None
+    from .core.dates import parse_day
+
     return parse_day(text, session.clock.today(), what=what)
 
 
@@ -1042,6 +1042,10 @@ def _cmd_report(session, args) -> int:
     if args.which == "time":
         _print_time(session, args)
         return 0
+    if args.which == "phases":  # time only: no money, no exchange rates
+        rows = _phase_rows(session, _filters(session, args), args.by or "phase")
+        _print_phases(rows, args.format)
+        return 0
     rates = config.rates()
     note = ""
     if args.which == "pipeline":
@@ -1053,10 +1057,6 @@ def _cmd_report(session, args) -> int:
             headers = ("STAGE", "CURRENCY", "COUNT", "ONE-TIME", "MONTHLY")
             note = _converted_note(rows)
             _print_rows(rows, headers, args.format, note)
-    elif args.which == "phases":
-        rows = _phase_rows(session, _filters(session, args), args.by or "phase")
-        _print_phases(rows, args.format)
-        return 0
     else:
         filters = _filters(session, args)
         rows = _stats_rows(session, filters, rates, readable=args.format == "table")
