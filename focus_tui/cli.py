@@ -779,6 +779,7 @@ def _cmd_status(session, args) -> int:
         print("Nothing is focused.")
         return 0
     from .domain.time_edits import suspect
+
     elapsed = format_clock(running.elapsed(session.clock.now_utc_naive()))
     print(f"#{running.record_id}\t{_plain(running.title)}\t{elapsed}")
     doubt = suspect(session, running.started_at)
@@ -846,6 +847,7 @@ def _cmd_time(session, args) -> int:
 
 
 def _time_list(session, args) -> int:
+    from .core.process import phase_label
     from .core.text import format_clock
     from .domain.access import teammate_by_name
     from .views.time_log import entry_rows
@@ -896,6 +898,7 @@ def _time_list(session, args) -> int:
             row["start"] = row["start"].replace("T", " ")
             row["end"] = row["end"].replace("T", " ") if row["end"] else "running"
             row["record"] = f"#{row['record']}"
+            row["phase"] = phase_label(row["phase"])
             del row["running"]
         headers = ("ID", "START", "END", "H:MM:SS", "RECORD", "TITLE", "PHASE", "USER")
         _print_rows(out, headers, "table", left=(5, 6, 7))
@@ -1334,10 +1337,12 @@ def _print_phases(rows: list[dict], fmt: str) -> None:
     if fmt == "csv":
         _print_rows([{**r, "hours": f"{r['hours']:.2f}"} for r in rows], (), "csv")
         return
+    from .core.process import phase_label
+
     table = [
         {
             "group": r["group"],
-            "phase": r["phase"],
+            "phase": phase_label(r["phase"]),
             "h:mm": format_h_mm(r["seconds"]),
             "hours": f"{r['hours']:.2f}",
             "entries": r["entries"],
@@ -1355,7 +1360,11 @@ def _print_phases(rows: list[dict], fmt: str) -> None:
             }
         )
     _print_rows(
-        table, ("GROUP", "PHASE", "H:MM", "HOURS", "ENTRIES"), "table", clean=False
+        table,
+        ("GROUP", "PHASE", "H:MM", "HOURS", "ENTRIES"),
+        "table",
+        left=2,
+        clean=False,
     )
 
 
@@ -1372,6 +1381,7 @@ def _print_time(session, args) -> None:
     from dataclasses import replace
     from datetime import timedelta
 
+    from .core.process import phase_label
     from .core.text import format_h_mm, hours_of
     from .views.reports import (
         NO_DEAL,
@@ -1437,7 +1447,7 @@ def _print_time(session, args) -> None:
         return {
             "when": label,
             "deal": deal,
-            "phase": phase,
+            "phase": phase_label(phase),
             "h:mm": format_h_mm(seconds),
             "hours": f"{hours_of(seconds):.2f}",
             "entries": entries,

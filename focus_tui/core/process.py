@@ -132,6 +132,17 @@ class Phase(StrEnum):
 
 
 PHASES: tuple[Phase, ...] = tuple(Phase)
+
+
+def phase_label(key: str) -> str:
+    """A phase as people read it ("Client care" for client_care); a key of
+    no phase as it is, "" for none (a total row)."""
+    try:
+        return Phase(key).label if key else ""
+    except ValueError:
+        return key
+
+
 PHASE_LABELS = {
     Phase.LEAD: "Lead",
     Phase.PROPOSAL: "Proposal",

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ..core.clock import Clock
 from ..core.dates import parse_moment
 from ..core.errors import UserError
-from ..core.process import Phase, step_name
+from ..core.process import phase_label, step_name
 from ..core.text import format_clock, format_duration, one_line
 from ..domain import time_edits, undo
 from ..views.time_log import EntryRow, entry_rows
@@ -221,13 +221,6 @@ class EntryDialog(ModalScreen[EntryAnswer | None]):
 
 
 # -- the screen -----------------------------------------------------------------------
-
-
-def phase_label(phase: str) -> str:
-    try:
-        return Phase(phase).label
-    except ValueError:
-        return phase
 
 
 class TimeScreen(DataScreen):

@@ -60,7 +60,7 @@ def test_every_format_has_seconds_and_totals_add_up_exactly(session, db_path):
 
     table = run_cli(db_path, "report", "phases").splitlines()
     assert table[0].split() == ["GROUP", "PHASE", "H:MM", "HOURS", "ENTRIES"]
-    lead_line = next(line for line in table if " lead " in f" {line} ")
+    lead_line = next(line for line in table if " Lead " in f" {line} ")  # its label
     assert "275:54" in lead_line and "275.90" in lead_line  # not 275.9
     assert table[-1].split() == ["total", "275:54", "275.91", "4"]
 

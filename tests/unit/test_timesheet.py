@@ -236,7 +236,7 @@ def test_every_format_has_seconds_and_a_total_of_the_rows(session, week, db_path
     table = run_cli(db_path, "report", "time", *period).splitlines()
     assert table[0].split() == ["DAY", "DEAL", "PHASE", "H:MM", "HOURS", "ENTRIES"]
     assert table[1].split()[:4] == ["Mon", "2026-11-23", "Acme", "Oy:"]
-    assert table[1].split()[-4:] == ["lead", "1:19", "1.31", "2"]
+    assert table[1].split()[-4:] == ["Lead", "1:19", "1.31", "2"]
     # A day of two rows has its total; the sum of the rows' seconds.
     assert table[3].split() == ["day", "total", "2:19", "2.31", "3"]
     assert table[-1].split() == ["total", "3:00", "2.99", "6"]
