@@ -124,3 +124,24 @@ def test_a_zone_is_read_only_when_needed_but_a_wrong_setting_at_once(monkeypatch
 
     with pytest.raises(UserError, match="FOCUS_TUI_TZ"):
         Clock()
+
+
+def test_a_command_closes_its_database_before_the_quick_exit(tmp_path):
+    """`focus-tui` leaves the exit to the interpreter without collecting;
+    the database is closed first, so SQLite folds its log back into the
+    file and nothing but the file is left beside it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOCUS_TUI_")}
+    env.update(FOCUS_TUI_DB=str(tmp_path / "focus.db"), FOCUS_TUI_USER="tester")
+    script = os.path.join(os.path.dirname(sys.executable), "focus-tui")
+
+    def focus_tui(*args: str) -> str:
+        return subprocess.run(
+            [script, *args], env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    lead = focus_tui("add", "lead", "Acme Oy").strip()
+    assert focus_tui("focus", lead) == f"Focusing on #{lead} Acme Oy.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["focus.db"]
+    assert focus_tui("status").startswith(f"#{lead}\tAcme Oy\t")
+    assert focus_tui("unfocus").startswith(f"Stopped #{lead} Acme Oy after ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["focus.db"]
