@@ -33,6 +33,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
 from .base import DataScreen
+from .person_filter import PERSON_BINDING, PersonFilter
 from .sales_actions import SALES_BINDINGS, SalesActions
 
 # The action (of SalesActions) performing the step into a stage.
@@ -44,7 +45,7 @@ STEP_ACTIONS = {
 }
 
 
-class BoardScreen(SalesActions, RecordActions, DataScreen):
+class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     """Columns of cards; keys move between them and move cards along."""
 
     help_title = "Sales Process board"
@@ -67,7 +68,9 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         ),
         Binding("l", "toggle_lost", "Show lost", id="toggle_lost"),
         Binding("c", "cycle_cloud", "Cloud", id="cycle_cloud"),
-        Binding("a", "toggle_mine", "Actor", id="toggle_mine"),
+        # a: me / everyone at one press; @: anyone of the team (a picker).
+        Binding("a", "me_or_everyone", "Actor", id="toggle_mine"),
+        PERSON_BINDING,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("m", "move", "Move", id="move", show=False),
         Binding("f", "focus_record", "Focus", id="focus", show=False),
@@ -75,10 +78,9 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         *(dataclasses.replace(b, show=False) for b in SALES_BINDINGS),
     ]
 
-    def __init__(self, *, show_lost: bool = False, mine: bool = False) -> None:
+    def __init__(self, *, show_lost: bool = False) -> None:
         super().__init__()
         self.show_lost = show_lost
-        self.mine = mine
         self.cloud_id: int | None = None
         self.cloud_name = "all my clouds"
         self._clouds: list[tuple[int, str]] = []
@@ -97,14 +99,17 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
 
     def on_mount(self) -> None:
         self.query_one(Board).focus()
-        self.read_now(
-            lambda: [(c.id, c.name) for c in my_clouds(self.session)],
-            self._set_clouds,
-        )
         self.reload()
 
     def _set_clouds(self, clouds: list[tuple[int, str]]) -> None:
+        """The clouds `c` goes round, read again with every reload (one
+        may have been made, renamed or archived): a filter on a cloud no
+        longer mine goes back to all of them."""
         self._clouds = clouds
+        if self.cloud_id is not None and self.cloud_id not in dict(clouds):
+            self.cloud_id, self.cloud_name = None, "all my clouds"
+        elif self.cloud_id is not None:
+            self.cloud_name = one_line(dict(clouds)[self.cloud_id])
 
     # -- columns ------------------------------------------------------------
 
@@ -157,7 +162,11 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         their position; with `fresh` (other filters) every column starts at
         its first card.
         """
-        session, cloud_id, mine = self.session, self.cloud_id, self.mine
+        self.read_now(
+            lambda: [(c.id, c.name) for c in my_clouds(self.session)],
+            self._set_clouds,
+        )
+        session, cloud_id, user_id = self.session, self.cloud_id, self.person.user_id
         shown = {
             c.stage: (None, 0) if fresh else (c.current_id, c.cursor)
             for c in self.columns()
@@ -165,7 +174,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
 
         def load():
             totals = board.column_totals(
-                session, cloud_id=cloud_id, mine=mine, stages=tuple(shown)
+                session, cloud_id=cloud_id, user_id=user_id, stages=tuple(shown)
             )
             found = None
             if keep is not None:
@@ -175,7 +184,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
                     stage = None
                 if stage in shown:
                     position = board.card_position(
-                        session, stage, keep, cloud_id=cloud_id, mine=mine
+                        session, stage, keep, cloud_id=cloud_id, user_id=user_id
                     )
                     if position is not None:
                         found = (stage, position)
@@ -184,7 +193,9 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
             for stage, (_card_id, cursor) in shown.items():
                 index = found[1] if found and found[0] == stage else cursor
                 starts[stage] = (CardPages.seed_start(index), CardPages.SEED)
-            seeds = board.column_pages(session, starts, cloud_id=cloud_id, mine=mine)
+            seeds = board.column_pages(
+                session, starts, cloud_id=cloud_id, user_id=user_id
+            )
             pages = {stage: (starts[stage][0], seeds[stage]) for stage in starts}
             return totals, found, pages
 
@@ -192,7 +203,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
 
     def _show(self, result, shown) -> None:
         totals, found, pages = result
-        session, cloud_id, mine = self.session, self.cloud_id, self.mine
+        session, cloud_id, user_id = self.session, self.cloud_id, self.person.user_id
         for stage, (card_id, cursor) in shown.items():
             column = self.column(stage)
             count = totals[stage].count
@@ -201,7 +212,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
                 session,
                 stage,
                 cloud_id=cloud_id,
-                mine=mine,
+                user_id=user_id,
                 total=count,
             )
             cards = CardPages(count, fetch)
@@ -219,8 +230,7 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         self.query_one(TitleBar).title = self._title()
 
     def _title(self) -> str:
-        who = "me as actor" if self.mine else "everyone"
-        return f"Sales Process · {self.cloud_name} · {who}"
+        return f"Sales Process · {self.cloud_name} · {self.person.as_actor()}"
 
     # -- keys -------------------------------------------------------------------
 
@@ -248,14 +258,15 @@ class BoardScreen(SalesActions, RecordActions, DataScreen):
         self._filters_changed()
         self.say(f"Showing {self.cloud_name}.")
 
-    def action_toggle_mine(self) -> None:
-        self.mine = not self.mine
+    def person_changed(self) -> None:
         self._filters_changed()
-        self.say(
-            "Showing sales where you are an actor."
-            if self.mine
-            else "Showing everyone's sales."
-        )
+
+    def person_said(self) -> str:
+        if self.person.everyone:
+            return "everyone's sales"
+        if self.person.user_id == self.session.user_id:
+            return "sales where you are an actor"
+        return f"sales where {self.person.label} is an actor"
 
     def _filters_changed(self) -> None:
         self.reload(fresh=True)

@@ -2,8 +2,15 @@
 
 Opened with `C` from the main view (on the cloud it shows, else the first of
 mine). Its settings are keys: `c` the next cloud, `t` the next record type,
-`a` me or everyone as actor, `o` open / finished / both. `M` shows the
-cloud's members.
+`a` me or everyone as actor, `@` anyone of the team as actor (a picker),
+`o` open / finished / both. `M` shows the cloud's members.
+
+The capitals act on the cloud itself, as the small letters act on a record:
+`N` a new cloud (it opens), `E` a new name, `A` archive it (hidden and
+read-only, nothing deleted; the feed moves on to another cloud). `R` would
+read as rename, but it is Revise wherever the sales keys are. The rules
+(owners only, private clouds stay as they are, one name one cloud) are the
+domain's (`domain.clouds`): a refusal is a notice and nothing changes.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from textual.widgets import Footer
 
 from ..core.process import ALL_TYPES
 from ..core.text import one_line
+from ..domain import clouds
 from ..domain.access import my_clouds
 from ..views import feed
 from ..views.listing import RecordRow
@@ -25,22 +33,30 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen
+from .person_filter import PERSON_BINDING, PersonFilter
+from .step_dialog import TEXT, Field, StepDialog, StepForm
 
 _TYPES = (None, *(t.key for t in ALL_TYPES))
 _STATES = (None, False, True)  # both, open, finished
 _STATE_NAMES = {None: "open and finished", False: "open", True: "finished"}
 
 
-class CloudFeedScreen(RecordActions, DataScreen):
+class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
+    help_title = "A cloud's feed"
+
     BINDINGS = [
         *RECORD_BINDINGS,
         Binding("escape", "back", "Back", id="cloud_back"),
         Binding("c", "next_cloud", "Cloud", id="cloud_next"),
         # The footer has room for one setting; ? lists them all.
         Binding("t", "next_type", "Type", id="cloud_type", show=False),
-        Binding("a", "toggle_actor", "Me/all", id="cloud_actor", show=False),
+        Binding("a", "me_or_everyone", "Me/all", id="cloud_actor", show=False),
+        PERSON_BINDING,
         Binding("o", "next_state", "Open/done", id="cloud_state", show=False),
         Binding("M", "members", "Members", id="cloud_members", show=False),
+        Binding("N", "new_cloud", "New cloud", id="cloud_create", show=False),
+        Binding("E", "rename_cloud", "Rename cloud", id="cloud_rename", show=False),
+        Binding("A", "archive_cloud", "Archive cloud", id="cloud_archive", show=False),
     ]
 
     def __init__(self, cloud_id: int | None = None) -> None:
@@ -62,19 +78,7 @@ class CloudFeedScreen(RecordActions, DataScreen):
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()
-
-        def clouds() -> list[tuple[int, str]]:
-            return [(c.id, c.name) for c in my_clouds(self.session)]
-
-        def start(found: list[tuple[int, str]]) -> None:
-            self._clouds = found
-            ids = [cid for cid, _ in found]
-            if self.cloud_id not in ids:
-                self.cloud_id = ids[0] if ids else None
-            self._retitle()
-            self.reload()
-
-        self.read_now(clouds, start)
+        self.reload()
 
     def _retitle(self) -> None:
         names = dict(self._clouds)
@@ -82,8 +86,8 @@ class CloudFeedScreen(RecordActions, DataScreen):
         bits = [self.cloud_name or "no cloud"]
         if self.settings.types:
             bits.append(_type_name(self.settings.types[0]))
-        if self.settings.actor_id is not None:
-            bits.append("me as actor")
+        if not self.person.everyone:
+            bits.append(self.person.as_actor())
         if self.settings.finished is not None:
             bits.append(_STATE_NAMES[self.settings.finished])
         self.query_one(TitleBar).title = "Cloud · " + " · ".join(bits)
@@ -99,21 +103,31 @@ class CloudFeedScreen(RecordActions, DataScreen):
     # -- data -------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        session, cloud_id, settings = self.session, self.cloud_id, self.settings
-        if cloud_id is None:
-            return
+        """Read my clouds again (one may have been made, renamed or archived,
+        here or by a colleague) and the first page of the one shown; if it
+        is no longer mine, the first of mine."""
+        session, wanted, settings = self.session, self.cloud_id, self.settings
 
         def load():
+            found = [(c.id, c.name) for c in my_clouds(session)]
+            ids = [cid for cid, _ in found]
+            cloud_id = wanted if wanted in ids else (ids[0] if ids else None)
+            if cloud_id is None:
+                return found, None, 0, []
             total = feed.cloud_feed_count(session, cloud_id, settings)
             first = feed.cloud_feed(session, cloud_id, settings, 0, PagedLines.PAGE)
-            return total, first
+            return found, cloud_id, total, first
 
         def show(result) -> None:
-            total, first = result
+            found, cloud_id, total, first = result
+            self._clouds, self.cloud_id = found, cloud_id
+            self._retitle()
             lines = PagedLines(
                 total,
-                lambda start, limit: feed.cloud_feed(
-                    session, cloud_id, settings, start, limit
+                lambda start, limit: (
+                    feed.cloud_feed(session, cloud_id, settings, start, limit)
+                    if cloud_id is not None
+                    else []
                 ),
             )
             lines.seed(0, first)
@@ -142,9 +156,8 @@ class CloudFeedScreen(RecordActions, DataScreen):
         nxt = _TYPES[(_TYPES.index(now) + 1) % len(_TYPES)]
         self._changed(types=(nxt,) if nxt else ())
 
-    def action_toggle_actor(self) -> None:
-        mine = self.settings.actor_id is None
-        self._changed(actor_id=self.session.user_id if mine else None)
+    def person_changed(self) -> None:
+        self._changed(actor_id=self.person.user_id)
 
     def action_next_state(self) -> None:
         at = _STATES.index(self.settings.finished)
@@ -152,6 +165,96 @@ class CloudFeedScreen(RecordActions, DataScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    # -- the cloud itself --------------------------------------------------------
+
+    def _shown_cloud(self) -> str | None:
+        """The name of the cloud shown, as stored (the domain finds it by it)."""
+        return dict(self._clouds).get(self.cloud_id)
+
+    def action_new_cloud(self) -> None:
+        """N: a new team cloud, with me as its owner; it opens here."""
+        form = StepForm(
+            "New cloud",
+            [Field("name", "Name", TEXT, hint="e.g. Sales East")],
+            note="You are its owner; M then adds colleagues.",
+        )
+
+        def chosen(values: dict | None) -> None:
+            if values is None:
+                return
+            name = values["name"]
+            self.run_db(lambda: clouds.create_cloud(self.session, name), self._created)
+
+        self.app.push_screen(StepDialog(form, self.session.clock), chosen)
+
+    def _created(self, cloud) -> None:
+        self.cloud_id = cloud.id
+        self._cloud_changed(
+            f"Created {one_line(cloud.name)}: you are its owner (M adds members)."
+        )
+
+    def action_rename_cloud(self) -> None:
+        """E: a new name for the cloud shown (owners; not a private cloud)."""
+        old = self._shown_cloud()
+        if old is None:
+            return
+        form = StepForm(f"Rename {old}", [Field("name", "New name", TEXT, old)])
+
+        def chosen(values: dict | None) -> None:
+            if values is None or values["name"] == old:
+                return  # confirmed as it was: nothing to do
+            new = values["name"]
+            self.run_db(
+                lambda: clouds.rename_cloud(self.session, old, new),
+                lambda cloud: self._cloud_changed(
+                    f"Renamed {one_line(old)} to {one_line(cloud.name)}."
+                ),
+            )
+
+        self.app.push_screen(StepDialog(form, self.session.clock), chosen)
+
+    def action_archive_cloud(self) -> None:
+        """A: hide the cloud shown and all in it (owners; not a private one)."""
+        from .time_entries import ConfirmDialog
+
+        name, cloud_id = self._shown_cloud(), self.cloud_id
+        if name is None:
+            return
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.run_db(
+                    lambda: clouds.archive_cloud(self.session, name),
+                    lambda _cloud: self._archived(cloud_id, name),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Archive {one_line(name)}?",
+                "It is hidden from every view, with everything in it, and "
+                "read-only; nothing is deleted (an owner brings it back with "
+                "focus-tui cloud unarchive).",
+            ),
+            answered,
+        )
+
+    def _archived(self, cloud_id: int, name: str) -> None:
+        # On to the cloud after it (before it, if it was the last).
+        ids = [cid for cid, _ in self._clouds]
+        at = ids.index(cloud_id) if cloud_id in ids else 0
+        rest = [cid for cid in ids if cid != cloud_id]
+        self.cloud_id = rest[min(at, len(rest) - 1)] if rest else None
+        self._cloud_changed(
+            f"Archived {one_line(name)}: hidden and read-only, nothing deleted."
+        )
+
+    def _cloud_changed(self, message: str) -> None:
+        self.say(message)
+        # What every screen lists may have changed (an archived cloud's
+        # records leave them all), and so have the clouds they go round.
+        self.app.records_changed(None, origin=self)
+        self.reload()
 
     def action_members(self) -> None:
         """M: who is in this cloud; owners add and remove members there."""

@@ -1,4 +1,9 @@
-"""One record's feed: header, its children and its history, newest first."""
+"""One record's feed: header, its children and its history, newest first.
+
+`@` narrows it to one person (a picker: everyone, me, a colleague): the
+children they are an actor of and the history lines they wrote — what
+"their part" of the record is. The record's own line and header stay.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen
+from .person_filter import PERSON_BINDING, PersonFilter
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import TimeScreen
@@ -41,13 +47,14 @@ DEFAULT_CHILD = {
 NOTES_LINES = 3
 
 
-class FeedScreen(SalesActions, RecordActions, DataScreen):
+class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
+        PERSON_BINDING,
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -73,27 +80,30 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
     # -- data -------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        session, record_id = self.session, self.record_id
+        session, record_id, user_id = self.session, self.record_id, self.person.user_id
 
         def load():
             header = feed.feed_header(session, record_id)
             own = feed.own_row(session, record_id)
-            count = feed.feed_count(session, record_id)
-            first = feed.feed_page(session, record_id, 0, PagedLines.PAGE)
+            count = feed.feed_count(session, record_id, user_id)
+            first = feed.feed_page(session, record_id, 0, PagedLines.PAGE, user_id)
             return header, own, count, first
 
         self.read_now(load, lambda result: self._show(*result, keep=keep))
 
     def _show(self, header, own: RecordRow, count: int, first, keep) -> None:
         self.header = header
-        session, record_id = self.session, self.record_id
+        session, record_id, user_id = self.session, self.record_id, self.person.user_id
         lines = PagedLines(
             count,
-            lambda start, limit: feed.feed_page(session, record_id, start, limit),
-            [(0, SelfLine(own)), (0, GroupLine("Feed", count))],
+            lambda start, limit: feed.feed_page(
+                session, record_id, start, limit, user_id
+            ),
+            [(0, SelfLine(own)), (0, GroupLine("Feed" + self._whose(), count))],
         )
         lines.seed(0, first)
-        self.query_one(TitleBar).title = f"{type_of(own.type).name} #{own.id}"
+        title = f"{type_of(own.type).name} #{own.id}{self._whose()}"
+        self.query_one(TitleBar).title = title
         self.query_one("#feed-header", Static).update(self._header_text(header))
         record_list = self.query_one(RecordList)
         record_list.empty_text = "Nothing here yet. Press n to add."
@@ -172,6 +182,19 @@ class FeedScreen(SalesActions, RecordActions, DataScreen):
         return None
 
     # -- actions ----------------------------------------------------------
+
+    def _whose(self) -> str:
+        return "" if self.person.everyone else f" · by {self.person.label}"
+
+    def person_changed(self) -> None:
+        self.reload(keep=self.current_id())
+
+    def person_said(self) -> str:
+        if self.person.everyone:
+            return "everyone's part"
+        if self.person.user_id == self.session.user_id:
+            return "your part: what you are an actor of, what you did"
+        return f"{self.person.label}'s part: what they are an actor of, what they did"
 
     def action_back(self) -> None:
         self.app.pop_screen()

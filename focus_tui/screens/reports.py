@@ -30,6 +30,7 @@ from ..widgets.title_bar import TitleBar
 from ..widgets.week_grid import WeekGrid
 from .base import DataScreen
 from .export_progress import Cancelled, ExportProgress
+from .person_filter import PERSON_BINDING, PersonFilter
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
 # The State setting of the list views, as typed: open / finished / all.
@@ -39,7 +40,7 @@ STATE_WORDS = {"open": False, "finished": True, "all": None}
 WEEK_KEYS = Binding.Group("Week ")
 
 
-class ReportsScreen(DataScreen):
+class ReportsScreen(PersonFilter, DataScreen):
     """Statistics: offers vs orders, conversion, days between steps, phases."""
 
     help_title = "Reports"
@@ -58,7 +59,8 @@ class ReportsScreen(DataScreen):
         Binding("o", "options", "Settings", id="view_options"),
         Binding("E", "export", "Export .xlsx", id="export"),
         Binding("c", "next_cloud", "Cloud", id="cloud_filter"),
-        Binding("a", "toggle_person", "Me/all", id="person_filter"),
+        Binding("a", "me_or_everyone", "Me/all", id="person_filter"),
+        PERSON_BINDING,
         Binding("r", "refresh", "Refresh", id="refresh_reports", show=False),
         # The Timesheet's weeks; brackets clash with no key of DESIGN §4.
         # One footer item for both: the footer is full at 80 columns.
@@ -77,9 +79,10 @@ class ReportsScreen(DataScreen):
             group=WEEK_KEYS,
         ),
     ]
-    # Keys that mean nothing in the Timesheet (a person's week: yours) or
-    # only there; hidden from the footer and help where they do not apply.
-    NOT_IN_TIMESHEET = frozenset({"options", "toggle_person"})
+    # Keys that mean nothing in the Timesheet (one person's week: yours, or
+    # the one @ picked) or only there; hidden from the footer and help where
+    # they do not apply.
+    NOT_IN_TIMESHEET = frozenset({"options", "me_or_everyone"})
     ONLY_IN_TIMESHEET = frozenset({"week"})
 
     def __init__(self) -> None:
@@ -119,7 +122,6 @@ class ReportsScreen(DataScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._clouds = my_clouds(self.session)
         self.week = reports.monday_of(self.session.clock.today())
         self.query_one("#stats").focus()
         self.reload()
@@ -139,15 +141,25 @@ class ReportsScreen(DataScreen):
         return sales_settings(settings) if self.view == "sales" else settings
 
     def week_filters(self) -> Filters:
-        """The Timesheet's: the week shown, your time, the cloud chosen."""
+        """The Timesheet's: the week shown, the cloud chosen, and one
+        person's time: the one @ picked, else yours."""
         return Filters(
             start=self.week,
             end=self.week + timedelta(days=6),
             cloud_id=self.filters.cloud_id,
-            user_id=self.session.user_id,
+            user_id=self.filters.user_id or self.session.user_id,
         )
 
+    def _set_clouds(self, clouds: list) -> None:
+        """My clouds, read again with every reload (one may have been made,
+        renamed or archived): a filter on a cloud no longer mine goes back
+        to all of them."""
+        self._clouds = clouds
+        if self.filters.cloud_id not in {None, *(c.id for c in clouds)}:
+            self.filters = replace(self.filters, cloud_id=None)
+
     def reload(self, keep: int | None = None) -> None:
+        self.read_now(lambda: my_clouds(self.session), self._set_clouds)
         self.query_one("#filters-line", Static).update(self._filters_text())
         if self.view == "timesheet":
             session, filters, monday = self.session, self.week_filters(), self.week
@@ -302,9 +314,14 @@ class ReportsScreen(DataScreen):
             cloud = next(
                 (c.name for c in self._clouds if c.id == f.cloud_id), "all my clouds"
             )
+            whose = (
+                "Your time"
+                if self.person.user_id in (None, self.session.user_id)
+                else f"@{self.person.label}"
+            )
             return Text(
                 f"Week {reports.week_label(self.week)}: {self.week:%d.%m.} – "
-                f"{sunday:%d.%m.%Y} · Cloud: {one_line(cloud)} · Your time",
+                f"{sunday:%d.%m.%Y} · Cloud: {one_line(cloud)} · {whose}",
                 style="dim",
             )
         period = (
@@ -315,7 +332,7 @@ class ReportsScreen(DataScreen):
         cloud = next(
             (c.name for c in self._clouds if c.id == f.cloud_id), "all my clouds"
         )
-        person = "me" if f.user_id else "everyone"
+        person = self.person.label
         return Text(
             f"Period: {period} · Cloud: {one_line(cloud)} · People: {person}",
             style="dim",
@@ -407,7 +424,7 @@ class ReportsScreen(DataScreen):
                     hint="open, finished or all",
                 ),
             ],
-            note="The period (p), cloud (c) and person (a) apply too.",
+            note="The period (p), cloud (c) and person (a, @) apply too.",
         )
 
         def chosen(values: dict | None) -> None:
@@ -504,10 +521,20 @@ class ReportsScreen(DataScreen):
         self.filters = replace(self.filters, cloud_id=ids[(current + 1) % len(ids)])
         self.reload()
 
-    def action_toggle_person(self) -> None:
-        user = None if self.filters.user_id else self.session.user_id
-        self.filters = replace(self.filters, user_id=user)
+    def person_changed(self) -> None:
+        # One person for every view: their deals and time in the statistics
+        # and lists (as the CLI's --person), their week in the Timesheet.
+        self.filters = replace(self.filters, user_id=self.person.user_id)
         self.reload()
+
+    def person_said(self) -> str:
+        if self.view == "timesheet" and self.person.everyone:
+            return "your time (a week is one person's)"
+        if self.person.everyone:
+            return "everyone's figures"
+        if self.person.user_id == self.session.user_id:
+            return "your figures"
+        return f"{self.person.label}'s figures"
 
     def action_period(self) -> None:
         if self.view == "timesheet":

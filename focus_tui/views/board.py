@@ -14,8 +14,9 @@ What a column holds:
 * Lost: every lost proposal.
 
 Only clouds the user is a member of count (the access path's sale rows);
-the filters narrow that to one cloud and/or to records the user is an
-actor of. Each card's client is its deal (`domain.deals`).
+the filters narrow that to one cloud and/or to records the user (or a
+colleague, `user_id`) is an actor of. Each card's client is its deal
+(`domain.deals`).
 
 Moving a card on is the next sales-process step (the stage's `next` in
 `core.process`, performed by `domain.sales`); moving it back undoes the
@@ -70,13 +71,18 @@ class ColumnTotals:
 # -- queries -------------------------------------------------------------------
 
 
-def _filters(session: Session, cloud_id: int | None, mine: bool) -> pw.Expression:
-    """Narrowing of the access path's sale rows: one cloud, me as actor."""
+def _filters(
+    session: Session, cloud_id: int | None, mine: bool, user_id: int | None = None
+) -> pw.Expression:
+    """Narrowing of the access path's sale rows: one cloud, me as actor, a
+    person (`user_id`, a colleague or me) as actor."""
     condition = pw.SQL("1 = 1")
     if cloud_id is not None:
         condition &= Sale.cloud_id == cloud_id
     if mine:
         condition &= sale_actor_exists(session.user_id)
+    if user_id is not None:
+        condition &= sale_actor_exists(user_id)
     return condition
 
 
@@ -90,12 +96,14 @@ def column_totals(
     *,
     cloud_id: int | None = None,
     mine: bool = False,
+    user_id: int | None = None,
     stages: tuple[str, ...] = STAGES,
 ) -> dict[str, ColumnTotals]:
     """Count and sums of every column (all STAGES, empty ones too).
 
     `stages` limits the work to the columns on screen (the others come
     back empty): a hidden Lost column can hold more cards than the rest.
+    `mine` keeps the cards I am an actor of, `user_id` those of that person.
 
     One query: the sale rows of the user's clouds grouped by stage and
     currency (a sum never adds two currencies), read along the (stage,
@@ -118,7 +126,9 @@ def column_totals(
             pw.fn.SUM(Sale.monthly_cents),
         )
         .where(
-            Sale.stage.in_(list(stages)) & _filters(session, cloud_id, mine) & on_board
+            Sale.stage.in_(list(stages))
+            & _filters(session, cloud_id, mine, user_id)
+            & on_board
         )
         .group_by(Sale.stage, Sale.currency)
         .tuples()
@@ -141,13 +151,12 @@ def column_totals(
     return totals
 
 
-def _column(session: Session, stage: str, cloud_id: int | None, mine: bool, *columns):
-    """The cards of a column (its sale rows, with their records if needed)."""
+def _column(session: Session, stage: str, narrowed: pw.Expression, *columns):
+    """The cards of a column (its sale rows, with their records if needed),
+    `narrowed` by the board's filters (`_filters`)."""
     if stage not in STAGES:
         raise UserError(f"There is no stage {stage!r}; use one of {', '.join(STAGES)}.")
-    query = sales(session, *columns).where(
-        (Sale.stage == stage) & _filters(session, cloud_id, mine)
-    )
+    query = sales(session, *columns).where((Sale.stage == stage) & narrowed)
     if stage == Stage.BILLED:
         # Billed lists every billed order and sorts by the billed date: the
         # records need not be read (in a big database that is most of it).
@@ -192,6 +201,7 @@ def column_page(
     *,
     cloud_id: int | None = None,
     mine: bool = False,
+    user_id: int | None = None,
     total: int | None = None,
 ) -> list[Card]:
     """Cards [offset, offset+limit) of a column, in its order (`_order`).
@@ -205,6 +215,7 @@ def column_page(
         {stage: (offset, limit)},
         cloud_id=cloud_id,
         mine=mine,
+        user_id=user_id,
         totals={stage: total} if total is not None else None,
     )
     return pages[stage]
@@ -216,6 +227,7 @@ def column_pages(
     *,
     cloud_id: int | None = None,
     mine: bool = False,
+    user_id: int | None = None,
     totals: dict[str, int] | None = None,
 ) -> dict[str, list[Card]]:
     """A page of several columns at once: {stage: (offset, limit)}.
@@ -225,6 +237,7 @@ def column_pages(
     the pages are then read in three small queries. (Read in the sort,
     SQLite would look them up for every card of the column.)
     """
+    narrowed = _filters(session, cloud_id, mine, user_id)
     ids = {}
     for stage, (offset, limit) in wanted.items():
         offset, limit = max(0, offset), max(0, limit)
@@ -236,7 +249,7 @@ def column_pages(
         _day, key = _sort_keys(stage)
         page = [
             rid
-            for (rid,) in _column(session, stage, cloud_id, mine, key)
+            for (rid,) in _column(session, stage, narrowed, key)
             .order_by(*_order(stage, backwards))
             .limit(max(0, limit))
             .offset(offset)
@@ -309,11 +322,13 @@ def card_position(
     *,
     cloud_id: int | None = None,
     mine: bool = False,
+    user_id: int | None = None,
 ) -> int | None:
     """Where the card stands in its column (0 = first); None if not there."""
     day_field, key = _sort_keys(stage)
+    narrowed = _filters(session, cloud_id, mine, user_id)
     found = (
-        _column(session, stage, cloud_id, mine, day_field)
+        _column(session, stage, narrowed, day_field)
         .where(key == record_id)
         .tuples()
         .first()
@@ -331,7 +346,7 @@ def card_position(
         before = day_field.is_null(False) & (
             earlier_day | ((day_field == day) & earlier_key)
         )
-    return _column(session, stage, cloud_id, mine, key).where(before).count()
+    return _column(session, stage, narrowed, key).where(before).count()
 
 
 def stage_of(session: Session, record_id: int) -> str:

@@ -1,4 +1,9 @@
-"""A record's feed: its children and its own history, newest first, in pages."""
+"""A record's feed: its children and its own history, newest first, in pages.
+
+A feed can be narrowed to one person (`user_id`): the children they are an
+actor of (as in a cloud's feed, `actor_exists`; a child that is no activity
+has no actors and so is left out) and the history lines they wrote.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.access import (
+    actor_exists,
     cloud_names,
     get_record,
     history,
@@ -86,36 +92,49 @@ def own_row(session: Session, record_id: int) -> RecordRow:
     )[0]
 
 
-def _children(session: Session, record_id: int):
-    return records(session, *LIST_COLUMNS).where(Record.parent == record_id)
+def _children(session: Session, record_id: int, user_id: int | None, *columns):
+    query = records(session, *columns).where(Record.parent == record_id)
+    if user_id is not None:
+        query = query.where(actor_exists(user_id))
+    return query
 
 
-def feed_count(session: Session, record_id: int) -> int:
-    events = history(session, record_id).count()
-    return _children(session, record_id).count() + events
+def feed_count(session: Session, record_id: int, user_id: int | None = None) -> int:
+    """How many items the feed has (those of one person with `user_id`)."""
+    events = history(session, record_id)
+    if user_id is not None:
+        events = events.where(Event.user == user_id)
+    children = _children(session, record_id, user_id, *LIST_COLUMNS)
+    return children.count() + events.count()
 
 
 def feed_page(
-    session: Session, record_id: int, offset: int, limit: int
+    session: Session,
+    record_id: int,
+    offset: int,
+    limit: int,
+    user_id: int | None = None,
 ) -> list[FeedItem]:
-    """Items [offset, offset+limit) of the feed, newest first."""
+    """Items [offset, offset+limit) of the feed, newest first (of one
+    person with `user_id`)."""
     record = get_record(session, record_id)
     # One ordered UNION of the two streams' keys; the children part is the
     # access path's own query, turned into SQL.
-    children_sql, children_params = (
-        records(session, Record.id, Record.created_at)
-        .where(Record.parent == record.id)
-        .sql()
-    )
+    children_sql, children_params = _children(
+        session, record.id, user_id, Record.id, Record.created_at
+    ).sql()
     p = session.db.param
+    by_user = f" AND e.user_id = {p}" if user_id is not None else ""
     sql = (
         f"SELECT 0 AS is_event, c.id, c.created_at AS at FROM ({children_sql}) AS c "
         f"UNION ALL "
-        f"SELECT 1 AS is_event, e.id, e.at AS at FROM event e WHERE e.record_id = {p} "
+        f"SELECT 1 AS is_event, e.id, e.at AS at FROM event e "
+        f"WHERE e.record_id = {p}{by_user} "
         f"ORDER BY at DESC, is_event, id DESC LIMIT {p} OFFSET {p}"
     )
+    users = (int(user_id),) if user_id is not None else ()
     keys = session.db.execute_sql(
-        sql, (*children_params, record.id, max(0, limit), max(0, offset))
+        sql, (*children_params, record.id, *users, max(0, limit), max(0, offset))
     ).fetchall()
     record_ids = [k[1] for k in keys if not k[0]]
     event_ids = [k[1] for k in keys if k[0]]
@@ -273,8 +292,6 @@ def cloud_feed_count(
 
 
 def _cloud_query(session: Session, cloud_id: int, settings: CloudFeedSettings):
-    from ..domain.access import actor_exists
-
     query = records(session, *LIST_COLUMNS).where(Record.cloud == cloud_id)
     if settings.types:
         query = query.where(Record.type.in_(list(settings.types)))
