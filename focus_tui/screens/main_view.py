@@ -86,20 +86,32 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
     # -- data -------------------------------------------------------------
 
     def reload(self, keep: int | None = None) -> None:
-        session = self.session
+        from ..domain.access import my_clouds
 
-        cloud_id = self.cloud_id
+        session = self.session
+        shown = self.cloud_id
 
         def load():
+            cloud_id, name = shown, None
+            if cloud_id is not None:
+                # The cloud shown may have been renamed, archived or left
+                # (here or by a colleague): its name now, or all my clouds.
+                name = {c.id: c.name for c in my_clouds(session)}.get(cloud_id)
+                cloud_id = cloud_id if name is not None else None
             counts = agenda.bucket_counts(session, cloud_id)
             dated = sum(c for b, c in counts if b is not Bucket.NO_DATE)
             first = agenda.fetch_page(session, 0, PagedLines.PAGE, dated, cloud_id)
-            return counts, dated, first
+            return (shown, cloud_id, name), counts, dated, first
 
         self.read_now(load, lambda result: self._show(*result, keep=keep))
 
-    def _show(self, counts, dated: int, first: list[RecordRow], keep) -> None:
-        session, cloud_id = self.session, self.cloud_id
+    def _show(self, cloud, counts, dated: int, first: list[RecordRow], keep) -> None:
+        asked, cloud_id, name = cloud
+        if asked is not None and asked == self.cloud_id:  # not a stale read
+            self.cloud_id = cloud_id
+            self.cloud_name = one_line(name) if name else "all my clouds"
+            self.query_one(TitleBar).title = self._title()
+        session = self.session
         fixed = []
         offset = 0
         for bucket, count in counts:

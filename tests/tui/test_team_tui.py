@@ -331,3 +331,25 @@ async def test_help_lists_the_team_keys(team):
         assert "@Bob Builder" in screen_text(app).splitlines()[0]
         text = screen_text(app)
         assert "Bob task" in text and "Call Acme" not in text
+
+
+async def test_the_main_view_follows_its_cloud_renamed_then_archived_elsewhere(team):
+    elsewhere = Session(db=team.alice.db, user=team.alice.user, clock=team.alice.clock)
+    app = FocusApp(team.alice)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.screen
+        while main.cloud_name != "East":  # c: all my clouds, then one by one
+            await pilot.press("c")
+            await settle(pilot)
+        assert "Call Acme" in screen_text(app)
+        clouds.rename_cloud(elsewhere, "East", "East coast")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "My activities · East coast" in screen_text(app)
+        clouds.archive_cloud(elsewhere, "East coast")
+        await pilot.press("r")
+        await settle(pilot)
+        # Not an empty list under a cloud that is gone: all my clouds again.
+        assert main.cloud_id is None and "East coast" not in screen_text(app)
+        assert "Call Acme" not in screen_text(app)
