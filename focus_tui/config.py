@@ -75,6 +75,27 @@ def config_dir() -> Path:
     return Path(user_folder("config"))
 
 
+def export_folder() -> Path:
+    """Where an export goes unless the user names another place:
+    $FOCUS_TUI_EXPORT_DIR, else the first of the user's Downloads and
+    Documents folders (as the desktop names them) that exists, else home.
+    Never the current directory, which is wherever the app was started."""
+    from pathlib import Path
+
+    override = os.environ.get("FOCUS_TUI_EXPORT_DIR")
+    if override:
+        return Path(os.path.expanduser(override))
+    import platformdirs
+
+    for folder in (
+        platformdirs.user_downloads_dir(),
+        platformdirs.user_documents_dir(),
+    ):
+        if os.path.isdir(folder):
+            return Path(folder)
+    return Path.home()
+
+
 @cache
 def _read_settings() -> tuple[dict, str]:
     """(settings.toml's tables, "" or why the file could not be read).

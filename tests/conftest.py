@@ -32,6 +32,7 @@ def _isolated_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("FOCUS_TUI_TZ", "Europe/Helsinki")
     monkeypatch.setenv("FOCUS_TUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.delenv("FOCUS_TUI_CURRENCY", raising=False)
+    monkeypatch.setenv("FOCUS_TUI_EXPORT_DIR", str(tmp_path))
     from focus_tui import config
 
     config.settings.cache_clear()

@@ -15,13 +15,15 @@ from ..core.errors import UserError
 from ..core.process import (
     CONTACT_NOTE,
     CONTACT_PERSON,
+    SALES_PROPOSAL,
     EventKind,
     RecordType,
+    Stage,
     parse_type,
     type_of,
 )
 from ..core.text import checked_text, one_line_field
-from ..models import Record
+from ..models import Record, Sale
 from . import write
 from .access import cloud_by_name, get_record, participants
 from .session import Session, private_cloud
@@ -229,6 +231,28 @@ def move_record(
     return get_record(session, record.id)
 
 
+def finish_refusal(record: Record, sale: Sale | None = None) -> str | None:
+    """Why `record` may not simply be finished (None: it may); `sale`, its
+    sale row if the caller has read it already.
+
+    A sent Sales Proposal that is finished without a word leaves the Sent
+    column, never shows under Lost and drops out of the pipeline and the
+    conversion figures. The method's "if you are turned down, just mark it
+    finished" means lost: that is the Lost step (`sales.mark_lost`).
+    """
+    if record.type != SALES_PROPOSAL.key or record.finished_at is not None:
+        return None
+    if sale is None:
+        sale = Sale.get_or_none(Sale.record == record.id)
+    if sale is None or sale.stage != Stage.SENT:
+        return None
+    return (
+        f"#{record.id} was sent to the client: finishing it would drop it "
+        "from the pipeline. If it was turned down, mark it lost: "
+        f"focus-tui lost {record.id} --reason … (L in the app)."
+    )
+
+
 def set_finished(session: Session, record_id: int, finished: bool) -> Record:
     now = session.clock.now_utc_naive()
     with session.transaction():
@@ -236,6 +260,9 @@ def set_finished(session: Session, record_id: int, finished: bool) -> Record:
         _require_activity(record)
         if finished == (record.finished_at is not None):
             return record  # already so: nothing to log
+        refusal = finish_refusal(record) if finished else None
+        if refusal is not None:
+            raise UserError(refusal)
         state = snapshot(record.id)
         write.change_record(session, record.id, finished_at=now if finished else None)
         if finished:

@@ -9,6 +9,7 @@ put it back). The stages, their steps and names are `core.process`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,12 +19,14 @@ from ..core.money import Terms, from_cents, to_cents
 from ..core.process import (
     CLIENT_RELATIONSHIP,
     ORDER,
+    SALE_KEYS,
     SALES_LEAD,
     SALES_PROPOSAL,
     STAGE_NAMES,
     TASK,
     EventKind,
     Stage,
+    type_of,
     with_article,
 )
 from ..core.text import checked_text
@@ -31,7 +34,7 @@ from ..models import Record, Sale
 from . import write
 from .access import get_record
 from .deals import deal_of
-from .records import create_record, move_record
+from .records import create_record, finish_refusal, move_record
 from .session import Session
 from .tracker import stop_if_focused
 from .undo import snapshot
@@ -40,6 +43,7 @@ DEFAULT_TASKS = ("Pack and deliver", "Activate the service")
 
 __all__ = [
     "DEFAULT_TASKS",
+    "STEPS",
     "Sold",
     "Terms",
     "create_proposal",
@@ -48,38 +52,106 @@ __all__ = [
     "mark_delivered",
     "mark_lost",
     "mark_sold",
+    "open_steps",
     "revise",
     "send",
     "set_terms",
+    "step_refusal",
     "to_cents",
 ]
+
+# The steps of the sales process, in the order they come.
+STEPS: tuple[EventKind, ...] = (
+    EventKind.SENT,
+    EventKind.REVISED,
+    EventKind.LOST,
+    EventKind.SOLD,
+    EventKind.DELIVERED,
+    EventKind.BILLED,
+)
+_PROPOSAL_STEPS = (EventKind.SENT, EventKind.REVISED, EventKind.LOST, EventKind.SOLD)
 
 
 def _sale(record: Record) -> Sale:
     sale = Sale.get_or_none(Sale.record == record.id)
     if sale is None:
-        raise UserError(f"#{record.id} is {with_article(record.type)}, not a sale.")
+        raise UserError(_not_a_sale(record))
     return sale
 
 
-def _proposal(session: Session, record_id: int) -> tuple[Record, Sale]:
-    """The proposal and its sale row, read and locked inside the step."""
-    record = get_record(session, record_id, lock=True)
-    if record.type == ORDER.key:
-        sale = _sale(record)
-        raise UserError(f"#{record.id} is already an Order (sold on {sale.sold_date}).")
-    if record.type != SALES_PROPOSAL.key:
-        raise UserError(
-            f"#{record.id} is {with_article(record.type)}, not a Sales Proposal."
+def _not_a_sale(record: Record) -> str:
+    return f"#{record.id} is {with_article(record.type)}, not a sale."
+
+
+def step_refusal(record: Record, sale: Sale | None, step: EventKind) -> str | None:
+    """Why `step` cannot be done on `record` (with its sale row) now; None: it can.
+
+    The one home of the steps' stage rules: each step raises this inside its
+    transaction, and `open_steps` tells the screens which keys to offer.
+    """
+    rid = record.id
+    if step in _PROPOSAL_STEPS:
+        if record.type == ORDER.key:
+            if sale is None:
+                return _not_a_sale(record)
+            return f"#{rid} is already an Order (sold on {sale.sold_date})."
+        if record.type != SALES_PROPOSAL.key:
+            return f"#{rid} is {with_article(record.type)}, not a Sales Proposal."
+    elif record.type != ORDER.key:
+        return f"#{rid} is {with_article(record.type)}, not an Order."
+    if sale is None:
+        return _not_a_sale(record)
+    stage = sale.stage
+    if step in (EventKind.SENT, EventKind.SOLD) and stage == Stage.LOST:
+        return f"#{rid} was lost; undo that first (u)."
+    if step == EventKind.SENT and stage == Stage.SENT:
+        return f"#{rid} was already sent on {sale.sent_date}; revise it instead."
+    if step == EventKind.REVISED and stage != Stage.SENT:
+        return (
+            f"#{rid} is {STAGE_NAMES[stage].lower()}; only a sent "
+            "proposal is revised (send it first)."
         )
-    return record, _sale(record)
+    if step == EventKind.LOST and stage == Stage.LOST:
+        return f"#{rid} is already lost."
+    if step == EventKind.DELIVERED and stage != Stage.ORDERED:
+        return f"#{rid} is already {STAGE_NAMES[stage].lower()}."
+    # Monthly billing may be billed again; a bill without it ends it.
+    if step == EventKind.BILLED and stage == Stage.BILLED and not sale.monthly_billing:
+        return f"#{rid} is already billed ({sale.billed_date})."
+    return None
 
 
-def _order(session: Session, record_id: int) -> tuple[Record, Sale]:
+def _step_target(
+    session: Session, record_id: int, step: EventKind
+) -> tuple[Record, Sale]:
+    """The record and its sale row, read and locked inside the step, and
+    checked: UserError (nothing changed) if the step does not apply now."""
     record = get_record(session, record_id, lock=True)
-    if record.type != ORDER.key:
-        raise UserError(f"#{record.id} is {with_article(record.type)}, not an Order.")
-    return record, _sale(record)
+    sale = Sale.get_or_none(Sale.record == record.id)
+    refusal = step_refusal(record, sale, step)
+    if refusal is not None:
+        raise UserError(refusal)
+    assert sale is not None  # step_refusal says why there is none
+    return record, sale
+
+
+def open_steps(session: Session, record_id: int) -> frozenset[EventKind]:
+    """What the keys may offer on the record now: the sales steps that
+    apply (`step_refusal`), plus FINISHED if it may simply be finished
+    (`records.finish_refusal`: a sent proposal is marked lost instead)."""
+    record = get_record(session, record_id)
+    found: set[EventKind] = set()
+    sale = None
+    if record.type in SALE_KEYS:
+        sale = Sale.get_or_none(Sale.record == record.id)
+        found.update(s for s in STEPS if step_refusal(record, sale, s) is None)
+    if (
+        type_of(record.type).is_activity
+        and record.finished_at is None
+        and finish_refusal(record, sale) is None
+    ):
+        found.add(EventKind.FINISHED)
+    return frozenset(found)
 
 
 def _check_day(
@@ -197,13 +269,7 @@ def send(
 ) -> Record:
     """The proposal went out: sent date, lead handled for now, follow-up date."""
     with session.transaction():
-        record, sale = _proposal(session, record_id)
-        if sale.stage == Stage.LOST:
-            raise UserError(f"#{record.id} was lost; undo that first (u).")
-        if sale.stage == Stage.SENT:
-            raise UserError(
-                f"#{record.id} was already sent on {sale.sent_date}; revise it instead."
-            )
+        record, sale = _step_target(session, record_id, EventKind.SENT)
         sent_date = _check_day(
             session, sent_date or session.clock.today(), "sent", None, ""
         )
@@ -253,12 +319,7 @@ def revise(
     """A new revision of a sent offer: revision + 1, new sums, new sent date."""
     values = _terms_values(terms)
     with session.transaction():
-        record, sale = _proposal(session, record_id)
-        if sale.stage != Stage.SENT:
-            raise UserError(
-                f"#{record.id} is {STAGE_NAMES[sale.stage].lower()}; only a sent "
-                "proposal is revised (send it first)."
-            )
+        record, sale = _step_target(session, record_id, EventKind.REVISED)
         sent_date = _check_day(
             session,
             sent_date or session.clock.today(),
@@ -304,9 +365,7 @@ def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
     """Turned down: the proposal is finished as lost."""
     reason = " ".join(checked_text(reason or "", "reason").split())[:500]
     with session.transaction():
-        record, sale = _proposal(session, record_id)
-        if sale.stage == Stage.LOST:
-            raise UserError(f"#{record.id} is already lost.")
+        record, sale = _step_target(session, record_id, EventKind.LOST)
         state = snapshot(record.id)
         write.change_sale(session, record.id, stage=Stage.LOST, lost_reason=reason)
         write.change_record(
@@ -315,6 +374,10 @@ def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
         stop_if_focused(session, record.id)
         write.log_event(session, record.id, EventKind.LOST, before=state, reason=reason)
     return get_record(session, record.id)
+
+
+def _task_line(task: str | tuple[str, When | None]) -> tuple[str, When | None]:
+    return (task, None) if isinstance(task, str) else task
 
 
 @dataclass(frozen=True)
@@ -332,21 +395,20 @@ def mark_sold(
     sold_date: date | None = None,
     terms: Terms | None = None,
     relationship_when: When | None = None,
-    tasks: list[str] | tuple[str, ...] = (),
+    tasks: Sequence[str | tuple[str, When | None]] = (),
     check_when: When | None = None,
 ) -> Sold:
     """The proposal becomes an Order; its Sales Lead a Client Relationship.
 
     Same record, same history: only the type changes. A lead that already is
     a Client Relationship (a repeat sale) is left as it is, apart from the
-    optional move to `relationship_when`. Fulfilment `tasks` are created
-    under the order, which moves to `check_when`.
+    optional move to `relationship_when`. Fulfilment `tasks` (titles, or
+    (title, when) pairs) are created under the order, which moves to
+    `check_when`.
     """
     values = _terms_values(terms)
     with session.transaction():
-        record, sale = _proposal(session, record_id)
-        if sale.stage == Stage.LOST:
-            raise UserError(f"#{record.id} was lost; undo that first (u).")
+        record, sale = _step_target(session, record_id, EventKind.SOLD)
         sold_date = _check_day(
             session, sold_date or session.clock.today(), "sold", sale.sent_date, "sent"
         )
@@ -370,8 +432,8 @@ def mark_sold(
         if check_when is not None:
             move_record(session, record.id, check_when, log=False)
         created = [
-            create_record(session, TASK, title, parent_id=record.id)
-            for title in tasks
+            create_record(session, TASK, title, parent_id=record.id, when=when)
+            for title, when in map(_task_line, tasks)
             if title.strip()
         ]
         write.log_event(
@@ -397,11 +459,7 @@ def mark_delivered(
 ) -> Record:
     """Delivered: the order moves to today with its delivered date set."""
     with session.transaction():
-        record, sale = _order(session, record_id)
-        if sale.stage != Stage.ORDERED:
-            raise UserError(
-                f"#{record.id} is already {STAGE_NAMES[sale.stage].lower()}."
-            )
+        record, sale = _step_target(session, record_id, EventKind.DELIVERED)
         delivered_date = _check_day(
             session,
             delivered_date or session.clock.today(),
@@ -433,9 +491,7 @@ def mark_billed(
 ) -> Record:
     """Billed: the order is finished; with monthly billing it stays open."""
     with session.transaction():
-        record, sale = _order(session, record_id)
-        if sale.stage == Stage.BILLED and not sale.monthly_billing:
-            raise UserError(f"#{record.id} is already billed ({sale.billed_date}).")
+        record, sale = _step_target(session, record_id, EventKind.BILLED)
         # Monthly billing may be billed again: the latest billing date is kept,
         # and a bill without --monthly ends it (the order is finished).
         billed_date = _check_day(

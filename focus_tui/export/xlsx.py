@@ -103,8 +103,9 @@ class ExportResult:
 def default_export_path(
     session: Session, view: str = "report", folder: str | os.PathLike | None = None
 ) -> Path:
-    """A new file name with today's date in `folder` (default: the current one)."""
-    folder = Path(folder) if folder is not None else Path.cwd()
+    """A new file name with today's date in `folder` (default: the user's
+    Downloads, else Documents, else home: `config.export_folder`)."""
+    folder = Path(folder) if folder is not None else config.export_folder()
     stem = f"focus-{view}-{session.clock.today().isoformat()}"
     path = folder / f"{stem}.xlsx"
     n = 2

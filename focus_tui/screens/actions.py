@@ -9,13 +9,14 @@ from textual.binding import Binding
 
 from ..core.dates import When, describe_when
 from ..core.money import format_amount, from_cents
-from ..core.process import type_of
+from ..core.process import SALES_PROPOSAL, EventKind, type_of
 from ..core.text import one_line
 from ..domain import records, sales, tracker
 from ..views.feed import feed_header
 from ..views.listing import RecordRow
 from .move_dialog import MoveDialog
 from .record_form import FormResult, FormStart, RecordForm
+from .sales_actions import ask_lost
 
 RECORD_BINDINGS = [
     Binding("n", "new", "New", id="new"),
@@ -77,6 +78,29 @@ class RecordActions:
         row = self._need_target()
         if row is None:
             return
+        if row.type == SALES_PROPOSAL.key and not row.finished:
+            # The domain decides whether it may simply be finished: a sent
+            # proposal that was turned down is finished as lost.
+            self.read_now(
+                lambda: sales.open_steps(self.session, row.id),
+                lambda steps: self._finish_proposal(row, steps),
+            )
+            return
+        self._toggle_finished(row)
+
+    def _finish_proposal(self, row: RecordRow, steps) -> None:
+        if EventKind.FINISHED not in steps and EventKind.LOST in steps:
+            ask_lost(
+                self,
+                row,
+                question="Lost?",
+                note="It was sent: finished, it counts as lost (Lost column, "
+                "statistics). esc keeps it open.",
+            )
+        else:
+            self._toggle_finished(row)
+
+    def _toggle_finished(self, row: RecordRow) -> None:
         self.run_db(
             lambda: records.toggle_finished(self.session, row.id),
             self._after_finish,

@@ -1,11 +1,17 @@
-"""The new / edit form: type, title, date, notes, people, contact details."""
+"""The new / edit form: type, title, date, notes, people, contact details.
+
+The type is one key away wherever the cursor is: alt+letter (shown under
+the Type field), or the letter alone while the Type field has focus. Plain
+letters must stay text in the Title, People and Notes fields, and ctrl+c /
+ctrl+p are taken (copy, the palette), so alt it is.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -63,10 +69,40 @@ NEW_PERSON = -1
 SALE_TYPES = SALE_KEYS
 
 
+def _type_letters() -> dict[str, RecordType]:
+    """One letter per type the form offers, from its names: the short
+    name's first letter, else a word's first letter of its name (Contact
+    Person: c, as p is Proposal's), else any free letter of it."""
+    letters: dict[str, RecordType] = {}
+    for rtype in CREATABLE:
+        initials = [word[0] for word in rtype.name.split()]
+        for letter in (rtype.short[0], *initials, *rtype.name):
+            letter = letter.lower()
+            if letter.isalpha() and letter not in letters:
+                letters[letter] = rtype
+                break
+    return letters
+
+
+TYPE_LETTERS = _type_letters()
+TYPE_BINDINGS = [
+    Binding(
+        f"alt+{letter}",
+        f"pick_type('{rtype.key}')",
+        f"Type: {rtype.name}",
+        id=f"pick_{rtype.key}",
+        show=False,
+        priority=True,  # before the text fields take the letter
+    )
+    for letter, rtype in TYPE_LETTERS.items()
+]
+
+
 class RecordForm(ModalScreen[FormResult | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save", priority=True),
         Binding("escape", "cancel", "Cancel", id="cancel"),
+        *TYPE_BINDINGS,
     ]
 
     def __init__(self, start: FormStart, clock: Clock, session) -> None:
@@ -89,7 +125,7 @@ class RecordForm(ModalScreen[FormResult | None]):
         with VerticalScroll(id="dialog", classes="dialog form"):
             yield Label(Text(heading), classes="dialog-title")
             if not start.editing:
-                with Horizontal(classes="field"):
+                with Horizontal(classes="field", id="type-row"):
                     yield Label("Type", classes="field-label")
                     yield Select(
                         [(t.name, t.key) for t in CREATABLE],
@@ -98,6 +134,7 @@ class RecordForm(ModalScreen[FormResult | None]):
                         id="type",
                         compact=True,
                     )
+                yield Static(self._type_keys(alt=True), id="type-keys")
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label", id="title-label")
                 yield Input(
@@ -164,6 +201,16 @@ class RecordForm(ModalScreen[FormResult | None]):
                 classes="hint",
             )
 
+    @staticmethod
+    def _type_keys(alt: bool) -> Text:
+        """'alt+ t Task  l Lead  n Note  p Proposal  c Person'."""
+        text = Text("alt+ " if alt else "     ")
+        for letter, rtype in TYPE_LETTERS.items():
+            text.append(letter, style="bold underline")
+            text.append(f" {rtype.short}  ")
+        text.rstrip()
+        return text
+
     def _contact(self, name: str) -> str:
         return getattr(self.start.contact, name) if self.start.contact else ""
 
@@ -183,6 +230,26 @@ class RecordForm(ModalScreen[FormResult | None]):
     @on(Select.Changed, "#type")
     def _type_changed(self) -> None:
         self._apply_type(self.chosen_type)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "pick_type":
+            return not self.start.editing  # an edit keeps the record's type
+        return super().check_action(action, parameters)
+
+    def action_pick_type(self, key: str) -> None:
+        """alt+letter: that type, wherever the cursor is."""
+        select = self.query_one("#type", Select)
+        if select.expanded:
+            select.expanded = False
+        select.value = key
+        if self.focused is select:
+            self.query_one("#title", Input).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # With the Type field focused, the letters alone pick a type.
+        if not self.start.editing:
+            on_type = isinstance(event.widget, Select)
+            self.query_one("#type-keys", Static).update(self._type_keys(not on_type))
 
     def _apply_type(self, rtype: RecordType) -> None:
         is_person = rtype is CONTACT_PERSON
@@ -276,7 +343,11 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     @on(Input.Submitted, "#people")
     def _people_submitted(self, event: Input.Submitted) -> None:
+        # Enter with a name typed tags the highlighted suggestion (and stays
+        # for the next person); enter on the empty field saves, as the hint
+        # says of every field.
         if not event.value.strip():
+            self.action_save()
             return
         options = self.query_one("#suggestions", OptionList)
         if self._suggested_for != event.value:
@@ -295,6 +366,15 @@ class RecordForm(ModalScreen[FormResult | None]):
     def on_key(self, event) -> None:
         # Up/down in the people field move through the suggestions; focus
         # stays in the field, so typing always goes where it is seen.
+        if (
+            not self.start.editing
+            and isinstance(self.focused, Select)
+            and event.character in TYPE_LETTERS
+        ):
+            self.action_pick_type(TYPE_LETTERS[event.character].key)
+            event.stop()
+            event.prevent_default()
+            return
         people = self.query_one("#people", Input)
         options = self.query_one("#suggestions", OptionList)
         if self.focused is not people:

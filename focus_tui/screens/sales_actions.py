@@ -1,10 +1,14 @@
-"""The sales-process keys, shared by the main view and feeds.
+"""The sales-process keys, shared by the main view, feeds and the board.
 
 Each step asks only what it needs (StepDialog), then calls the same domain
-function the CLI calls (`focus_tui.domain.sales`).
+function the CLI calls (`focus_tui.domain.sales`). A key is offered only
+where its step applies to the record under the cursor, as the domain
+decides it (`sales.open_steps`): a billed order offers neither `d` nor `b`.
 """
 
 from __future__ import annotations
+
+import time
 
 from textual.binding import Binding
 
@@ -14,6 +18,7 @@ from ..core.process import (
     ORDER,
     SALES_LEAD,
     SALES_PROPOSAL,
+    EventKind,
     step_verb,
     with_article,
 )
@@ -23,9 +28,10 @@ from ..domain.access import get_record, sale_of
 from ..domain.deals import deal_of
 from ..views.listing import RecordRow
 from .step_dialog import (
+    DATE_MARK,
+    DATED_LINES,
     DAY,
     FLAG,
-    LINES,
     MONEY,
     TEXT,
     WHEN,
@@ -51,34 +57,80 @@ STEP_TYPES = {
     **dict.fromkeys(PROPOSAL_ACTIONS, SALES_PROPOSAL.key),
     **dict.fromkeys(ORDER_ACTIONS, ORDER.key),
 }
+# The step each key performs (what `sales.open_steps` answers in).
+ACTION_STEPS = {
+    "send": EventKind.SENT,
+    "revise": EventKind.REVISED,
+    "lost": EventKind.LOST,
+    "sold": EventKind.SOLD,
+    "delivered": EventKind.DELIVERED,
+    "billed": EventKind.BILLED,
+}
+# The Sold dialog's fulfilment tasks: due before the order's check (+2w).
+TASK_WHEN = "+1w"
+# Seconds a reading of a row's open steps serves an equal row (see below).
+STEPS_FRESH = 0.2
 
 
 class SalesActions:
     """Mixin for a DataScreen with `target()` and `reload(keep=...)`."""
 
-    _sales_kind: str | None = None
+    # What the footer was last built for: (row type, steps open) or None.
+    _sales_kind: tuple | None = None
     _footer_timer = None
+    # The steps open on one row: (row, steps, when read). A reload makes new
+    # row objects, so a step (here or by anyone) is not answered from an old
+    # reading; the board makes a row per call, so an equal row read a moment
+    # ago counts too (one read for the footer's seven keys, not seven).
+    _steps_seen: tuple[RecordRow, frozenset[EventKind] | None, float] | None = None
 
     def sales_keys_follow(self, row: RecordRow | None) -> None:
         """Show the step keys that apply to the highlighted row.
 
         Rebuilding the footer costs ~40 ms, too much for a key press: it is
-        done once the cursor has rested for a moment, and only when the
-        kind of row (proposal, order, other) changed.
+        done once the cursor has rested for a moment, and only when what
+        the row allows (its type, its open steps) changed.
         """
-        kind = row.type if row and row.type in STEP_TYPES.values() else None
-        if kind == self._sales_kind:
-            return
-        self._sales_kind = kind
+        if self._sales_kind is None and not self._is_sale(row):
+            return  # from one row without steps to another: nothing to do
         if self._footer_timer is not None:
             self._footer_timer.stop()
-        self._footer_timer = self.set_timer(0.25, self.refresh_bindings)
+        self._footer_timer = self.set_timer(0.25, self._follow_now)
+
+    def _follow_now(self) -> None:
+        row = self.target()
+        kind = (row.type, self._open_steps(row)) if self._is_sale(row) else None
+        if kind != self._sales_kind:
+            self._sales_kind = kind
+            self.refresh_bindings()
+
+    @staticmethod
+    def _is_sale(row: RecordRow | None) -> bool:
+        return row is not None and row.type in STEP_TYPES.values()
+
+    def _open_steps(self, row: RecordRow) -> frozenset[EventKind] | None:
+        """The steps the domain allows on `row` now; None if that could not
+        be read (the key is then offered, and the step itself will say)."""
+        seen, now = self._steps_seen, time.monotonic()
+        if seen is not None and (
+            seen[0] is row or (seen[0] == row and now - seen[2] < STEPS_FRESH)
+        ):
+            return seen[1]
+        try:
+            steps = sales.open_steps(self.session, row.id)
+        except Exception:  # gone, or the database away: the step reports it
+            steps = None
+        self._steps_seen = (row, steps, now)
+        return steps
 
     def check_action(self, action: str, parameters) -> bool | None:
         """Offer the sales keys only where they apply (footer, help, palette)."""
         if action in STEP_TYPES:
             row = self.target()
-            return row is not None and row.type == STEP_TYPES[action]
+            if row is None or row.type != STEP_TYPES[action]:
+                return False
+            steps = self._open_steps(row)
+            return steps is None or ACTION_STEPS[action] in steps
         return super().check_action(action, parameters)
 
     def _sales_target(self, action: str) -> RecordRow | None:
@@ -92,10 +144,7 @@ class SalesActions:
         return row
 
     def _after_step(self, row: RecordRow, message: str) -> None:
-        self.changed(row.id)
-        self.app.refresh_focus()  # lost / billed end a focus on the record
-        self.say(message)
-        self.reload(keep=row.id)
+        after_step(self, row, message)
 
     def _ask(self, form: StepForm, then) -> None:
         def answered(values: dict | None) -> None:
@@ -182,17 +231,7 @@ class SalesActions:
         row = self._sales_target("lost")
         if row is None:
             return
-        form = StepForm(
-            f"Lost: {row.title}",
-            [Field("reason", "Reason", TEXT, hint="optional, e.g. price")],
-        )
-        self._ask(
-            form,
-            lambda v: self.run_db(
-                lambda: sales.mark_lost(self.session, row.id, v["reason"]),
-                lambda rec: self._after_step(row, "Marked lost (u undoes)."),
-            ),
-        )
+        ask_lost(self, row)
 
     # -- sold ------------------------------------------------------------------
 
@@ -223,7 +262,12 @@ class SalesActions:
         if deal is not None:
             fields.append(Field("relationship", "Client on", WHEN, "+1 month"))
         fields += [
-            Field("tasks", "Tasks", LINES, list(sales.DEFAULT_TASKS)),
+            Field(
+                "tasks",
+                "Tasks",
+                DATED_LINES,
+                [f"{task} {DATE_MARK} {TASK_WHEN}" for task in sales.DEFAULT_TASKS],
+            ),
             Field("check", "Check on", WHEN, "+2w", hint="when to check the order"),
         ]
         form = StepForm(
@@ -308,6 +352,36 @@ class SalesActions:
             lambda: undo.undo(self.session, row.id),
             lambda step: self._after_step(row, f"Undid {step_verb(step)}."),
         )
+
+
+def after_step(screen, row: RecordRow, message: str) -> None:
+    """A step is done: every screen hears of it, this one shows it."""
+    screen.changed(row.id)
+    screen.app.refresh_focus()  # lost / billed end a focus on the record
+    screen.say(message)
+    screen.reload(keep=row.id)
+
+
+def ask_lost(screen, row: RecordRow, question: str = "Lost:", note: str = "") -> None:
+    """The Lost step: its dialog (an optional reason), then `sales.mark_lost`.
+
+    `L` opens it, and so does `x` on a sent proposal (`RecordActions`):
+    turned down, a sent offer is finished as lost, and stays counted.
+    """
+    form = StepForm(
+        f"{question} {row.title}",
+        [Field("reason", "Reason", TEXT, hint="optional, e.g. price")],
+        note=note,
+    )
+
+    def answered(values: dict | None) -> None:
+        if values is not None:
+            screen.run_db(
+                lambda: sales.mark_lost(screen.session, row.id, values["reason"]),
+                lambda record: after_step(screen, row, "Marked lost (u undoes)."),
+            )
+
+    screen.app.push_screen(StepDialog(form, screen.session.clock), answered)
 
 
 def _amount(cents: int | None) -> str:

@@ -1,8 +1,8 @@
 """One small dialog for every sales-process step: only the fields it needs.
 
 A step lists its fields (a date, a follow-up expression, sums, a reason, a
-yes/no, a list of tasks); each is checked as it is typed and the dialog
-returns the parsed values, or None when cancelled.
+yes/no, a list of tasks, each with an optional date); each is checked as it
+is typed and the dialog returns the parsed values, or None when cancelled.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from ..core.clock import Clock
-from ..core.dates import When, describe_when, parse_day, parse_when
+from ..core.dates import When, day_label, describe_when, parse_day, parse_when
 from ..core.errors import UserError
 from ..core.money import parse_money, parse_terms
 from ..core.text import one_line
@@ -31,6 +33,10 @@ MONEY = "money"  # a sum -> Money | None
 TEXT = "text"  # free text, one line
 FLAG = "flag"  # yes/no
 LINES = "lines"  # one item per line -> list[str]
+DATED_LINES = "dated_lines"  # "title | when" per line -> list[(str, When | None)]
+
+# Between a line's title and its date in a DATED_LINES field.
+DATE_MARK = "|"
 
 
 @dataclass
@@ -56,9 +62,25 @@ class StepForm:
 
 
 class StepCheckbox(Checkbox, inherit_bindings=False):
-    """A checkbox that space toggles and enter leaves to the dialog (confirm)."""
+    """A checkbox that space toggles and enter leaves to the dialog (confirm).
+
+    It reads `[x]` when on and `[ ]` when off: Textual's `▐X▌` differs only
+    in colour, and a user took an unchecked one for checked.
+    """
 
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+    @property
+    def _button(self) -> Content:
+        if not self.value:
+            return Content("[ ]")
+        # The mark in the button's "on" colour, on the dialog's background.
+        colour = self.get_visual_style("toggle--button").foreground
+        return Content.assemble("[", ("x", Style(foreground=colour, bold=True)), "]")
+
+
+# Fields whose reading is shown (or why not) under them as they are typed.
+CHECKED = (DAY, WHEN, MONEY, DATED_LINES)
 
 
 class StepDialog(ModalScreen[dict | None]):
@@ -84,9 +106,10 @@ class StepDialog(ModalScreen[dict | None]):
                         f.label, value=bool(f.default), id=f.name, compact=True
                     )
                     continue
-                with Horizontal(classes="field notes" if f.kind == LINES else "field"):
+                lines = f.kind in (LINES, DATED_LINES)
+                with Horizontal(classes="field notes" if lines else "field"):
                     yield Label(f.label, classes="field-label")
-                    if f.kind == LINES:
+                    if lines:
                         yield TextArea(
                             "\n".join(f.default or ()),
                             id=f.name,
@@ -100,7 +123,7 @@ class StepDialog(ModalScreen[dict | None]):
                             placeholder=f.hint,
                             compact=True,
                         )
-                if f.kind in (DAY, WHEN, MONEY):
+                if f.kind in CHECKED:
                     yield Static("", id=f"{f.name}-check", classes="preview")
             yield Static("", id="step-error", classes="preview -error")
             yield Static(
@@ -110,7 +133,7 @@ class StepDialog(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         for f in self.form.fields:
-            if f.kind in (DAY, WHEN, MONEY):
+            if f.kind in CHECKED:
                 self._safe_check(f)
         self.query_one("#step-error").display = False
         fields = self.query("Input, Checkbox, TextArea")
@@ -124,13 +147,22 @@ class StepDialog(ModalScreen[dict | None]):
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id:
             f = self._field(event.input.id)
-            if f.kind in (DAY, WHEN, MONEY):
+            if f.kind in CHECKED:
                 self._safe_check(f)
+
+    @on(TextArea.Changed)
+    def _lines_changed(self, event: TextArea.Changed) -> None:
+        f = self._field(event.text_area.id or "")
+        if f.kind == DATED_LINES:
+            self._safe_check(f)
 
     def _check(self, f: Field) -> Any:
         """Parse one field; show the result or the reason under it."""
         check = self.query_one(f"#{f.name}-check", Static)
-        text = self.query_one(f"#{f.name}", Input).value.strip()
+        if f.kind == DATED_LINES:
+            text = self.query_one(f"#{f.name}", TextArea).text
+        else:
+            text = self.query_one(f"#{f.name}", Input).value.strip()
         try:
             value = self._parse(f, text)
         except UserError as exc:
@@ -142,6 +174,9 @@ class StepDialog(ModalScreen[dict | None]):
         if f.kind in (DAY, WHEN) and value is not None:
             when = value if isinstance(value, When) else When(value)
             check.update(Text("→ " + describe_when(when, self.clock.today())))
+            check.display = True
+        elif f.kind == DATED_LINES and value:
+            check.update(Text("→ " + self._dated_summary(value)))
             check.display = True
         else:
             check.update("")
@@ -161,7 +196,45 @@ class StepDialog(ModalScreen[dict | None]):
             return parse_when(text, self.clock.today())
         if f.kind == MONEY:
             return parse_money(text, required=f.required)
+        if f.kind == DATED_LINES:
+            return self._parse_dated(text)
         return text
+
+    def _parse_dated(self, text: str) -> list[tuple[str, When | None]]:
+        """Each line "title | when" (the date optional), read with the
+        dates everyone else reads (`parse_when`)."""
+        items = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            title, mark, when_text = line.rpartition(DATE_MARK)
+            if not mark:
+                title, when_text = line, ""
+            title = " ".join(title.split())
+            if not title:
+                raise UserError(f"Line {number}: a title is needed before the |.")
+            try:
+                when = (
+                    parse_when(when_text, self.clock.today())
+                    if when_text.strip()
+                    else None
+                )
+            except UserError as exc:
+                raise UserError(f"Line {number}: {exc}") from None
+            items.append((title, when))
+        return items
+
+    def _dated_summary(self, items: list[tuple[str, When | None]]) -> str:
+        today = self.clock.today()
+        return " · ".join(
+            f"{one_line(title)} "
+            + (
+                day_label(when.date, today, when.time)
+                if when and when.date
+                else "no date"
+            )
+            for title, when in items
+        )
 
     def _safe_check(self, f: Field) -> tuple[bool, Any]:
         try:
@@ -178,6 +251,13 @@ class StepDialog(ModalScreen[dict | None]):
         for f in self.form.fields:
             if f.kind == FLAG:
                 values[f.name] = self.query_one(f"#{f.name}", Checkbox).value
+            elif f.kind == DATED_LINES:
+                ok, value = self._safe_check(f)
+                if not ok:
+                    self.query_one(f"#{f.name}", TextArea).focus()
+                    self.app.bell()
+                    return
+                values[f.name] = value
             elif f.kind == LINES:
                 text = self.query_one(f"#{f.name}", TextArea).text
                 values[f.name] = [
