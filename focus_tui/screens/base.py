@@ -8,9 +8,20 @@ from typing import Any
 
 from textual import on
 from textual.screen import Screen
+from textual.widgets import Footer
 from textual.worker import Worker
 
 from .messages import RecordsChanged
+
+
+def key_footer() -> Footer:
+    """The footer of every screen: the most used keys, fitting 80 columns.
+
+    The palette key is left out: Textual docks it on the right, over the
+    last keys, which were cut mid-word at 80 columns. `?` (in every footer)
+    lists it with all the keys a footer leaves out.
+    """
+    return Footer(compact=True, show_command_palette=False)
 
 
 class DataScreen(Screen):

@@ -18,7 +18,6 @@ from functools import partial
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from ..core.errors import UserError
 from ..core.process import PROCESS, STAGE_NAMES, STAGES, STEP_NAMES, EventKind, Stage
@@ -32,9 +31,10 @@ from ..widgets.board_column import Board, BoardColumn, CardPages
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
-from .base import DataScreen
+from .base import DataScreen, key_footer
 from .person_filter import PERSON_BINDING, PersonFilter
 from .sales_actions import SALES_BINDINGS, SalesActions
+from .time_entries import ConfirmDialog
 
 # The action (of SalesActions) performing the step into a stage.
 STEP_ACTIONS = {
@@ -95,7 +95,7 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             column.display = stage != Stage.LOST or self.show_lost
             columns.append(column)
         yield Board(*columns, id="board")
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(Board).focus()
@@ -287,7 +287,44 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             )
             return
         step = PROCESS[next_stage].step_into
-        getattr(self, f"action_{STEP_ACTIONS[step]}")()
+        self.read_now(
+            lambda: board.card_actors(self.session, card.id),
+            lambda actors: self._next_step_of(card, step, *actors),
+        )
+
+    def _next_step_of(
+        self, card: Card, step: EventKind, mine: bool, others: list[str]
+    ) -> None:
+        """A colleague's card moves on only after a yes.
+
+        Clouds are shared so that a colleague may step in (a rep on holiday),
+        so the step is not refused; but `>` names no step and sending an
+        offer to a client cannot be taken back, so it is asked, naming whose
+        it is and what will happen.
+        """
+        perform = getattr(self, f"action_{STEP_ACTIONS[step]}")
+        if mine or not others:
+            perform()
+            return
+        whose = " and ".join(others)
+        verb = STEP_NAMES.get(step, step)
+        question = (
+            f"Send {whose}'s proposal “{one_line(card.title)}”?"
+            if step == EventKind.SENT
+            else f"Mark {whose}'s “{one_line(card.title)}” as {verb}?"
+        )
+        detail = (
+            f"You are not an actor of it: {whose} is. "
+            "The step is recorded in your name."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                perform()
+            else:
+                self.say("Nothing changed.")
+
+        self.app.push_screen(ConfirmDialog(question, detail), answered)
 
     def action_step_back(self) -> None:
         card = self.current_card()

@@ -20,7 +20,6 @@ import dataclasses
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from ..core.process import ALL_TYPES
 from ..core.text import one_line
@@ -32,7 +31,7 @@ from ..widgets.record_list import PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
-from .base import DataScreen
+from .base import DataScreen, key_footer
 from .person_filter import PERSON_BINDING, PersonFilter
 from .step_dialog import TEXT, Field, StepDialog, StepForm
 
@@ -74,7 +73,7 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
             empty_text="Nothing here for these settings.",
             id="cloud",
         )
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()

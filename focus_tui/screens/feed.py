@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..core.dates import day_label
 from ..core.process import (
@@ -31,7 +31,7 @@ from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
-from .base import DataScreen
+from .base import DataScreen, key_footer
 from .person_filter import PERSON_BINDING, PersonFilter
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
@@ -50,7 +50,12 @@ NOTES_LINES = 3
 class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        *RECORD_BINDINGS,
+        # `esc Back` takes the room of `m Move` in the footer at 80 columns
+        # (an order's `d Delivered b Billed` left no more); ? lists it.
+        *(
+            dataclasses.replace(b, show=False) if b.id == "move" else b
+            for b in RECORD_BINDINGS
+        ),
         *SALES_BINDINGS,
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
@@ -67,7 +72,7 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         yield TimerBar()
         yield Static("", id="feed-header")
         yield RecordList(self.session.clock, empty_text="Loading…", id="feed")
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()

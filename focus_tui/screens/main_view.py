@@ -7,7 +7,6 @@ import dataclasses
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from ..core.dates import Bucket
 from ..core.process import TASK
@@ -18,7 +17,7 @@ from ..widgets.record_list import GroupLine, PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
-from .base import DataScreen
+from .base import DataScreen, key_footer
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 
@@ -46,7 +45,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
             empty_text="Nothing on your plate. Press n to add an activity.",
             id="agenda",
         )
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(RecordList).focus()

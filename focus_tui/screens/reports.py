@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from .. import config
 from ..core.errors import UserError
@@ -28,7 +28,7 @@ from ..widgets.report_table import ReportTable
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from ..widgets.week_grid import WeekGrid
-from .base import DataScreen
+from .base import DataScreen, key_footer
 from .export_progress import Cancelled, ExportProgress
 from .person_filter import PERSON_BINDING, PersonFilter
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
@@ -119,7 +119,7 @@ class ReportsScreen(PersonFilter, DataScreen):
             yield ReportTable(id="records")
             with VerticalScroll(id="timesheet"):
                 yield WeekGrid(id="week-grid")
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.week = reports.monday_of(self.session.clock.today())
@@ -182,7 +182,11 @@ class ReportsScreen(PersonFilter, DataScreen):
                 exclusive=True,
             )
             return
-        session, filters = self.session, self.filters
+        # Every figure covers the period the header names (`stats_period`).
+        session, filters = (
+            self.session,
+            reports.stats_period(self.session, self.filters),
+        )
 
         def load():
             return (
@@ -324,11 +328,17 @@ class ReportsScreen(PersonFilter, DataScreen):
                 f"{sunday:%d.%m.%Y} · Cloud: {one_line(cloud)} · {whose}",
                 style="dim",
             )
-        period = (
-            f"{f.start or '…'} – {f.end or '…'}"
-            if (f.start or f.end)
-            else "last 12 months"
-        )
+        if self.view == "stats":
+            # The days the figures cover (by default the chart's months up to
+            # today): the dates alone, so the line fits 80 columns.
+            shown = reports.stats_period(self.session, f)
+            period = f"{shown.start or '…'} – {shown.end or '…'}"
+        else:
+            period = (
+                f"{f.start or '…'} – {f.end or '…'}"
+                if (f.start or f.end)
+                else "all dates"
+            )
         cloud = next(
             (c.name for c in self._clouds if c.id == f.cloud_id), "all my clouds"
         )

@@ -33,10 +33,10 @@ import peewee as pw
 from ..core.errors import UserError
 from ..core.money import MoneyTotals
 from ..core.process import CLOSED_STAGES, MAIN_STAGES, STAGE_NAMES, STAGES, Stage
-from ..domain.access import records, sale_actor_exists, sale_of, sales
+from ..domain.access import get_record, records, sale_actor_exists, sale_of, sales
 from ..domain.deals import deal_ids
 from ..domain.session import Session
-from ..models import Record, Sale
+from ..models import Record, RecordActor, Sale, User
 
 
 @dataclass(frozen=True)
@@ -366,3 +366,24 @@ __all__ = [
     "column_totals",
     "stage_of",
 ]
+
+
+def card_actors(session: Session, record_id: int) -> tuple[bool, list[str]]:
+    """(is the user an actor of the card, the names of its other actors):
+    the board asks before moving a colleague's card on."""
+    get_record(session, record_id)  # visible to the user, else NotFound
+    rows = (
+        User.select(User.id, User.display_name)
+        .join(RecordActor, on=(RecordActor.user == User.id))
+        .where(RecordActor.record == record_id)
+        .order_by(User.display_name)
+        .tuples()
+    )
+    mine = False
+    others = []
+    for user_id, name in rows:
+        if user_id == session.user_id:
+            mine = True
+        else:
+            others.append(name)
+    return mine, others

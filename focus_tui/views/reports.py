@@ -466,8 +466,25 @@ def _sales(session: Session, filters: Filters) -> pw.Select:
     return query
 
 
+# The statistics cover this many calendar months when no period is chosen
+# (the months of the chart, this one included).
+STATS_MONTHS = 12
+
+
+def stats_period(session: Session, filters: Filters = Filters()) -> Filters:
+    """The filters the statistics use: the period chosen, else the last
+    `STATS_MONTHS` months up to today, so that every figure (conversion,
+    days between steps, lost reasons) covers the months the chart shows
+    and the header can name them."""
+    if filters.start is not None or filters.end is not None:
+        return filters
+    today = session.clock.today()
+    first = date(today.year, today.month, 1) - relativedelta(months=STATS_MONTHS - 1)
+    return replace(filters, start=first, end=today)
+
+
 def monthly(
-    session: Session, filters: Filters = Filters(), months: int = 12
+    session: Session, filters: Filters = Filters(), months: int = STATS_MONTHS
 ) -> list[MonthRow]:
     """Offers (sent) vs orders (sold) per month for the last `months` months.
 
@@ -597,6 +614,11 @@ def lost_reasons(
         .where(Sale.stage == Stage.LOST)
         .group_by(Sale.lost_reason)
         .order_by(pw.fn.COUNT(Sale.record).desc())
-        .tuples()
     )
-    return [(reason or "(no reason given)", n) for reason, n in query]
+    # The proposals lost among those sent in the period, as `conversion`
+    # counts them (a lost proposal keeps the day it was sent, no other).
+    if filters.start is not None:
+        query = query.where(Sale.sent_date >= filters.start)
+    if filters.end is not None:
+        query = query.where(Sale.sent_date <= filters.end)
+    return [(reason or "(no reason given)", n) for reason, n in query.tuples()]
