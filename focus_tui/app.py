@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import shutil
 import tempfile
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -28,7 +30,15 @@ from .domain.session import (
 )
 from .domain.tracker import Focus, TeamFocus, current_focus, team_focus
 from .screens.messages import RecordsChanged
-from .views.changes import change_cursor, changes_since, my_clouds_now
+from .views.changes import (
+    CHANGES,
+    FOCUS,
+    ChangeListener,
+    change_cursor,
+    changes_since,
+    listen_for_changes,
+    my_clouds_now,
+)
 
 # How often the running focus, yours and your colleagues', is read again (a
 # focus started in the CLI, another terminal, by a colleague).
@@ -36,9 +46,23 @@ FOCUS_POLL_SECONDS = 2
 # How often changes made elsewhere (the CLI, another terminal, a colleague)
 # are looked for.
 CHANGES_POLL_SECONDS = 2
+# On PostgreSQL the server says when something changed (LISTEN/NOTIFY):
+# while it listens, both are read at its word, and polled only this rarely
+# as a safety net. (The checks that need no database, a new day, a focus
+# run on too long, still run every tick.)
+LISTENING_POLL_SECONDS = 30
 # A transient failure (another writer held the lock too long) is tried again
 # after these pauses before it is reported as a failure.
 RETRY_DELAYS = (0.5, 1.5, 3.0)
+
+
+class ServerChanged(Message):
+    """The server's word (from the listener's thread) that something changed
+    elsewhere: which reads to run again (views.changes CHANGES / FOCUS)."""
+
+    def __init__(self, reads: frozenset[str]) -> None:
+        super().__init__()
+        self.reads = reads
 
 
 @dataclass
@@ -82,6 +106,16 @@ class FocusApp(App):
     # Who else in my clouds is focused on what (records I may see), longest first.
     team_focus: reactive[tuple[TeamFocus, ...]] = reactive(())
 
+    # The change watcher: the PostgreSQL listener (None on SQLite), when each
+    # watcher last read (time.monotonic), and a change read under way.
+    _listener: ChangeListener | None = None
+    _changes_read_at = 0.0
+    _focus_read_at = 0.0
+    _reading_changes = False
+    _changes_again = False
+    _reading_focus = False
+    _focus_again = False
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
@@ -102,8 +136,9 @@ class FocusApp(App):
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
         self.switch_mode("main")
-        self.set_interval(FOCUS_POLL_SECONDS, self._poll_focus)
-        self.set_interval(CHANGES_POLL_SECONDS, self._poll_changes)
+        self.set_interval(FOCUS_POLL_SECONDS, self._focus_tick)
+        self.set_interval(CHANGES_POLL_SECONDS, self._changes_tick)
+        self._listener = listen_for_changes(self.session.db, self._server_said)
         self.call_after_refresh(self._poll_focus)  # colleagues' focus, at once
         # Everything built so far lives as long as the app: keep it out of
         # the garbage collector's full passes, which otherwise pause a key
@@ -217,9 +252,40 @@ class FocusApp(App):
         for screen in list(self._listeners):
             screen.post_message(RecordsChanged(frozen, origin))
 
+    def on_unmount(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+
+    def _listening(self) -> bool:
+        return self._listener is not None and self._listener.live
+
+    def _server_said(self, reads: frozenset[str]) -> None:
+        """From the listener's thread: post_message is thread-safe."""
+        self.post_message(ServerChanged(reads))
+
+    def on_server_changed(self, message: ServerChanged) -> None:
+        if CHANGES in message.reads:
+            self._poll_changes()
+        if FOCUS in message.reads:
+            self._poll_focus()
+
+    def _changes_tick(self) -> None:
+        """The poll: every tick without a listener (SQLite, or the listener
+        lost), else rarely, and at a new day."""
+        due = time.monotonic() - self._changes_read_at >= LISTENING_POLL_SECONDS
+        if not self._listening() or due or self.session.clock.today() != self._today:
+            self._poll_changes()
+
     def _poll_changes(self) -> None:
         """Pick up changes made elsewhere (the CLI, another terminal) and the
         start of a new day (the main view's groups move on)."""
+        if self._reading_changes:
+            # One read at a time, none cancelled (a read moves the cursor and
+            # forgets this app's own events behind it): this one runs when
+            # that is done.
+            self._changes_again = True
+            return
+        self._reading_changes = True
         session, cursor = self.session, self._cursor
 
         def read():
@@ -228,7 +294,11 @@ class FocusApp(App):
             return (*changes_since(session, cursor), my_clouds_now(session))
 
         def seen(result) -> None:
-            self._cursor, ids, clouds = result
+            self._reading_changes = False
+            self._changes_read_at = time.monotonic()
+            newest, ids, clouds = result
+            # Never back (a retried read may end after a newer one).
+            self._cursor = max(newest, self._cursor or 0)
             clouds_changed = self._clouds is not None and clouds != self._clouds
             self._clouds = clouds
             if self.session.clock.today() != self._today or clouds_changed:
@@ -237,8 +307,15 @@ class FocusApp(App):
                 self.records_changed(None)
             elif ids:
                 self.records_changed(ids)
+            if self._changes_again:
+                self._changes_again = False
+                self._poll_changes()
 
-        self.run_db(read, seen, group="changes", exclusive=True)
+        def failed(error: BaseException) -> bool:
+            self._reading_changes = False
+            return False  # reported (and retried) as any failed read
+
+        self.run_db(read, seen, group="changes", failed=failed)
 
     # -- focus -----------------------------------------------------------------------
 
@@ -246,9 +323,23 @@ class FocusApp(App):
         """Re-read the running focus (a step may have ended it)."""
         self.running_focus = current_focus(self.session)
 
+    def _focus_tick(self) -> None:
+        """The focus poll: every tick without a listener, else rarely (the
+        server says when a focus starts or stops)."""
+        if time.monotonic() - self._focus_read_at < LISTENING_POLL_SECONDS and (
+            self._listening()
+        ):
+            self._check_ran_on(self.running_focus)  # time alone can raise it
+            return
+        self._poll_focus()
+
     def _poll_focus(self) -> None:
         """Pick up a focus started or stopped elsewhere (CLI, another terminal,
         a colleague)."""
+        if self._reading_focus:
+            self._focus_again = True  # after the read under way, not over it
+            return
+        self._reading_focus = True
         session = self.session
 
         def read():
@@ -257,10 +348,19 @@ class FocusApp(App):
             )
             return current_focus(session), others
 
-        self.run_db(read, self._focus_read, group="focus-poll", exclusive=True)
+        def failed(error: BaseException) -> bool:
+            self._reading_focus = False
+            return False  # reported (and retried) as any failed read
+
+        self.run_db(read, self._focus_read, group="focus-poll", failed=failed)
 
     def _focus_read(self, read: tuple[Focus | None, tuple[TeamFocus, ...]]) -> None:
         focus, others = read
+        self._reading_focus = False
+        self._focus_read_at = time.monotonic()
+        if self._focus_again:
+            self._focus_again = False
+            self.call_later(self._poll_focus)
         if focus != self.running_focus:
             self.running_focus = focus
         self._check_ran_on(focus)

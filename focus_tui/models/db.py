@@ -463,3 +463,61 @@ def _first_failure(exc: BaseException) -> BaseException:
 def is_sqlite(db: peewee.Database | None = None) -> bool:
     db = db or database.obj
     return isinstance(db, peewee.SqliteDatabase)
+
+
+# -- the server's word that something changed (PostgreSQL LISTEN/NOTIFY) -------
+
+# The channel the triggers of migration 8 notify at each commit, and the
+# payloads they send: what kind of thing changed, never which record.
+CHANGES_CHANNEL = "focus_changes"
+NOTIFY_RECORDS = "records"  # a history event: some record changed
+NOTIFY_CLOUDS = "clouds"  # a cloud or its members: what one may see
+NOTIFY_FOCUS = "focus"  # a time entry: someone's focus started or stopped
+
+
+def can_listen(db: peewee.Database) -> bool:
+    return isinstance(db, peewee.PostgresqlDatabase)
+
+
+class ChangeNotices:
+    """A PostgreSQL connection of its own, in autocommit, that LISTENs on
+    CHANGES_CHANNEL. The app's queries never run on it: it only waits.
+
+    It is opened the way the database's own connections are (the same URL,
+    password and parameters: `_connect` is what Peewee's `connect` calls),
+    and a failure is one of DATABASE_ERRORS whose text quotes no password
+    (`describe_error`)."""
+
+    def __init__(self, db: peewee.PostgresqlDatabase) -> None:
+        with peewee.__exception_wrapper__:
+            self._conn = db._connect()  # autocommit: LISTEN takes effect at once
+            try:
+                self._conn.execute(f"LISTEN {CHANGES_CHANNEL}")
+            except BaseException:
+                self._conn.close()
+                raise
+
+    def fileno(self) -> int:
+        """Readable when a notice (or the server's goodbye) has come."""
+        return self._conn.fileno()
+
+    def take(self) -> set[str]:
+        """The payloads that have come, without waiting. Empty when the
+        socket woke for something else; raises when the connection is lost."""
+        with peewee.__exception_wrapper__:
+            heard = {notice.payload for notice in self._conn.notifies(timeout=0)}
+            if not heard:
+                # A wake-up with nothing in it is most often the server
+                # closing the connection: a round trip tells for sure.
+                self._conn.execute("SELECT 1")
+                heard = {n.payload for n in self._conn.notifies(timeout=0)}
+        return heard
+
+    def check(self) -> None:
+        """Raise if the connection is gone (a quiet network never says)."""
+        with peewee.__exception_wrapper__:
+            self._conn.execute("SELECT 1")
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._conn.close()

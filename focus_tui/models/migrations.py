@@ -16,6 +16,7 @@ import peewee as pw
 
 from ..core.process import ACTIVITY_KEYS
 from . import schema
+from .db import CHANGES_CHANNEL, NOTIFY_CLOUDS, NOTIFY_FOCUS, NOTIFY_RECORDS
 
 Migration = Callable[[pw.Database], None]
 
@@ -263,6 +264,36 @@ def _m007_time_entry_source(db: pw.Database) -> None:
     )
 
 
+def _m008_notify_changes(db: pw.Database) -> None:
+    """PostgreSQL tells the running apps that something changed (LISTEN /
+    NOTIFY), so a colleague's change shows at once instead of at the next
+    poll. The triggers send at commit only (a rolled-back write tells
+    nobody), once per statement, and say only what kind of thing changed,
+    never which record: each app then reads the change feed through the
+    access path. One word per kind, not the event id: the server merges
+    equal notifications of a transaction, so a bulk write (the demo, an
+    import) sends one, not one per row. SQLite has no such thing: its apps
+    poll."""
+    if isinstance(db, pw.SqliteDatabase):
+        return
+    db.execute_sql(
+        "CREATE OR REPLACE FUNCTION focus_notify_changes() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_notify('{CHANGES_CHANNEL}', TG_ARGV[0]); RETURN NULL; "
+        "END $$"
+    )
+    for table, events, kind in (
+        ("event", "INSERT", NOTIFY_RECORDS),  # every write logs an event
+        ("cloud", "INSERT OR UPDATE OR DELETE", NOTIFY_CLOUDS),  # archived
+        ("cloud_member", "INSERT OR UPDATE OR DELETE", NOTIFY_CLOUDS),
+        ("time_entry", "INSERT OR UPDATE OR DELETE", NOTIFY_FOCUS),
+    ):
+        db.execute_sql(
+            f'CREATE TRIGGER "{table}_notify" AFTER {events} ON "{table}" '
+            f"FOR EACH STATEMENT EXECUTE FUNCTION focus_notify_changes('{kind}')"
+        )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -271,6 +302,7 @@ MIGRATIONS: list[Migration] = [
     _m005_cloud_archive_and_owners,
     _m006_cloud_feed_index,
     _m007_time_entry_source,
+    _m008_notify_changes,
 ]
 
 LATEST = len(MIGRATIONS)

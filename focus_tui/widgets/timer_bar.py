@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widget import Widget
 
 from ..core.process import PHASES, type_of
@@ -13,7 +15,7 @@ PHASE_NAMES = {p: p.replace("_", "-") for p in PHASES}
 
 
 class TimerBar(Widget):
-    """Shows the app's running focus and ticks every second."""
+    """Shows the app's running focus; its clock ticks every second."""
 
     DEFAULT_CSS = """
     TimerBar {
@@ -27,7 +29,10 @@ class TimerBar(Widget):
     }
     """
 
-    _minute = -1  # of the colleagues' figures last drawn
+    # The line as last drawn: a tick repaints only when the text it would
+    # draw now differs (an idle screen sends nothing to the terminal), and
+    # then only the cells that changed (a ticking clock: a few bytes).
+    _shown: Text | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -35,25 +40,32 @@ class TimerBar(Widget):
         self.watch(self.app, "team_focus", lambda _team: self.refresh(), init=False)
 
     def _tick(self) -> None:
-        # Only a running timer changes each second, colleagues' minutes once
-        # a minute: an idle screen sends nothing.
-        if getattr(self.app, "running_focus", None) is not None:
+        shown = self._shown
+        if shown is None:
+            return  # not drawn yet: the first paint draws it all
+        line = self._line()
+        if line == shown:
+            return
+        changed = _changed_cells(shown, line)
+        if changed is None:
             self.refresh()
-        elif getattr(self.app, "team_focus", ()):
-            minute = int(self.app.session.clock.now_utc_naive().timestamp() // 60)
-            if minute != self._minute:
-                self.refresh()
+        else:
+            self.refresh(Region(changed[0], 0, changed[1], 1))
 
     def _on_focus_changed(self, focus: Focus | None) -> None:
         self.set_class(focus is not None, "-running")
         self.refresh()
 
     def render(self) -> Text:
+        self._shown = self._line()
+        return self._shown
+
+    def _line(self) -> Text:
+        """The whole line as it reads now."""
         focus: Focus | None = getattr(self.app, "running_focus", None)
         team: tuple[TeamFocus, ...] = getattr(self.app, "team_focus", ())
         width = max(1, self.size.width)
         now = self.app.session.clock.now_utc_naive()
-        self._minute = int(now.timestamp() // 60)
         others = self._team_text(team, now)
         if focus is None:
             hint = " — f on an activity starts the timer, F stops it"
@@ -89,3 +101,19 @@ class TimerBar(Widget):
         if len(team) > 1:
             text.append(f" · +{len(team) - 1} (w)")
         return text
+
+
+def _changed_cells(old: Text, new: Text) -> tuple[int, int] | None:
+    """(first cell, cell count) of the one stretch where `new` differs from
+    `old` when the rest of the line stays put and keeps its styles (the
+    clock's digits, a colleague's minutes); None when more changed."""
+    a, b = old.plain, new.plain
+    if len(a) != len(b) or old.spans != new.spans or old.style != new.style:
+        return None
+    start = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    end = len(a) - next(
+        i for i, (x, y) in enumerate(zip(a[::-1], b[::-1], strict=True)) if x != y
+    )
+    if cell_len(a[start:end]) != cell_len(b[start:end]):
+        return None  # the rest of the line would move
+    return cell_len(b[:start]), cell_len(b[start:end])
