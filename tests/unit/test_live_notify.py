@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import queue
 
-import psycopg
 import pytest
 from conftest import PG_ADMIN
 
@@ -133,6 +132,8 @@ def test_a_lost_listener_says_so_and_listens_again(session, db_path, monkeypatch
     listener = _started(session, heard)
     try:
         # The server ends the listener's connection (a restart, a network cut).
+        import psycopg  # the postgres extra: only where these tests run
+
         with psycopg.connect(str(db_path), autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -155,6 +156,8 @@ def test_closing_the_listener_closes_its_connection(session, db_path):
     listener = _started(session, Heard())
     listener.close()
     assert not listener.live
+    import psycopg
+
     with psycopg.connect(str(db_path), autocommit=True) as admin:
         listening = admin.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE query = %s "
