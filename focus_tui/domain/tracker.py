@@ -40,19 +40,22 @@ class Stopped(namedtuple("Stopped", "record_id title started_at ended_at seconds
     __slots__ = ()
 
 
+# What a Focus is read from, in its fields' order.
+_FOCUS_COLUMNS = (
+    TimeEntry.id,
+    TimeEntry.record,
+    Record.type,
+    Record.title,
+    TimeEntry.started_at,
+    TimeEntry.phase,
+)
+
+
 def current_focus(session: Session, user_id: int | None = None) -> Focus | None:
     """The user's running focus (or a teammate's, on a record I may see)."""
     user_id = user_id or session.user_id
     row = (
-        time_entries(
-            session,
-            TimeEntry.id,
-            TimeEntry.record,
-            Record.type,
-            Record.title,
-            TimeEntry.started_at,
-            TimeEntry.phase,
-        )
+        time_entries(session, *_FOCUS_COLUMNS)
         .where((TimeEntry.user == user_id) & TimeEntry.ended_at.is_null())
         .tuples()
         .first()
@@ -104,14 +107,7 @@ def _running_entry(session: Session) -> Focus | None:
     """My running entry, whatever its record's cloud: a focus on a record I
     can no longer see still has to end."""
     row = (
-        TimeEntry.select(
-            TimeEntry.id,
-            TimeEntry.record,
-            Record.type,
-            Record.title,
-            TimeEntry.started_at,
-            TimeEntry.phase,
-        )
+        TimeEntry.select(*_FOCUS_COLUMNS)
         .join(Record, on=(Record.id == TimeEntry.record))
         .where((TimeEntry.user == session.user_id) & TimeEntry.ended_at.is_null())
         .tuples()
