@@ -105,37 +105,48 @@ def column_totals(
     back empty): a hidden Lost column can hold more cards than the rest.
     `mine` keeps the cards I am an actor of, `user_id` those of that person.
 
-    One query: the sale rows of the user's clouds grouped by stage and
-    currency (a sum never adds two currencies), read along the (stage,
-    cloud_id) index. The record is looked at only for cards of the open
-    stages (is it finished?): NOT EXISTS skips that for Billed and Lost,
-    where a join would not.
+    The sale rows of the user's clouds grouped by stage and currency (a
+    sum never adds two currencies), read along the (stage, cloud_id) index,
+    in one statement of two parts joined by UNION ALL. Billed and Lost list
+    every card, so their part never looks at the record; the open stages'
+    part checks the record is unfinished with a plain NOT EXISTS. (Under an
+    OR of the two, PostgreSQL cannot make the NOT EXISTS an anti-join and
+    hashes every finished record instead: twice the time of SQLite.)
     """
+    totals_columns = (
+        Sale.stage,
+        Sale.currency,
+        pw.fn.COUNT(Sale.record),
+        pw.fn.SUM(Sale.one_time_cents),
+        pw.fn.COUNT(Sale.monthly_cents),
+        pw.fn.SUM(Sale.monthly_cents),
+    )
+    narrowed = _filters(session, cloud_id, mine, user_id)
+    closed = [stage for stage in stages if stage in CLOSED_STAGES]
+    still_open = [stage for stage in stages if stage not in CLOSED_STAGES]
     finished = Record.select(pw.SQL("1")).where(
         (Record.id == Sale.record) & Record.finished_at.is_null(False)
     )
-    on_board = Sale.stage.in_(list(CLOSED_STAGES)) | ~pw.fn.EXISTS(finished)
-    query = (
-        sales(
-            session,
-            Sale.stage,
-            Sale.currency,
-            pw.fn.COUNT(Sale.record),
-            pw.fn.SUM(Sale.one_time_cents),
-            pw.fn.COUNT(Sale.monthly_cents),
-            pw.fn.SUM(Sale.monthly_cents),
+    parts = []
+    if closed:
+        parts.append(
+            sales(session, *totals_columns)
+            .where(Sale.stage.in_(closed) & narrowed)
+            .group_by(Sale.stage, Sale.currency)
         )
-        .where(
-            Sale.stage.in_(list(stages))
-            & _filters(session, cloud_id, mine, user_id)
-            & on_board
+    if still_open:
+        parts.append(
+            sales(session, *totals_columns)
+            .where(Sale.stage.in_(still_open) & narrowed & ~pw.fn.EXISTS(finished))
+            .group_by(Sale.stage, Sale.currency)
         )
-        .group_by(Sale.stage, Sale.currency)
-        .tuples()
-    )
+    rows = []
+    if parts:
+        query = parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+        rows = query.tuples()
     once: dict[str, list[tuple[str, int, int]]] = {stage: [] for stage in STAGES}
     monthly: dict[str, list[tuple[str, int, int]]] = {stage: [] for stage in STAGES}
-    for stage, currency, count, one_time, with_monthly, month_sum in query:
+    for stage, currency, count, one_time, with_monthly, month_sum in rows:
         if stage in once:
             once[stage].append((currency, int(one_time or 0), int(count)))
             monthly[stage].append((currency, int(month_sum or 0), int(with_monthly)))

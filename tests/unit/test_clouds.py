@@ -352,3 +352,21 @@ def test_a_clouds_feed_is_everything_in_it_newest_first(team, db_path):
         db_path, "bob", "feed", "east", "--actor", "me", "--format", "json"
     )
     assert [r["title"] for r in json.loads(out)] == ["Met Acme"]
+
+
+def test_focused_time_of_a_shared_cloud_leaves_a_removed_members_reports(team):
+    from conftest import advance
+
+    from focus_tui.views.reports import phase_totals
+
+    tracker.focus(team.alice, team.east_task)
+    advance(team.alice, minutes=30)
+    tracker.unfocus(team.alice)
+
+    def seconds(session: Session) -> int:
+        return sum(row.seconds for row in phase_totals(session))
+
+    assert seconds(team.bob) == 30 * 60
+    clouds.remove_member(team.alice, "East", "bob")
+    assert seconds(team.bob) == 0  # the same session: the clouds are read again
+    assert seconds(team.alice) == 30 * 60
