@@ -37,6 +37,17 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return out
 
 
+def strip_controls(text: str) -> str:
+    """`text` without control characters (C0 but newlines, DEL, C1): for
+    text read from other programs' files (e-mail), where they are noise."""
+    if _ANY_CONTROL.search(text) is None:
+        return text
+    return _CONTROLS_BUT_NEWLINE.sub("", text)
+
+
+_CONTROLS_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
 def one_line(text: str) -> str:
     return visible(" ".join(text.split()))
 

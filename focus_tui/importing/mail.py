@@ -1,0 +1,632 @@
+"""E-mail read into plain values: `.eml` files, mbox mailboxes, Maildirs.
+
+Every message becomes one immutable `MailMessage` (or, when it cannot be
+read, an `Unreadable` saying why): who wrote to whom, when, its text,
+its attachments with their bytes, and the raw message. Nothing here touches
+the database; `domain.mail_import` writes the notes.
+
+- Streaming: an mbox is split on its "From " lines as it is read, one
+  message in memory at a time. (`mailbox.mbox` reads the whole file once
+  to index it before the first message, and then again.) A message bigger
+  than `MAX_MESSAGE` is passed over, reported, and the next one read.
+- Text in any charset: the declared one when it decodes, else UTF-8, else
+  Windows-1252 (what a mailer that declares "iso-8859-1" or nothing most
+  often means). Unknown or wrong declarations never stop a message.
+- Headers: RFC 2047 encoded words and RFC 2231 file names are decoded, raw
+  8-bit headers read as UTF-8 or Windows-1252; control characters are taken
+  out of everything that will be shown.
+- HTML-only mail is turned into plain text by inscriptis (layout kept,
+  tables as columns, no markup left); the HTML itself is never kept as text.
+- One bad message does not stop the others: each is read on its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.errors
+import email.policy
+import email.utils
+import hashlib
+import mimetypes
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.header import decode_header
+from email.message import EmailMessage
+from typing import NamedTuple
+
+from ..core.dates import MAX_DATE, MIN_DATE
+from ..core.errors import UserError
+from ..core.text import checked_path, shown, strip_controls
+
+# One message, attachments included (a 20 MB attachment is ~27 MB encoded).
+MAX_MESSAGE = 64 * 1024 * 1024
+# The headers that make a file an e-mail: without any of them it is not one.
+_MAIL_HEADERS = ("from", "to", "cc", "subject", "date", "message-id")
+_READ_CHUNK = 1024 * 1024
+_POLICY = email.policy.default
+
+
+class Address(NamedTuple):
+    name: str  # the display name ("" when there is none)
+    address: str  # as written: "Anna.Virtanen@Example.fi"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # safe to show and to save: no folders, no control bytes
+    media_type: str  # "image/png"
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def chunks(self, size: int = _READ_CHUNK) -> Iterator[bytes]:
+        """The content a piece at a time (for a store that writes in chunks)."""
+        view = memoryview(self.data)
+        for start in range(0, len(view), size):
+            yield bytes(view[start : start + size])
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    source: str  # where it was read: "inbox.mbox, message 12"
+    message_id: str | None  # without the angle brackets
+    subject: str  # never empty: a title is made for a message without one
+    date: datetime | None  # aware, in the sender's own zone
+    date_problem: str | None  # why there is no date, when there is none
+    sender: tuple[Address, ...]  # From
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    in_reply_to: tuple[str, ...]  # message ids this one answers (References too)
+    text: str  # the body as plain text
+    attachments: tuple[Attachment, ...]
+    raw: bytes = field(repr=False)  # the message as it was, to keep as .eml
+    content_hash: str = ""  # SHA-256 of the message, line ends aside
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def participants(self) -> tuple[Address, ...]:
+        return self.sender + self.to + self.cc
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    source: str
+    reason: str
+    skipped: bool = False  # not e-mail in a folder (skipped), not a failure
+
+
+MailItem = MailMessage | Unreadable
+
+
+# -- where the messages are ------------------------------------------------------
+
+
+class MailReader:
+    """The messages of files and folders, one at a time, in order.
+
+    `bytes_read` / `bytes_total` tell how far it is, for a progress line.
+    A path that cannot be read at all (missing, a device) is a UserError
+    before the first message, so a typo changes nothing.
+    """
+
+    def __init__(self, paths: Iterable[str | os.PathLike]) -> None:
+        self.paths = [_checked(p) for p in paths]
+        if not self.paths:
+            raise UserError("Name at least one .eml file, mbox or Maildir folder.")
+        self.bytes_total = sum(_size(p) for p in self.paths)
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[MailItem]:
+        for path in self.paths:
+            if os.path.isdir(path):
+                yield from self._folder(path)
+            else:
+                yield from self._file(path, shown(path), in_folder=False)
+
+    def _folder(self, path: str) -> Iterator[MailItem]:
+        if _is_maildir(path):
+            yield from self._maildir(path)
+            return
+        for name in sorted(os.listdir(path)):
+            inner = os.path.join(path, name)
+            if os.path.isdir(inner):
+                if _is_maildir(inner):
+                    yield from self._maildir(inner)
+                continue
+            if not name.startswith(".") and os.path.isfile(inner):
+                yield from self._file(inner, shown(inner), in_folder=True)
+
+    def _maildir(self, path: str) -> Iterator[MailItem]:
+        # Messages in new/ and cur/ (tmp/ holds ones still being delivered),
+        # in the order of their file names: delivery time first.
+        names = []
+        for sub in ("new", "cur"):
+            folder = os.path.join(path, sub)
+            names += [
+                os.path.join(folder, n)
+                for n in os.listdir(folder)
+                if not n.startswith(".")
+            ]
+        names.sort(key=os.path.basename)
+        for place, name in enumerate(names, 1):
+            where = f"{shown(path)}, message {place}"
+            try:
+                data = _read_file(name)
+            except UserError as exc:
+                yield Unreadable(where, str(exc))
+                continue
+            self.bytes_read += len(data)
+            yield parse_message(data, where)
+
+    def _file(self, path: str, where: str, *, in_folder: bool) -> Iterator[MailItem]:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            yield Unreadable(where, f"cannot be read: {exc.strerror}.")
+            return
+        with handle:
+            head = handle.read(5)
+            handle.seek(0)
+            if head == b"From ":
+                for place, (data, cut, too_big) in enumerate(
+                    split_mbox(handle, self._count), 1
+                ):
+                    at = f"{where}, message {place}"
+                    if too_big:
+                        yield Unreadable(at, _too_big())
+                    else:
+                        yield parse_message(data, at, cut_short=cut)
+                return
+            data = handle.read(MAX_MESSAGE + 1)
+        self.bytes_read += len(data)
+        if len(data) > MAX_MESSAGE:
+            yield Unreadable(where, _too_big())
+            return
+        item = parse_message(data, where, cut_short=None)
+        if in_folder and isinstance(item, Unreadable) and item.reason == NOT_MAIL:
+            item = Unreadable(where, item.reason, skipped=True)
+        yield item
+
+    def _count(self, size: int) -> None:
+        self.bytes_read += size
+
+
+def _too_big() -> str:
+    return f"too big (over {MAX_MESSAGE // 2**20} MB): not imported."
+
+
+def _checked(path: str | os.PathLike) -> str:
+    name = checked_path(path)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise UserError(f"There is no file or folder {shown(name)}.") from None
+    except OSError as exc:
+        raise UserError(f"{shown(name)} cannot be read: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        if not os.access(name, os.R_OK | os.X_OK):
+            raise UserError(f"The folder {shown(name)} cannot be read.")
+    elif not stat.S_ISREG(info.st_mode):
+        raise UserError(f"{shown(name)} is not a regular file or folder.")
+    elif not os.access(name, os.R_OK):
+        raise UserError(f"{shown(name)} cannot be read (permission denied).")
+    return name
+
+
+def _size(path: str) -> int:
+    if not os.path.isdir(path):
+        return os.path.getsize(path)
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                total += os.path.getsize(os.path.join(folder, name))
+    return total
+
+
+def _is_maildir(path: str) -> bool:
+    return all(os.path.isdir(os.path.join(path, sub)) for sub in ("cur", "new"))
+
+
+def _read_file(name: str) -> bytes:
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_MESSAGE + 1)
+    except OSError as exc:
+        raise UserError(f"cannot be read: {exc.strerror}.") from None
+    if len(data) > MAX_MESSAGE:
+        raise UserError(_too_big())
+    return data
+
+
+_FROM_ESCAPED = re.compile(rb"^>+From ")
+
+
+def split_mbox(handle, count=None) -> Iterator[tuple[bytes, bool, bool]]:
+    """(message bytes, whether the file ended inside it, whether it was too
+    big) for each message of an mbox, read line by line.
+
+    A message starts at a "From " line at the start of the file or after an
+    empty line; its envelope line is left out and ">From " lines in it lose
+    one ">" (mboxrd). A message over `MAX_MESSAGE` is not kept in memory:
+    it is passed over and reported (empty bytes, too_big=True).
+    """
+    lines: list[bytes] = []
+    size = 0
+    too_big = False
+    previous_blank = True
+    started = False
+    for line in handle:
+        if count is not None:
+            count(len(line))
+        if previous_blank and line.startswith(b"From "):
+            if started:
+                yield _joined(lines, too_big)
+            lines, size, too_big, started = [], 0, False, True
+            previous_blank = False
+            continue
+        previous_blank = line in (b"\n", b"\r\n")
+        if too_big:
+            continue
+        size += len(line)
+        if size > MAX_MESSAGE:
+            lines, too_big = [], True
+            continue
+        if line.startswith(b">") and _FROM_ESCAPED.match(line):
+            line = line[1:]
+        lines.append(line)
+    if started:
+        data, _, big = _joined(lines, too_big)
+        # A file that does not end in a line end stopped mid-message.
+        ended_cleanly = not lines or lines[-1].endswith(b"\n")
+        yield data, not ended_cleanly, big
+
+
+def _joined(lines: list[bytes], too_big: bool) -> tuple[bytes, bool, bool]:
+    if too_big:
+        return b"", False, True
+    # The empty line before the next "From " belongs to the mbox, not the message.
+    if lines and lines[-1] in (b"\n", b"\r\n"):
+        lines.pop()
+    return b"".join(lines), False, False
+
+
+# -- one message ---------------------------------------------------------------------
+
+NOT_MAIL = "not an e-mail: it has no From, To, Subject or Date header."
+
+
+def parse_message(data: bytes, source: str, *, cut_short: bool | None = False):
+    """The message in `data` (its raw bytes), or why it cannot be read.
+
+    `cut_short`: the file ended inside this message (True), or nobody knows
+    (None: a single file, where only a MIME part left open shows it).
+    """
+    try:
+        return _parse(data, source, cut_short)
+    except Exception as exc:  # the e-mail package on input it never met
+        return Unreadable(source, f"cannot be read ({type(exc).__name__}: {exc}).")
+
+
+def _parse(data: bytes, source: str, cut_short: bool | None) -> MailItem:
+    if not data.strip():
+        return Unreadable(source, "empty: there is no message.")
+    if b"\x00" in data[:4096]:
+        return Unreadable(source, "not an e-mail: it holds binary data.")
+    msg = email.message_from_bytes(data, policy=_POLICY)
+    if not any(name.lower() in _MAIL_HEADERS for name in msg):
+        return Unreadable(source, NOT_MAIL)
+    if cut_short is not False and _left_open(msg):
+        return Unreadable(
+            source, "cut short: the file ends inside the message (not imported)."
+        )
+    warnings: list[str] = []
+    sender = _addresses(msg, "from")
+    date, date_problem = _date(msg)
+    text, attachments = _content(msg, warnings)
+    subject = _header_text(msg, "subject")
+    if not subject:
+        subject = _untitled(sender, date)
+    return MailMessage(
+        source=source,
+        message_id=_first_id(msg.get("message-id")),
+        subject=subject,
+        date=date,
+        date_problem=date_problem,
+        sender=sender,
+        to=_addresses(msg, "to"),
+        cc=_addresses(msg, "cc"),
+        in_reply_to=_thread_ids(msg),
+        text=text,
+        attachments=tuple(attachments),
+        raw=data,
+        content_hash=content_hash(data),
+        warnings=tuple(warnings),
+    )
+
+
+def content_hash(data: bytes) -> str:
+    """The same for the same message as an .eml, in an mbox or a Maildir:
+    line ends and trailing blank lines do not count."""
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").rstrip()).hexdigest()
+
+
+def _left_open(msg: EmailMessage) -> bool:
+    # A multipart whose closing boundary never came: the file stopped there.
+    for part in msg.walk():
+        for defect in getattr(part, "defects", ()):
+            if isinstance(defect, email.errors.CloseBoundaryNotFoundDefect):
+                return True
+    return False
+
+
+def _untitled(sender: tuple[Address, ...], date: datetime | None) -> str:
+    who = sender[0].name or sender[0].address if sender else ""
+    when = f" of {date:%Y-%m-%d}" if date is not None else ""
+    return f"E-mail from {who}{when}" if who else f"E-mail without a subject{when}"
+
+
+# -- headers ----------------------------------------------------------------------
+
+
+def _raw_header(msg: EmailMessage, name: str) -> str | None:
+    for key, value in msg.raw_items():
+        if key.lower() == name:
+            return _as_text(value)
+    return None
+
+
+def _as_text(value: str) -> str:
+    """A raw header value with 8-bit bytes (kept by the parser as surrogate
+    escapes) read as UTF-8, else Windows-1252."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        data = value.encode("utf-8", "surrogateescape")
+        return decode_text(data, None)
+
+
+def _header_text(msg: EmailMessage, name: str) -> str:
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return ""
+    pieces = []
+    try:
+        parts = decode_header(raw)
+    except Exception:  # a broken encoded word: the text as it stands
+        parts = [(raw, None)]
+    for data, charset in parts:
+        if isinstance(data, str):
+            pieces.append(data)
+        elif charset is None:  # the plain text between encoded words
+            pieces.append(data.decode("raw-unicode-escape", "replace"))
+        else:
+            pieces.append(decode_text(data, charset))
+    return strip_controls(" ".join("".join(pieces).split()))
+
+
+def _addresses(msg: EmailMessage, name: str) -> tuple[Address, ...]:
+    found: list[Address] = []
+    for key, value in msg.raw_items():
+        if key.lower() != name:
+            continue
+        try:
+            header = _POLICY.header_factory(name, _as_text(value))
+            addresses = header.addresses
+        except Exception:
+            addresses = ()
+        for item in addresses:
+            address = strip_controls(item.addr_spec or "").strip()
+            if "@" not in address or address.startswith("@") or address.endswith("@"):
+                continue  # a group's name, "undisclosed-recipients", a broken one
+            display = strip_controls(" ".join((item.display_name or "").split()))
+            found.append(Address(display, address))
+    return tuple(found)
+
+
+def _date(msg: EmailMessage) -> tuple[datetime | None, str | None]:
+    raw = _raw_header(msg, "date")
+    if raw is None or not raw.strip():
+        return None, "it has no Date header"
+    try:
+        moment = email.utils.parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None, f"its Date {shown(' '.join(raw.split()))!r} is not a date"
+    if moment.tzinfo is None:  # "-0000": the time is UTC, its zone unknown
+        moment = moment.replace(tzinfo=UTC)
+    if not MIN_DATE <= moment.date() <= MAX_DATE:
+        return None, f"its Date {moment:%Y-%m-%d} is out of range"
+    return moment, None
+
+
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+
+
+def _first_id(value) -> str | None:
+    if value is None:
+        return None
+    text = strip_controls(_as_text(str(value))).strip()
+    found = _MESSAGE_ID.search(text)
+    ident = found.group(1) if found else (text.split() or [""])[0]
+    return ident[:500] or None
+
+
+def _thread_ids(msg: EmailMessage) -> tuple[str, ...]:
+    ids: list[str] = []
+    for name in ("in-reply-to", "references"):
+        raw = _raw_header(msg, name)
+        if raw:
+            ids += [i[:500] for i in _MESSAGE_ID.findall(strip_controls(raw))]
+    return tuple(dict.fromkeys(ids))
+
+
+# -- the body and the attachments --------------------------------------------------------
+
+# What mailers mean by the labels they use (as browsers read them): ASCII and
+# Latin-1 declared over Windows-1252 text are the commonest mistakes.
+_CHARSET_MEANS = {
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "iso_8859-1": "cp1252",
+}
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """`data` as text: in its declared charset when that is known and fits,
+    else UTF-8, else Windows-1252 (undefined bytes replaced)."""
+    tried = []
+    if charset:
+        label = charset.strip().strip('"').lower()
+        tried.append(_CHARSET_MEANS.get(label, label))
+    if data.isascii():
+        return data.decode("ascii")
+    for codec in [*tried, "utf-8"]:
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", "replace")
+
+
+def _content(msg: EmailMessage, warnings: list[str]) -> tuple[str, list[Attachment]]:
+    body = msg.get_body(preferencelist=("plain", "html"))
+    texts: list[str] = []
+    attachments: list[Attachment] = []
+    if body is not None:
+        texts.append(_part_text(body))
+    _collect(msg, body, texts, attachments, warnings, in_alternative=False)
+    text = "\n\n".join(t for t in texts if t)
+    return text, attachments
+
+
+def _collect(part, body, texts, attachments, warnings, *, in_alternative) -> None:
+    if part is body:
+        return
+    maintype = part.get_content_maintype()
+    if maintype == "multipart":
+        alternative = part.get_content_subtype() == "alternative"
+        for inner in part.iter_parts():
+            _collect(
+                inner,
+                body,
+                texts,
+                attachments,
+                warnings,
+                in_alternative=in_alternative or alternative,
+            )
+        return
+    if part.get_content_type() == "message/rfc822":
+        attachments.append(_attached_message(part, len(attachments) + 1))
+        return
+    filename = part.get_filename()
+    disposition = part.get_content_disposition()
+    if maintype == "text" and filename is None and disposition != "attachment":
+        # Another text of the message: the same text in another form (an
+        # alternative), or a second piece of it (a list's footer).
+        if not in_alternative:
+            texts.append(_part_text(part))
+        return
+    data = part.get_payload(decode=True)
+    if data is None:
+        data = b""
+    if any(
+        isinstance(
+            d,
+            email.errors.InvalidBase64CharactersDefect
+            | email.errors.InvalidBase64PaddingDefect,
+        )
+        for d in part.defects
+    ):
+        warnings.append(f"attachment {len(attachments) + 1} was not cleanly encoded")
+    media_type = part.get_content_type()
+    attachments.append(
+        Attachment(
+            _safe_name(filename, media_type, len(attachments) + 1), media_type, data
+        )
+    )
+
+
+def _attached_message(part, place: int) -> Attachment:
+    inner = part.get_payload(0) if part.is_multipart() else None
+    if inner is None:
+        data = part.get_payload(decode=True) or b""
+        subject = ""
+    else:
+        data = inner.as_bytes(policy=_POLICY.clone(linesep="\n"))
+        subject = _header_text(inner, "subject")
+    name = part.get_filename() or f"{subject or 'message'}.eml"
+    return Attachment(_safe_name(name, "message/rfc822", place), "message/rfc822", data)
+
+
+def _part_text(part) -> str:
+    data = part.get_payload(decode=True) or b""
+    text = decode_text(data, part.get_content_charset())
+    if part.get_content_subtype() == "html":
+        text = html_to_text(text)
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Text to keep: line ends made "\\n", tabs as spaces, no control
+    characters, no trailing spaces, at most one empty line in a row."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [strip_controls(line.expandtabs(8)).rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML mail: inscriptis keeps paragraphs, lists and
+    tables laid out; the tags, scripts and styles are gone."""
+    if not html.strip():
+        return ""
+    try:
+        from inscriptis import get_text
+
+        return get_text(html)
+    except Exception:  # a document lxml cannot parse at all: its text alone
+        from html.parser import HTMLParser
+
+        pieces: list[str] = []
+
+        class _Text(HTMLParser):
+            def handle_data(self, data: str) -> None:
+                pieces.append(data)
+
+        _Text().feed(html)
+        return " ".join("".join(pieces).split())
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|]')
+
+
+def _safe_name(filename: str | None, media_type: str, place: int) -> str:
+    """A file name that can be shown and saved: no folders, no control
+    characters, not empty; "attachment-2.pdf" for a part without one."""
+    name = ""
+    if filename:
+        name = strip_controls(_as_text(filename))
+        name = name.replace("\\", "/").rsplit("/", 1)[-1]
+        name = " ".join(_UNSAFE_NAME.sub("_", name).split()).strip(". ")
+    if not name:
+        extension = mimetypes.guess_extension(media_type) or ".bin"
+        name = f"attachment-{place}{extension}"
+    return name[:200]
