@@ -96,11 +96,14 @@ def create_record(
     contact: ContactFields | None = None,
     participant_ids: list[int] | tuple[int, ...] = (),
     new_people: list[str] | tuple[str, ...] = (),
+    logged: bool | None = None,
 ) -> Record:
     """Create a record (as a child of `parent_id` when given).
 
     `new_people` are names of Contact Persons to create on the spot (in the
     record's cloud) and tag as participants, in the same transaction.
+    `logged=True`: a contact that happened (an imported e-mail), done on
+    arrival though it has a date.
     """
     rtype = type_ if isinstance(type_, RecordType) else parse_type(type_)
     title = clean_title(title)
@@ -112,7 +115,8 @@ def create_record(
     now = session.clock.now_utc_naive()
     # A Contact Note without a date logs a contact that happened: it is done
     # on arrival, not a to-do that would sit in "No date" for ever.
-    logged = rtype is CONTACT_NOTE and (when is None or when.date is None)
+    if logged is None:
+        logged = rtype is CONTACT_NOTE and (when is None or when.date is None)
     with session.transaction():
         parent = (
             get_record(session, parent_id, lock=True) if parent_id is not None else None

@@ -31,6 +31,7 @@ from ..models import (
     CloudMember,
     ContactDetails,
     Event,
+    ImportedMail,
     Participant,
     Record,
     RecordActor,
@@ -119,6 +120,15 @@ def set_contact(session: Session, record_id: int, **fields: str) -> list[str]:
     if changed:
         details.save()
     return changed
+
+
+def add_imported_mail(
+    session: Session, record_id: int, message_id: str | None, content_hash: str
+) -> None:
+    """Mark a Contact Note as made from this e-mail (see domain.mail_import)."""
+    ImportedMail.insert(
+        record=record_id, message_id=message_id, content_hash=content_hash
+    ).execute()
 
 
 def add_participants(session: Session, record_id: int, person_ids: Iterable[int]):

@@ -294,6 +294,19 @@ def _m008_notify_changes(db: pw.Database) -> None:
         )
 
 
+def _m009_imported_mail(db: pw.Database) -> None:
+    """Imported e-mails: each Contact Note made from one keeps the message's
+    Message-ID and content hash, so a second import of it is an indexed
+    lookup; Contact Persons are found by e-mail address in any case."""
+    db.create_tables([schema.ImportedMail], safe=True)
+    for sql in (
+        "CREATE INDEX imported_mail_message_id ON imported_mail (message_id)",
+        "CREATE INDEX imported_mail_content_hash ON imported_mail (content_hash)",
+        "CREATE INDEX contact_details_email ON contact_details (lower(email))",
+    ):
+        db.execute_sql(sql)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -303,6 +316,7 @@ MIGRATIONS: list[Migration] = [
     _m006_cloud_feed_index,
     _m007_time_entry_source,
     _m008_notify_changes,
+    _m009_imported_mail,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -152,6 +152,17 @@ class Sale(BaseModel):
     lost_reason = pw.TextField(default="")
 
 
+class ImportedMail(BaseModel):
+    """The e-mail a Contact Note was imported from: its Message-ID and the
+    hash of its content, so importing it again is one indexed lookup."""
+
+    record = pw.ForeignKeyField(
+        Record, primary_key=True, backref="imported_mail", on_delete="CASCADE"
+    )
+    message_id = pw.TextField(null=True)  # without <>; None: the message had none
+    content_hash = pw.CharField(max_length=64)  # SHA-256, hex
+
+
 class Meta(BaseModel):
     """Key/value facts about the database itself (schema version...)."""
 
@@ -170,5 +181,6 @@ MODELS = [
     Participant,
     TimeEntry,
     Event,
+    ImportedMail,
     Meta,
 ]
