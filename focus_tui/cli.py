@@ -389,6 +389,15 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--cloud", metavar="NAME", help="of the deals (default: private)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser(
+        "import", parents=[common], help="e-mail (.eml, mbox, Maildir) as Contact Notes"
+    )
+    p.add_argument("paths", metavar="FILE|DIR", nargs="+")
+    p.add_argument(
+        "--to", type=_record_id, metavar="ID", help="under this record (default: focus)"
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -1877,6 +1886,126 @@ def _cmd_import_time(session, args) -> int:
     return 0
 
 
+def _cmd_import(session, args) -> int:
+    from .domain.mail_import import import_mail, import_target
+    from .importing.mail import MailReader
+
+    import_target(session, args.to)  # a wrong target: before reading a byte
+    reader = MailReader(args.paths)
+    tick = _import_progress(reader) if sys.stderr.isatty() else None
+    try:
+        done = import_mail(session, reader, args.to, progress=tick)
+    finally:
+        if tick is not None:
+            print("\r\x1b[K", end="", file=sys.stderr)
+    if args.format == "json":
+        print(
+            json_text(
+                {
+                    "target": done.target_id,
+                    "imported": done.imported,
+                    "already_there": done.already_there,
+                    "skipped": done.skipped,
+                    "failed": done.failed,
+                    "people": {
+                        "found": done.people_found,
+                        "created": done.people_created,
+                    },
+                    "messages": [
+                        {
+                            "source": o.source,
+                            "outcome": o.outcome,
+                            "reason": o.reason,
+                            "note": o.note_id,
+                            "under": o.target_id,
+                            "title": o.title,
+                            "files": [
+                                {"name": name, "size": size} for name, size in o.files
+                            ],
+                        }
+                        for o in done.outcomes
+                    ],
+                },
+                indent=1,
+            )
+        )
+        return 0
+    for line in _import_lines(done):
+        print(_plain(line))
+    return 0
+
+
+def _import_progress(reader):
+    import time
+
+    shown_at = 0.0
+
+    def tick(summary) -> None:
+        nonlocal shown_at
+        now = time.monotonic()
+        if now - shown_at < 0.1:  # a terminal redrawn 10 times a second
+            return
+        shown_at = now
+        mb, total = reader.bytes_read / 2**20, reader.bytes_total / 2**20
+        print(
+            f"\rImporting: {len(summary.outcomes)} messages, "
+            f"{mb:.0f} of {total:.0f} MB read ({summary.imported} imported)",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return tick
+
+
+# Lines per outcome in the table summary; --format json lists every message.
+_IMPORT_LISTED = 20
+
+
+def _import_lines(done) -> Iterator[str]:
+    from .domain.mail_import import ALREADY_THERE, FAILED, IMPORTED, SKIPPED
+
+    total = len(done.outcomes)
+    yield (
+        f"{total} "
+        + ("message" if total == 1 else "messages")
+        + (f" for #{done.target_id}:")
+    )
+    yield f"  {'imported':<16}{done.imported}"
+    yield f"  {'already there':<16}{done.already_there}"
+    yield f"  {'skipped':<16}{done.skipped}"
+    yield f"  {'failed':<16}{done.failed}"
+    yield (f"  {'people':<16}{done.people_found} found, {done.people_created} created")
+    for outcome in (IMPORTED, ALREADY_THERE, SKIPPED, FAILED):
+        rows = [o for o in done.outcomes if o.outcome == outcome]
+        if not rows:
+            continue
+        yield f"{outcome.capitalize()}:"
+        for o in rows[:_IMPORT_LISTED]:
+            if outcome == IMPORTED:
+                files = ", ".join(f"{n} ({_size_text(s)})" for n, s in o.files)
+                yield f"  #{o.note_id} {o.title} (under #{o.target_id})"
+                yield f"      files: {files}"
+                if o.reason:
+                    yield f"      note: {o.reason}"
+            elif outcome == ALREADY_THERE:
+                yield f"  {o.source}: #{o.note_id} {o.title} has it"
+            else:
+                yield f"  {o.source}: {o.reason}"
+        if len(rows) > _IMPORT_LISTED:
+            yield f"  … and {len(rows) - _IMPORT_LISTED} more (--format json lists all)"
+    if total and done.imported == 0 and done.already_there == total:
+        yield "Nothing new: every message was imported before."
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 2**20:.1f} MB"
+
+
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
 _READS = {"list", "status", "report", "export", "show", "who", "feed"}
@@ -1909,6 +2038,7 @@ _COMMANDS = {
     "user": _cmd_user,
     "actor": _cmd_actor,
     "import-time": _cmd_import_time,
+    "import": _cmd_import,
 }
 
 
