@@ -22,6 +22,7 @@ the database; `domain.mail_import` writes the notes.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import email
 import email.errors
@@ -322,7 +323,7 @@ def parse_message(data: bytes, source: str, *, cut_short: bool | None = False):
 def _parse(data: bytes, source: str, cut_short: bool | None) -> MailItem:
     if not data.strip():
         return Unreadable(source, "empty: there is no message.")
-    if b"\x00" in data[:4096]:
+    if b"\x00" in _header_part(data):
         return Unreadable(source, "not an e-mail: it holds binary data.")
     msg = email.message_from_bytes(data, policy=_POLICY)
     if not any(name.lower() in _MAIL_HEADERS for name in msg):
@@ -354,6 +355,11 @@ def _parse(data: bytes, source: str, cut_short: bool | None) -> MailItem:
         content_hash=content_hash(data),
         warnings=tuple(warnings),
     )
+
+
+def _header_part(data: bytes) -> bytes:
+    ends = [i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0]
+    return data[: min([*ends, 4096])]
 
 
 def content_hash(data: bytes) -> str:
@@ -422,18 +428,27 @@ def _addresses(msg: EmailMessage, name: str) -> tuple[Address, ...]:
     for key, value in msg.raw_items():
         if key.lower() != name:
             continue
+        text = strip_controls(_as_text(value))
+        pairs = []
         try:
-            header = _POLICY.header_factory(name, _as_text(value))
-            addresses = header.addresses
+            header = _POLICY.header_factory(name, text)
+            pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
         except Exception:
-            addresses = ()
-        for item in addresses:
-            address = strip_controls(item.addr_spec or "").strip()
-            if "@" not in address or address.startswith("@") or address.endswith("@"):
-                continue  # a group's name, "undisclosed-recipients", a broken one
-            display = strip_controls(" ".join((item.display_name or "").split()))
-            found.append(Address(display, address))
+            pass
+        if not any(_usable(address) for _, address in pairs):
+            # What the strict parser cannot read, the lenient one may.
+            pairs = email.utils.getaddresses([text])
+        for display, address in pairs:
+            address = (address or "").strip()
+            if _usable(address):
+                found.append(Address(" ".join((display or "").split()), address))
     return tuple(found)
+
+
+def _usable(address: str) -> bool:
+    # Not a group's name, "undisclosed-recipients", or half an address.
+    local, at, domain = (address or "").rpartition("@")
+    return bool(at and local and domain) and not any(c.isspace() for c in address)
 
 
 def _date(msg: EmailMessage) -> tuple[datetime | None, str | None]:
@@ -487,15 +502,25 @@ _CHARSET_MEANS = {
 
 
 def decode_text(data: bytes, charset: str | None) -> str:
-    """`data` as text: in its declared charset when that is known and fits,
-    else UTF-8, else Windows-1252 (undefined bytes replaced)."""
-    tried = []
-    if charset:
-        label = charset.strip().strip('"').lower()
-        tried.append(_CHARSET_MEANS.get(label, label))
+    """`data` as text. A multi-byte charset declared (Shift JIS, GB2312,
+    UTF-16...) is trusted when it decodes. Otherwise UTF-8 comes first: text
+    that decodes as UTF-8 is almost never anything else, and mailers often
+    send it declared as ASCII or Latin-1. Then the declared single-byte
+    charset, then Windows-1252 (undefined bytes replaced)."""
     if data.isascii():
         return data.decode("ascii")
-    for codec in [*tried, "utf-8"]:
+    declared = None
+    if charset:
+        label = charset.strip().strip('"').lower()
+        try:
+            declared = codecs.lookup(_CHARSET_MEANS.get(label, label)).name
+        except LookupError:
+            declared = None
+    if declared is not None and not declared.startswith(_SINGLE_BYTE):
+        order = [declared, "utf-8"]
+    else:
+        order = ["utf-8", declared or "cp1252"]
+    for codec in order:
         try:
             return data.decode(codec)
         except (LookupError, UnicodeDecodeError):
@@ -503,32 +528,39 @@ def decode_text(data: bytes, charset: str | None) -> str:
     return data.decode("cp1252", "replace")
 
 
+# Codec names (as codecs.lookup gives them) of one byte per character.
+_SINGLE_BYTE = ("ascii", "iso8859", "cp125", "cp437", "cp850", "mac-", "koi8")
+
+
 def _content(msg: EmailMessage, warnings: list[str]) -> tuple[str, list[Attachment]]:
-    body = msg.get_body(preferencelist=("plain", "html"))
     texts: list[str] = []
     attachments: list[Attachment] = []
-    if body is not None:
-        texts.append(_part_text(body))
-    _collect(msg, body, texts, attachments, warnings, in_alternative=False)
-    text = "\n\n".join(t for t in texts if t)
-    return text, attachments
+    used: set[int] = set()  # ids of the parts read as text
+    _collect(msg, texts, attachments, used, warnings, in_alternative=False)
+    return "\n\n".join(t for t in texts if t), attachments
 
 
-def _collect(part, body, texts, attachments, warnings, *, in_alternative) -> None:
-    if part is body:
-        return
+def _collect(part, texts, attachments, used, warnings, *, in_alternative) -> None:
     maintype = part.get_content_maintype()
     if maintype == "multipart":
         alternative = part.get_content_subtype() == "alternative"
+        if part.get_content_subtype() in ("alternative", "related") or not texts:
+            # One text of this part: plain text before HTML.
+            best = part.get_body(preferencelist=("plain", "html"))
+            if best is not None and id(best) not in used and not in_alternative:
+                used.add(id(best))
+                texts.append(_part_text(best))
         for inner in part.iter_parts():
             _collect(
                 inner,
-                body,
                 texts,
                 attachments,
+                used,
                 warnings,
                 in_alternative=in_alternative or alternative,
             )
+        return
+    if id(part) in used:
         return
     if part.get_content_type() == "message/rfc822":
         attachments.append(_attached_message(part, len(attachments) + 1))
@@ -539,19 +571,13 @@ def _collect(part, body, texts, attachments, warnings, *, in_alternative) -> Non
         # Another text of the message: the same text in another form (an
         # alternative), or a second piece of it (a list's footer).
         if not in_alternative:
+            used.add(id(part))
             texts.append(_part_text(part))
         return
     data = part.get_payload(decode=True)
     if data is None:
         data = b""
-    if any(
-        isinstance(
-            d,
-            email.errors.InvalidBase64CharactersDefect
-            | email.errors.InvalidBase64PaddingDefect,
-        )
-        for d in part.defects
-    ):
+    if any(isinstance(d, _BAD_BASE64) for d in part.defects):
         warnings.append(f"attachment {len(attachments) + 1} was not cleanly encoded")
     media_type = part.get_content_type()
     attachments.append(
@@ -559,6 +585,12 @@ def _collect(part, body, texts, attachments, warnings, *, in_alternative) -> Non
             _safe_name(filename, media_type, len(attachments) + 1), media_type, data
         )
     )
+
+
+_BAD_BASE64 = (
+    email.errors.InvalidBase64CharactersDefect,
+    email.errors.InvalidBase64PaddingDefect,
+)
 
 
 def _attached_message(part, place: int) -> Attachment:

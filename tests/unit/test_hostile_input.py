@@ -377,6 +377,7 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [["move-to-cloud", "1", "New"], ["user", "add", "x"], ["feed", "x"]]
     commands += [["time", "list"], ["time", "delete", "1"]]
     commands += [["import-time", "watson", str(tmp_path / "frames")]]
+    commands += [["import", str(tmp_path / "inbox.mbox"), "--to", "1"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

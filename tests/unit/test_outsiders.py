@@ -42,6 +42,7 @@ from focus_tui.core.process import STAGES, EventKind, Phase
 from focus_tui.domain import records, sales, tracker
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
+from focus_tui.importing.mail import parse_message
 from focus_tui.importing.time_history import parse_history
 from focus_tui.models import MODELS, Cloud, CloudMember, Record, TimeEntry, User
 from focus_tui.views.feed import CloudFeedSettings
@@ -235,6 +236,17 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "folder": [tmp_path],
         "path": [tmp_path / "outsider.xlsx"],
         "progress": [None],
+        "logged": [None, True],
+        # e-mail from one of alice's people, into one of alice's records
+        "messages": [
+            [
+                parse_message(
+                    b"From: Zed <zed@secret.example>\r\nSubject: Outsider mail\r\n"
+                    b"Message-ID: <m@outsider>\r\n\r\nHello\r\n",
+                    "outsider.eml",
+                )
+            ]
+        ],
         "phase": [Phase.OTHER],
         # time from another tool, on a deal named like one of alice's
         "history": [
