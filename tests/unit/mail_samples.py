@@ -4,9 +4,9 @@ mailer's mistake is the point, by hand)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 PACIFIC = timezone(timedelta(hours=-8))
 SENT = datetime(2026, 11, 26, 23, 30, tzinfo=PACIFIC)  # 27 Nov 09:30 in Helsinki

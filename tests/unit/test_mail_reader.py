@@ -353,7 +353,7 @@ def test_an_mbox_is_read_in_one_pass_one_message_at_a_time(tmp_path):
     box.write_bytes(as_mbox(*[plain(f"m{i}") for i in range(50)]))
     reader = MailReader([box])
     seen = 0
-    for item in reader:
+    for _item in reader:
         seen += 1
         assert reader.bytes_read < box.stat().st_size or seen == 50
     assert seen == 50 and reader.bytes_read == reader.bytes_total
