@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
-from .core.text import is_text, json_text, shown, visible
+from .core.text import format_size, is_text, json_text, shown, visible
 
 EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
@@ -1983,7 +1983,7 @@ def _import_lines(done) -> Iterator[str]:
         yield f"{outcome.capitalize()}:"
         for o in rows[:_IMPORT_LISTED]:
             if outcome == IMPORTED:
-                files = ", ".join(f"{n} ({_size_text(s)})" for n, s in o.files)
+                files = ", ".join(f"{n} ({format_size(s)})" for n, s in o.files)
                 yield f"  #{o.note_id} {o.title} (under #{o.target_id})"
                 yield f"      files: {files}"
                 if o.reason:
@@ -1996,14 +1996,6 @@ def _import_lines(done) -> Iterator[str]:
             yield f"  … and {len(rows) - _IMPORT_LISTED} more (--format json lists all)"
     if total and done.imported == 0 and done.already_there == total:
         yield "Nothing new: every message was imported before."
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 2**20:.1f} MB"
 
 
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}

@@ -199,3 +199,17 @@ def time_limits() -> tuple[float, float]:
         number("focus_limit_hours", 8.0, 1, 48),
         number("idle_minutes", 15.0, 0, 600),
     )
+
+
+def attachment_limit() -> int:
+    """The biggest file that may be attached, in bytes: settings.toml
+
+        [attachments]
+        max_mb = 25
+
+    Default 25 MB; a value that is not a number from 1 to 1024 keeps it."""
+    value = _table("attachments").get("max_mb", 25)
+    number = not isinstance(value, bool) and isinstance(value, int | float | Decimal)
+    if not number or not 1 <= value <= 1024:
+        value = 25
+    return int(Decimal(value) * 2**20)

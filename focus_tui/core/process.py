@@ -198,6 +198,8 @@ class EventKind(StrEnum):
     TIME_ADDED = "time_added"  # a forgotten entry, added by hand
     TIME_CHANGED = "time_changed"
     TIME_DELETED = "time_deleted"
+    ATTACHED = "attached"  # a file put on the record
+    DETACHED = "detached"  # a file taken off it
 
 
 # Steps that keep the state they changed, so `u` can put it back.

@@ -64,6 +64,15 @@ def format_duration(seconds: int | float) -> str:
     return f"{minutes}m"
 
 
+def format_size(size: int) -> str:
+    """A file's size as people read it: '512 B', '14 KB', '3.2 MB'."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 2**20:.1f} MB"
+
+
 def format_clock(seconds: int | float) -> str:
     """A ticking timer: '0:04:09'."""
     seconds = max(0, int(seconds))

@@ -27,6 +27,9 @@ from ..core.process import (
     RecordType,
 )
 from ..models import (
+    Attachment,
+    Blob,
+    BlobChunk,
     Cloud,
     CloudMember,
     ContactDetails,
@@ -129,6 +132,46 @@ def add_imported_mail(
     ImportedMail.insert(
         record=record_id, message_id=message_id, content_hash=content_hash
     ).execute()
+
+
+def add_blob(session: Session, sha256: str, size: int) -> None:
+    """A new content (its chunks follow: `add_blob_chunk`)."""
+    Blob.insert(sha256=sha256, size=size).execute()
+
+
+def add_blob_chunk(session: Session, sha256: str, seq: int, data: bytes) -> None:
+    BlobChunk.insert(blob=sha256, seq=seq, data=data).execute()
+
+
+def add_attachment(
+    session: Session,
+    record_id: int,
+    *,
+    sha256: str,
+    name: str,
+    media_type: str,
+    size: int,
+    picture_size: tuple[int, int] | None,
+) -> Attachment:
+    width, height = picture_size or (None, None)
+    return Attachment.create(
+        record=record_id,
+        blob=sha256,
+        name=name,
+        media_type=media_type,
+        size=size,
+        width=width,
+        height=height,
+        added_by=session.user_id,
+        added_at=session.clock.now_utc_naive(),
+    )
+
+
+def remove_attachment(session: Session, attachment_id: int, sha256: str) -> None:
+    """An attachment off its record, and its content when nothing else has it."""
+    Attachment.delete().where(Attachment.id == attachment_id).execute()
+    if not Attachment.select().where(Attachment.blob == sha256).exists():
+        Blob.delete().where(Blob.sha256 == sha256).execute()
 
 
 def add_participants(session: Session, record_id: int, person_ids: Iterable[int]):

@@ -307,6 +307,13 @@ def _m009_imported_mail(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _m010_attachments(db: pw.Database) -> None:
+    """Files on records: content once per SHA-256, in chunks (see
+    `schema.Blob`). Peewee indexes the foreign keys: a record's files, and
+    whether a blob is still attached anywhere, are one index lookup each."""
+    db.create_tables([schema.Blob, schema.BlobChunk, schema.Attachment], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -317,6 +324,7 @@ MIGRATIONS: list[Migration] = [
     _m007_time_entry_source,
     _m008_notify_changes,
     _m009_imported_mail,
+    _m010_attachments,
 ]
 
 LATEST = len(MIGRATIONS)

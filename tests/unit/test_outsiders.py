@@ -40,11 +40,20 @@ from focus_tui.core.errors import NotFound, UserError
 from focus_tui.core.money import Terms
 from focus_tui.core.process import STAGES, EventKind, Phase
 from focus_tui.domain import records, sales, tracker
+from focus_tui.domain.attachments import BytesFile
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.importing.mail import parse_message
 from focus_tui.importing.time_history import parse_history
-from focus_tui.models import MODELS, Cloud, CloudMember, Record, TimeEntry, User
+from focus_tui.models import (
+    MODELS,
+    Attachment,
+    Cloud,
+    CloudMember,
+    Record,
+    TimeEntry,
+    User,
+)
 from focus_tui.views.feed import CloudFeedSettings
 from focus_tui.views.report_view import ViewSettings
 from focus_tui.views.reports import GROUPS, Filters
@@ -130,6 +139,9 @@ def data(session: Session) -> Data:
     for target in (task, note, draft):
         tracker.focus(alice, target.id)
         advance(alice, seconds=SECONDS)
+    from focus_tui.domain.attachments import BytesFile, attach
+
+    attach(alice, lead.id, [BytesFile("Secret plan.txt", "text/plain", b"secret")])
     session.clock = alice.clock  # mallory lives at the same moment
     running = tracker.current_focus(alice)
     assert running is not None and running.record_id == draft.id
@@ -248,6 +260,11 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
             ]
         ],
         "phase": [Phase.OTHER],
+        # files: alice's attachments, and a file of mallory's own
+        "attachment_id": [a.id for a in Attachment.select()],
+        "sources": [[BytesFile("outsider.txt", "text/plain", b"outsider")]],
+        "source": [BytesFile("outsider.txt", "text/plain", b"outsider")],
+        "force": [True],
         # time from another tool, on a deal named like one of alice's
         "history": [
             parse_history(
