@@ -36,8 +36,8 @@ from ..core.process import CONTACT_NOTE, CONTACT_PERSON
 from ..core.text import one_line
 from ..models import ContactDetails, ImportedMail, Record
 from . import write
-from .attachments import BytesFile, FileSource, check_size, store
 from .access import get_record, people, records
+from .attachments import BytesFile, FileSource, check_size, store
 from .records import MAX_BODY, MAX_FIELD, MAX_TITLE, ContactFields, create_record
 from .session import Session
 from .tracker import current_focus
