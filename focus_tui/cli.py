@@ -398,6 +398,25 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser(
+        "attach", parents=[common], help="put files on a record (prints their ids)"
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("paths", metavar="FILE", nargs="+")
+    p = sub.add_parser("files", parents=[common], help="the files on a record")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser("file", parents=[common], help="one attached file: get, delete")
+    files = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = files.add_parser("get", parents=[common], help="save it (owner-only, 0600)")
+    q.add_argument("attachment", metavar="ATTACHMENT_ID")
+    q.add_argument("--out", required=True, metavar="PATH", help="a file or a folder")
+    q.add_argument("--force", action="store_true", help="replace an existing file")
+    q = files.add_parser("delete", parents=[common], help="take it off its record")
+    q.add_argument("attachment", metavar="ATTACHMENT_ID")
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -1886,6 +1905,67 @@ def _cmd_import_time(session, args) -> int:
     return 0
 
 
+def _cmd_attach(session, args) -> int:
+    from .domain.attachments import attach
+    from .importing.files import local_file
+
+    record_id = _id(args.id)
+    sources = [local_file(path) for path in args.paths]  # all checked first
+    for info in attach(session, record_id, sources):
+        print(f"{info.id}\t{_plain(info.name)} ({info.size_text})")
+    return 0
+
+
+def _cmd_files(session, args) -> int:
+    from .domain.attachments import files
+
+    rows = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "type": f.media_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "added_by": f.added_by,
+            "added_at": _iso_local(session, f.added_at),
+            "width": f.width,
+            "height": f.height,
+        }
+        for f in files(session, _id(args.id))
+    ]
+    if args.format == "table":
+        if not rows:
+            print(f"#{_id(args.id)} has no files.")
+            return 0
+        table = [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "type": r["type"],
+                "size": format_size(r["size"])
+                + (f", {r['width']}×{r['height']}" if r["width"] else ""),
+                "added": f"{r['added_by']} {r['added_at'][:16]}",
+            }
+            for r in rows
+        ]
+        _print_rows(table, ("ID", "NAME", "TYPE", "SIZE", "ADDED"), "table")
+        return 0
+    _print_rows(rows, (), args.format)
+    return 0
+
+
+def _cmd_file(session, args) -> int:
+    from .domain.attachments import delete_file, save_file
+
+    if args.action == "get":
+        path = save_file(session, args.attachment, args.out, force=args.force)
+        print(f"Saved {_plain(str(path))}")
+        return 0
+    info = delete_file(session, args.attachment)
+    print(f"Removed {_plain(info.name)} from #{info.record_id}.")
+    return 0
+
+
 def _cmd_import(session, args) -> int:
     from .domain.mail_import import import_mail, import_target
     from .importing.mail import MailReader
@@ -2000,8 +2080,13 @@ def _import_lines(done) -> Iterator[str]:
 
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
-_READS = {"list", "status", "report", "export", "show", "who", "feed"}
-_READ_ACTIONS = {("cloud", "list"), ("cloud", "members"), ("time", "list")}
+_READS = {"list", "status", "report", "export", "show", "who", "feed", "files"}
+_READ_ACTIONS = {
+    ("cloud", "list"),
+    ("cloud", "members"),
+    ("time", "list"),
+    ("file", "get"),
+}
 
 _COMMANDS = {
     "add": _cmd_add,
@@ -2031,6 +2116,9 @@ _COMMANDS = {
     "actor": _cmd_actor,
     "import-time": _cmd_import_time,
     "import": _cmd_import,
+    "attach": _cmd_attach,
+    "files": _cmd_files,
+    "file": _cmd_file,
 }
 
 

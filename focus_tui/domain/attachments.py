@@ -181,7 +181,7 @@ def parse_attachment_id(text: object) -> int:
         return text
     if not shown_text.isascii() or not shown_text.isdigit():
         raise UserError(
-            f"{shown(shown_text)} is not an attachment id (a whole number)."
+            f"{shown(shown_text)!r} is not an attachment id (a whole number)."
         )
     return int(shown_text)
 

@@ -378,6 +378,9 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [["time", "list"], ["time", "delete", "1"]]
     commands += [["import-time", "watson", str(tmp_path / "frames")]]
     commands += [["import", str(tmp_path / "inbox.mbox"), "--to", "1"]]
+    commands += [["attach", "1", str(tmp_path / "frames")], ["files", "1"]]
+    commands += [["file", "get", "1", "--out", str(tmp_path / "got")]]
+    commands += [["file", "delete", "1"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 
