@@ -1944,11 +1944,13 @@ def _cmd_files(session, args) -> int:
                 "type": r["type"],
                 "size": format_size(r["size"])
                 + (f", {r['width']}×{r['height']}" if r["width"] else ""),
-                "added": f"{r['added_by']} {r['added_at'][:16]}",
+                "added": f"{r['added_at'][:16].replace('T', ' ')} {r['added_by']}",
             }
             for r in rows
         ]
-        _print_rows(table, ("ID", "NAME", "TYPE", "SIZE", "ADDED"), "table")
+        _print_rows(
+            table, ("ID", "NAME", "TYPE", "SIZE", "ADDED"), "table", left=(0, 1, 2, 4)
+        )
         return 0
     _print_rows(rows, (), args.format)
     return 0
