@@ -49,32 +49,45 @@ class LocalFile:
             yield from iter(lambda: handle.read(CHUNK), b"")
 
 
-def local_file(path: str | os.PathLike) -> LocalFile:
-    """`path` as a file to attach, or a UserError saying why it cannot be."""
-    text = checked_path(os.fspath(path))
-    where = shown(text)
+def open_regular(name: str) -> tuple[BinaryIO, os.stat_result]:
+    """A user's file opened for reading, with its stat; a UserError saying
+    why when it cannot be (missing, a folder, a device, unreadable).
+
+    Opened non-blocking, so a FIFO given by mistake is refused, not waited
+    on for ever (no effect on a regular file)."""
+    where = shown(name)
     try:
-        handle = open(text, "rb")  # noqa: SIM115 - closed below
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise UserError(f"There is no file {where}.") from None
     except IsADirectoryError:
-        raise UserError(f"{where} is a folder: name a file to attach.") from None
+        raise UserError(f"{where} is a folder, not a file.") from None
     except PermissionError:
         raise UserError(f"{where} cannot be read (permission denied).") from None
     except OSError as exc:
-        raise UserError(f"{where} cannot be read ({exc.strerror or exc}).") from None
-    with handle:
-        info = os.fstat(handle.fileno())
+        raise UserError(f"{where} cannot be read: {exc.strerror or exc}.") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise UserError(f"{where} is a folder: name a file to attach.")
-        if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{where} is not a regular file (a device or a pipe).")
+            raise UserError(f"{where} is a folder, not a file.")
+        raise UserError(f"{where} is not a regular file.")
+    return os.fdopen(fd, "rb"), info
+
+
+def read_error(name: str, exc: OSError) -> UserError:
+    return UserError(f"{shown(name)} cannot be read: {exc.strerror or exc}.")
+
+
+def local_file(path: str | os.PathLike) -> LocalFile:
+    """`path` as a file to attach, or a UserError saying why it cannot be."""
+    text = checked_path(os.fspath(path))
+    handle, info = open_regular(text)
+    with handle:
         try:
             head = handle.read(64)
         except OSError as exc:
-            raise UserError(
-                f"{where} cannot be read ({exc.strerror or exc})."
-            ) from None
+            raise read_error(text, exc) from None
     name = os.path.basename(os.path.normpath(text)) or "file"
     kind = media_type(name, head)
     size = None

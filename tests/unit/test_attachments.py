@@ -223,3 +223,10 @@ def test_an_empty_file_is_stored_and_saved_empty(session, lead, tmp_path):
     [info] = attachments.attach(session, lead.id, [local_file(path)])
     assert info.size == 0
     assert attachments.save_file(session, info.id, tmp_path / "e2").read_bytes() == b""
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(UserError, match="is not a regular file"):
+        local_file(fifo)  # a blocking open would hang here for ever
