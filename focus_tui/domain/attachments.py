@@ -311,16 +311,33 @@ def _read(source: FileSource) -> Iterator[bytes]:
         ) from None
 
 
+class _Counted:
+    """The source's chunks, hashed and counted on the way, refused as soon
+    as they pass `limit`."""
+
+    def __init__(self, source: FileSource, limit: int) -> None:
+        self.source, self.limit = source, limit
+        self.digest, self.size = hashlib.sha256(), 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in _read(self.source):
+            self.size += len(chunk)
+            if self.size > self.limit:
+                raise _too_big(self.source.name, self.size, self.limit)
+            self.digest.update(chunk)
+            yield chunk
+
+    @property
+    def result(self) -> tuple[str, int]:
+        return self.digest.hexdigest(), self.size
+
+
 def _hashed(source: FileSource, limit: int) -> tuple[str, int]:
     """(SHA-256, size) of the source's content, refused past `limit`."""
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in _read(source):
-        size += len(chunk)
-        if size > limit:
-            raise _too_big(source.name, size, limit)
-        digest.update(chunk)
-    return digest.hexdigest(), size
+    counted = _Counted(source, limit)
+    for _chunk in counted:
+        pass
+    return counted.result
 
 
 def _too_big(name: str, size: int, limit: int) -> UserError:
@@ -397,16 +414,11 @@ def _write_content(
 ) -> tuple[str, int]:
     """Store the content chunk by chunk; returns the (hash, size) of what
     was written, for the caller to compare with what it hashed."""
-    digest = hashlib.sha256()
-    size = 0
+    counted = _Counted(source, limit)
     write.add_blob(session, sha256, expected_size)
     pending = bytearray()
     seq = 0
-    for chunk in _read(source):
-        size += len(chunk)
-        if size > limit:
-            raise _too_big(source.name, size, limit)
-        digest.update(chunk)
+    for chunk in counted:
         pending += chunk
         while len(pending) >= CHUNK:
             write.add_blob_chunk(session, sha256, seq, bytes(pending[:CHUNK]))
@@ -414,7 +426,7 @@ def _write_content(
             seq += 1
     if pending or seq == 0:
         write.add_blob_chunk(session, sha256, seq, bytes(pending))
-    return digest.hexdigest(), size
+    return counted.result
 
 
 def _lock_content(session: Session, sha256: str) -> None:
