@@ -564,14 +564,14 @@ class FocusApp(App):
         self.push_screen(HelpScreen(screen, title))
 
     def action_to_mode(self, mode: str) -> None:
-        """1/2/3: go to a mode; pressed again, back to that mode's first screen."""
+        """1/2/3: straight to that mode's first screen (the main view, the
+        board, the reports), never to a feed left open there."""
         from textual.screen import ModalScreen
 
         if isinstance(self.screen, ModalScreen):
             return  # a dialog is answered or cancelled, not abandoned
         if self.current_mode != mode:
             self.switch_mode(mode)
-            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
