@@ -32,7 +32,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
 from .base import DataScreen, key_footer
-from .person_filter import PERSON_BINDING, PersonFilter
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import ConfirmDialog
 
@@ -67,10 +67,9 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             key_display="<",
         ),
         Binding("l", "toggle_lost", "Show lost", id="toggle_lost"),
-        Binding("c", "cycle_cloud", "Cloud", id="cycle_cloud"),
-        # a: me / everyone at one press; @: anyone of the team (a picker).
-        Binding("a", "me_or_everyone", "Actor", id="toggle_mine"),
-        PERSON_BINDING,
+        cloud_binding("cycle_cloud"),
+        # @: everyone, me or anyone of the team (a picker); `a` is attach's.
+        dataclasses.replace(PERSON_BINDING, show=True),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("m", "move", "Move", id="move", show=False),
         Binding("f", "focus_record", "Focus", id="focus", show=False),

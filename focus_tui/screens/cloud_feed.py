@@ -32,7 +32,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
-from .person_filter import PERSON_BINDING, PersonFilter
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .step_dialog import TEXT, Field, StepDialog, StepForm
 
 _TYPES = (None, *(t.key for t in ALL_TYPES))
@@ -46,10 +46,9 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
     BINDINGS = [
         *RECORD_BINDINGS,
         Binding("escape", "back", "Back", id="cloud_back"),
-        Binding("c", "next_cloud", "Cloud", id="cloud_next"),
+        cloud_binding("next_cloud"),
         # The footer has room for one setting; ? lists them all.
         Binding("t", "next_type", "Type", id="cloud_type", show=False),
-        Binding("a", "me_or_everyone", "Me/all", id="cloud_actor", show=False),
         PERSON_BINDING,
         Binding("o", "next_state", "Open/done", id="cloud_state", show=False),
         Binding("M", "members", "Members", id="cloud_members", show=False),

@@ -18,6 +18,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
+from .person_filter import cloud_binding
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 
@@ -29,7 +30,7 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
-        Binding("c", "cycle_cloud", "Cloud", id="main_cloud", show=False),
+        cloud_binding("cycle_cloud", show=False),
         Binding("C", "cloud_feed", "Cloud feed", id="main_cloud_feed", show=False),
     ]
 

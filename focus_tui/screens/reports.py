@@ -30,7 +30,7 @@ from ..widgets.title_bar import TitleBar
 from ..widgets.week_grid import WeekGrid
 from .base import DataScreen, key_footer
 from .export_progress import Cancelled, ExportProgress
-from .person_filter import PERSON_BINDING, PersonFilter
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
 # The State setting of the list views, as typed: open / finished / all.
@@ -58,9 +58,8 @@ class ReportsScreen(PersonFilter, DataScreen):
         Binding("p", "period", "Period", id="period"),
         Binding("o", "options", "Settings", id="view_options"),
         Binding("E", "export", "Export .xlsx", id="export"),
-        Binding("c", "next_cloud", "Cloud", id="cloud_filter"),
-        Binding("a", "me_or_everyone", "Me/all", id="person_filter"),
-        PERSON_BINDING,
+        cloud_binding("next_cloud"),
+        replace(PERSON_BINDING, show=True),
         Binding("r", "refresh", "Refresh", id="refresh_reports", show=False),
         # The Timesheet's weeks; brackets clash with no key of DESIGN §4.
         # One footer item for both: the footer is full at 80 columns.
@@ -82,7 +81,7 @@ class ReportsScreen(PersonFilter, DataScreen):
     # Keys that mean nothing in the Timesheet (one person's week: yours, or
     # the one @ picked) or only there; hidden from the footer and help where
     # they do not apply.
-    NOT_IN_TIMESHEET = frozenset({"options", "me_or_everyone"})
+    NOT_IN_TIMESHEET = frozenset({"options"})
     ONLY_IN_TIMESHEET = frozenset({"week"})
 
     def __init__(self) -> None:
