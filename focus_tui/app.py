@@ -130,12 +130,20 @@ class FocusApp(App):
         self._last_key = session.clock.now_utc_naive()
         self._settled: set[int] = set()
         self._asking = False
+        # The user's keys (keys.toml): checked against every screen first.
+        from .screens.keymap import user_keymap
+
+        self._user_keys = user_keymap(type(self))
+        if self._user_keys.keymap:
+            self.set_keymap(self._user_keys.keymap)
 
     def on_mount(self) -> None:
         # The focus lives in the database: a focus started before a quit or
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
         self.switch_mode("main")
+        for problem in self._user_keys.problems:
+            self.notify(problem, severity="warning", markup=False, timeout=12)
         self.set_interval(FOCUS_POLL_SECONDS, self._focus_tick)
         self.set_interval(CHANGES_POLL_SECONDS, self._changes_tick)
         self._listener = listen_for_changes(self.session.db, self._server_said)
@@ -536,7 +544,10 @@ class FocusApp(App):
     # -- keys and the palette --------------------------------------------------------
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
-        """The palette offers every keyed action of the screen, like `?` does."""
+        """The palette offers every keyed action of the screen, like `?` does,
+        then those of the main view, the board and the reports that need no
+        highlighted record (it switches there first). Each says its key (the
+        user's, from keys.toml) and its id (what keys.toml calls it)."""
         builtin = list(super().get_system_commands(screen))
         yield from builtin
         seen: set[str] = set()
@@ -549,10 +560,38 @@ class FocusApp(App):
                 continue  # Textual's own Quit / Keys entries already say it
             seen.add(binding.id)
             yield SystemCommand(
-                binding.description,
-                f"key: {self.get_key_display(binding)}",
+                binding.tooltip or binding.description,
+                f"key: {self.get_key_display(binding)} · id: {binding.id}",
                 partial(self.call_later, self.run_action, binding.action, active.node),
             )
+        for mode, (module, name, place) in MODE_HOMES.items():
+            cls = _screen_class(module, name)
+            if cls is type(screen):
+                continue
+            for binding in _elsewhere_bindings(cls):
+                if binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                key = self._keymap.get(binding.id)
+                shown = binding if key is None else binding.with_key(key, None)
+                yield SystemCommand(
+                    f"{binding.tooltip or binding.description} · {place}",
+                    f"key: {self.get_key_display(shown)} on the {place} (goes "
+                    f"there) · id: {binding.id}",
+                    partial(self.call_later, self._run_on_mode, mode, binding.action),
+                )
+
+    async def _run_on_mode(self, mode: str, action: str) -> None:
+        """A palette command of another screen: go there, then run it."""
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.run_action(action, self.screen)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -596,9 +635,47 @@ def _still_there(owner: Any) -> bool:
 
 def _screen(module: str, name: str):
     """A mode's first screen, imported when the mode is first opened."""
+    return _screen_class(module, name)()
+
+
+def _screen_class(module: str, name: str):
     from importlib import import_module
 
-    return getattr(import_module(f"focus_tui.screens.{module}"), name)()
+    return getattr(import_module(f"focus_tui.screens.{module}"), name)
+
+
+# Each mode's first screen: (module, class, how the palette names it).
+MODE_HOMES = {
+    "main": ("main_view", "MainScreen", "main view"),
+    "board": ("board", "BoardScreen", "board"),
+    "reports": ("reports", "ReportsScreen", "reports"),
+}
+
+# Keys that act on the highlighted row or card, or move about in a list: the
+# palette offers them on the screen they are on only (elsewhere they would act
+# on whatever happens to be highlighted there).
+_HERE_ONLY = frozenset(
+    {
+        *("edit", "move", "finish", "focus", "send", "revise", "lost", "sold"),
+        *("delivered", "billed", "undo", "next_step", "step_back", "back"),
+        *("week_before", "week_after"),  # the Timesheet's, when it is shown
+    }
+)
+
+
+def _elsewhere_bindings(cls) -> list[Binding]:
+    """A screen's own keyed actions that make sense from anywhere."""
+    return [
+        binding
+        for _, binding in cls._merge_bindings()
+        if binding.id is not None
+        and binding.description
+        and binding.id not in _HERE_ONLY
+        and binding.id not in _APP_IDS
+    ]
+
+
+_APP_IDS = frozenset(b.id for b in FocusApp.BINDINGS if isinstance(b, Binding))
 
 
 def run_app(db: str | None, user: str | None, *, create_folder: bool = False) -> int:

@@ -199,3 +199,36 @@ def time_limits() -> tuple[float, float]:
         number("focus_limit_hours", 8.0, 1, 48),
         number("idle_minutes", 15.0, 0, 600),
     )
+
+
+def user_keys() -> tuple[dict, list[str], str]:
+    """The user's keys: (action id -> what the file says, problems, where).
+
+    `keys.toml` in the config directory, else a `[keys]` table of
+    settings.toml:
+
+        # keys.toml
+        finish = "space"          # an action id (ctrl+p shows each one's)
+        new = ["n", "ctrl+n"]     # more than one key
+
+    What the entries mean is checked where the keys are (screens.keymap);
+    here a file that cannot be read is one problem and no keys.
+    """
+    import tomllib
+
+    path = os.path.join(user_folder("config"), "keys.toml")
+    try:
+        with open(path, "rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError:
+        keys = _table("keys")
+        return dict(keys), [], "settings.toml [keys]"
+    except OSError as exc:
+        return {}, [f"it could not be read ({exc.strerror or 'error'})"], "keys.toml"
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [f"it is not valid TOML ({exc}), so none of it is used"], "keys.toml"
+    except (UnicodeDecodeError, RecursionError):
+        return {}, ["it is not readable TOML text, so none of it is used"], "keys.toml"
+    if set(table) == {"keys"} and isinstance(table["keys"], dict):
+        table = table["keys"]  # a [keys] table in keys.toml means the same
+    return table, [], "keys.toml"

@@ -3,10 +3,11 @@ at 80×24: findings 2, 9 and 10, the `#` / `@` filters and the keymap."""
 
 from __future__ import annotations
 
-from pilot_helpers import settle
+from pilot_helpers import screen_text, settle
 
 from focus_tui.app import FocusApp
 from focus_tui.domain import records
+from focus_tui.models import Record
 from focus_tui.screens.board import BoardScreen
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.main_view import MainScreen
@@ -47,3 +48,143 @@ async def test_one_two_three_reach_each_first_screen_at_once(session):
         await pilot.press("3")
         await settle(pilot)
         assert isinstance(app.screen, ReportsScreen)
+
+
+# -- keys.toml: the user's keys, or a clear word and the defaults -----------------
+
+
+def write_keys(text: str) -> None:
+    from focus_tui.config import config_dir
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "keys.toml").write_text(text, encoding="utf-8")
+
+
+def warnings(app) -> list[str]:
+    return [n.message for n in app._notifications if n.severity == "warning"]
+
+
+async def test_a_keymap_file_moves_keys_in_footer_help_and_action(session):
+    write_keys('finish = "space"\nedit = "x"\nnew = ["n", "ctrl+n"]\n')
+    task = records.create_record(session, "task", "Call the harbour master")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert warnings(app) == []
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        assert "space Finish" in footer and "x Edit" in footer
+        await pilot.press("space")  # finish, on its new key
+        await settle(pilot)
+        assert Record.get_by_id(task.id).finished_at is not None
+        await pilot.press("question_mark")
+        await settle(pilot)
+        rows = {description: keys for keys, description in app.screen.rows}
+        assert rows["Finish"] == "space" and rows["Edit"] == "x"
+        assert rows["New"] == "n / ^n"
+
+
+async def test_a_bad_keymap_file_says_what_and_keeps_the_defaults(session):
+    write_keys(
+        'fnish = "y"\n'  # no such action
+        'help = "ctrl+"\n'  # not a key
+        'board = "b"\n'  # b is Billed on the board
+        'quit = ["ctrl+k"]\n'  # fine
+    )
+    records.create_record(session, "task", "Call the harbour master")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = "\n".join(warnings(app))
+        assert 'no action "fnish"' in said
+        assert "'ctrl+' for help is not a key; Keys keeps \"?\"" in said
+        assert '"b" for board is already Billed' in said
+        assert 'Board keeps "2"' in said
+        await pilot.press("2")  # the default still works
+        await settle(pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        rows = {description: keys for keys, description in app.screen.rows}
+        assert rows["Quit"] == "^k" and rows["Keys"] == "?"
+
+
+async def test_a_keymap_file_that_is_not_toml_is_one_line(session):
+    write_keys("finish = space\n")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (said,) = warnings(app)
+        assert said.startswith("keys.toml: it is not valid TOML")
+        footer = screen_text(app).rstrip("\n").splitlines()[-1]
+        assert "x Finish" in footer
+
+
+async def test_keys_in_settings_toml_work_as_well(session):
+    from focus_tui.config import config_dir, settings
+
+    config_dir().mkdir(parents=True, exist_ok=True)
+    (config_dir() / "settings.toml").write_text('[keys]\nfinish = "X"\n')
+    settings.cache_clear()
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert warnings(app) == []
+        assert "X Finish" in screen_text(app).rstrip("\n").splitlines()[-1]
+
+
+# -- 10. the palette: every action of every screen, each with its key -------------
+
+
+async def palette_search(pilot, text: str) -> list[str]:
+    """ctrl+p, type `text`: the commands offered (title and help)."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CommandPalette)
+    await pilot.press(*text)
+    await pilot.pause(0.6)  # the palette searches in the background
+    await settle(pilot)
+    options = pilot.app.screen.query_one(CommandList)
+    return [
+        str(options.get_option_at_index(i).prompt)
+        for i in range(options.option_count)
+    ]
+
+
+async def test_the_palette_on_the_board_finds_the_reports_export(session):
+    from focus_tui.screens.step_dialog import StepDialog
+
+    records.create_record(session, "task", "Call the harbour master")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        found = await palette_search(pilot, "export")
+        assert any("Export .xlsx · reports" in f and "key: E" in f for f in found)
+        assert any("id: export" in f for f in found)
+        await pilot.press("enter")
+        for _ in range(3):
+            await settle(pilot)
+        # It went to the reports and asked where to export, as E does there.
+        assert isinstance(app.screen, StepDialog)
+        assert isinstance(app.screen_stack[0], ReportsScreen)
+        assert app.current_mode == "reports"
+
+
+async def test_the_palette_says_this_screens_keys_and_the_users(session):
+    write_keys('toggle_lost = "z"\n')
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        found = await palette_search(pilot, "show lost")  # from the main view
+        assert any("key: z on the board" in f for f in found)
+        await pilot.press("escape")
+        await pilot.press("2")
+        await settle(pilot)
+        found = await palette_search(pilot, "cloud filter")
+        assert any("key: # · id: cloud_filter" in f for f in found)
+        await pilot.press("escape")
+        found = await palette_search(pilot, "person filter")
+        assert any("key: @" in f for f in found)
