@@ -188,3 +188,62 @@ async def test_the_palette_says_this_screens_keys_and_the_users(session):
         await pilot.press("escape")
         found = await palette_search(pilot, "person filter")
         assert any("key: @" in f for f in found)
+
+
+# -- 10. ? fits 80x24: columns, and a hint in sight when it has to scroll --------
+
+
+async def test_help_fits_80x24_on_every_mode_screen(session):
+    from focus_tui.screens.help import HelpScreen
+
+    records.create_record(session, "task", "Call the harbour master")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        for mode in ("1", "2", "3"):
+            await pilot.press(mode)
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = screen_text(app)
+            assert "esc or ? closes" in text  # the last line is in sight
+            assert "scroll" not in text  # and nothing is below it
+            for _keys, description in app.screen.rows:
+                assert description in text, description
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_help_on_a_short_terminal_scrolls_and_says_so(session):
+    from textual.containers import VerticalScroll
+
+    from focus_tui.screens.help import HelpScreen
+
+    app = FocusApp(session)
+    async with app.run_test(size=(40, 14)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "↓ ↑ scroll · esc or ? closes" in screen_text(app)
+        assert "Reports" not in screen_text(app)  # the last rows, not yet
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert app.screen.query_one("#help-keys", VerticalScroll).scroll_y > 0
+        assert "Reports" in screen_text(app)
+        assert "esc or ? closes" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+def test_help_snapshot_80x24(session, snap_compare):
+    records.create_record(session, "task", "Call the harbour master")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
