@@ -147,8 +147,7 @@ async def palette_search(pilot, text: str) -> list[str]:
     await settle(pilot)
     options = pilot.app.screen.query_one(CommandList)
     return [
-        str(options.get_option_at_index(i).prompt)
-        for i in range(options.option_count)
+        str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
     ]
 
 
