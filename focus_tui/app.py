@@ -97,6 +97,14 @@ class FocusApp(App):
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("F", "stop_focus", "Stop focus", id="stop_focus", show=False),
         Binding("w", "who", "Who is focused", id="who", show=False),
+        # The timer bar cuts a long title: V shows the focused record in full.
+        Binding(
+            "V",
+            "focus_in_full",
+            "Focused record in full",
+            id="focus_in_full",
+            show=False,
+        ),
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
         Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
@@ -526,6 +534,16 @@ class FocusApp(App):
             self.notify("\n".join(lines), title="Focused now", markup=False, timeout=8)
 
         self.run_db(read, show, group="who")
+
+    def action_focus_in_full(self) -> None:
+        """V: the record of the running focus in full (the timer bar cuts it)."""
+        from .screens.detail import show_record
+
+        focus = self.running_focus
+        if focus is None:
+            self.notify("Nothing is focused.", markup=False, timeout=2)
+        elif hasattr(self.screen, "read_now"):
+            show_record(self.screen, focus.record_id)
 
     def action_stop_focus(self) -> None:
         """F: stop the running focus, whatever is on screen."""

@@ -32,6 +32,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
 from .base import DataScreen, key_footer
+from .detail import DETAIL_BINDING, column_text, show_record
 from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import ConfirmDialog
@@ -73,6 +74,7 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("m", "move", "Move", id="move", show=False),
         Binding("f", "focus_record", "Focus", id="focus", show=False),
+        DETAIL_BINDING,
         # The sales keys of the other screens work here too; `>` picks one.
         *(dataclasses.replace(b, show=False) for b in SALES_BINDINGS),
     ]
@@ -131,6 +133,21 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     def current_id(self) -> int | None:
         card = self.current_card()
         return card.id if card else None
+
+    def action_read_in_full(self) -> None:
+        """v: the column's header in full (its name, count and every sum),
+        then the highlighted card's record in full."""
+        column = self.active_column()
+        if column is None:
+            return
+        header = column_text(column.stage, column.totals, column.rates)
+        card = column.current
+        if card is None:
+            from .detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(column.stage_name, header))
+            return
+        show_record(self, card.id, before=header)
 
     def target(self) -> RecordRow | None:
         """The highlighted card as a list row, for the shared actions."""

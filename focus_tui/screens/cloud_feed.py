@@ -32,6 +32,7 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
+from .detail import DETAIL_BINDING, show_record
 from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .step_dialog import TEXT, Field, StepDialog, StepForm
 
@@ -55,6 +56,7 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
         Binding("N", "new_cloud", "New cloud", id="cloud_create", show=False),
         Binding("E", "rename_cloud", "Rename cloud", id="cloud_rename", show=False),
         Binding("A", "archive_cloud", "Archive cloud", id="cloud_archive", show=False),
+        DETAIL_BINDING,
     ]
 
     def __init__(self, cloud_id: int | None = None) -> None:
@@ -93,6 +95,11 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
     def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
+
+    def action_read_in_full(self) -> None:
+        """v: the highlighted record in full (title, notes, sums)."""
+        if (row := self.target()) is not None:
+            show_record(self, row.id)
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

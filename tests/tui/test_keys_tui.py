@@ -246,3 +246,158 @@ def test_help_snapshot_80x24(session, snap_compare):
         await settle(pilot)
 
     assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
+
+
+# -- 9. the whole of anything: v / enter shows it in full, wrapped, by keys --------
+
+
+def flowing(app) -> str:
+    """The screen's words in one line, a dialog's borders left out (so a
+    wrapped sentence reads as one)."""
+    lines = [line.strip().strip("│").strip() for line in screen_text(app).splitlines()]
+    return " ".join(" ".join(lines).split())
+
+
+SOLD_LINE = "sold on 2026-11-27 → Order; the lead became a Client Relationship"
+
+
+def _sold_deal(session):
+    from decimal import Decimal
+
+    from focus_tui.domain import sales
+
+    lead = records.create_record(
+        session,
+        "sales_lead",
+        "Harbour cranes for the port of Kotka and its new container terminal "
+        "on the eastern quay, phase two",
+        body="Met the harbour master.\n" + "\n".join(f"Point {i}" for i in range(30)),
+    )
+    proposal = sales.create_proposal(
+        session, lead.id, "Offer: cranes", terms=sales.Terms(Decimal(1000))
+    )
+    sales.send(session, proposal.id)
+    sales.mark_sold(
+        session, proposal.id, terms=sales.Terms(Decimal(12000), Decimal(450))
+    )
+    return lead, proposal
+
+
+async def test_enter_on_a_history_line_shows_it_whole(session):
+    from focus_tui.screens.detail import DetailScreen
+    from focus_tui.views.feed import HistoryItem
+    from focus_tui.widgets.record_list import RecordList
+
+    _lead, order = _sold_deal(session)
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedScreen(order.id))
+        await settle(pilot)
+        assert SOLD_LINE not in screen_text(app)  # the list cuts it at 80
+        for _ in range(10):  # the cursor stops on history lines too
+            line = app.screen.query_one(RecordList).current
+            if isinstance(line, HistoryItem) and line.text.startswith("sold on"):
+                break
+            await pilot.press("down")
+        else:
+            raise AssertionError("the sold line was not reachable by keys")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        text = flowing(app)
+        assert SOLD_LINE in text
+        assert "Who: tester" in text and "Fri 27 Nov 2026" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedScreen)
+        await pilot.press("v")  # v does the same
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+
+async def test_v_shows_a_record_whole_and_scrolls_by_keys(session):
+    from textual.containers import VerticalScroll
+
+    from focus_tui.screens.detail import DetailScreen
+
+    lead, _order = _sold_deal(session)
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedScreen(lead.id))
+        await settle(pilot)
+        await pilot.press("v")  # the record itself (the cursor's first line)
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        text = flowing(app)
+        assert "on the eastern quay, phase two" in text  # the full title
+        assert "Met the harbour master." in text
+        assert "Point 29" not in text  # below: it scrolls
+        assert "esc or v closes" in text  # the hint stays in sight
+        await pilot.press("end")
+        await settle(pilot)
+        assert app.screen.query_one(VerticalScroll).scroll_y > 0
+        assert "Point 29" in screen_text(app)
+        await pilot.press("home", "pagedown")
+        await settle(pilot)
+        assert "Point 29" not in screen_text(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedScreen)
+        # The order's sums, in full, from the child row.
+        await pilot.press("down", "v")
+        await settle(pilot)
+        text = flowing(app)
+        assert "Sums: Ordered" in text and "12 000 + 450/month EUR" in text
+
+
+async def test_the_board_header_and_the_focus_bar_read_in_full(session):
+    from decimal import Decimal
+
+    from focus_tui.domain import sales, tracker
+    from focus_tui.screens.detail import DetailScreen
+
+    lead = records.create_record(session, "sales_lead", "Fleet")
+    for currency in ("EUR", "SEK", "GBP", "NOK", "DKK"):
+        sales.create_proposal(
+            session,
+            lead.id,
+            f"Offer in {currency}",
+            terms=sales.Terms(Decimal(1234567), currency=currency),
+        )
+    long_title = (
+        "Harbour cranes for Kotka, phase two, on the eastern quay by the old lighthouse"
+    )
+    task = records.create_record(session, "task", long_title)
+    tracker.focus(session, task.id)
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert long_title not in screen_text(app)  # the timer bar cuts it
+        await pilot.press("V")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert long_title in flowing(app)
+        await pilot.press("escape", "2")
+        await settle(pilot)
+        assert "more" in screen_text(app)  # the Draft header: "+2 more"
+        await pilot.press("v")
+        await settle(pilot)
+        text = flowing(app)
+        assert "Draft" in text and "Cards: 5" in text
+        for currency in ("EUR", "SEK", "GBP", "NOK", "DKK"):
+            assert f"1 234 567 {currency}" in text, currency
+
+
+def test_detail_snapshot_80x24(session, snap_compare):
+    lead, _order = _sold_deal(session)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.push_screen(FeedScreen(lead.id))
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
