@@ -127,6 +127,15 @@ class FocusApp(App):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        if self.no_color:
+            # NO_COLOR means no colour: Textual's greys (Monochrome) are
+            # colours still; NoColor leaves the terminal's own. The states
+            # colour told apart get text styles instead (focus.tcss).
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [
+                f for f in self._filters if not isinstance(f, Monochrome)
+            ] + [NoColor()]
         self._jobs: dict[Worker, Job] = {}
         self._listeners: weakref.WeakSet = weakref.WeakSet()
         self._cursor: int | None = None
@@ -149,6 +158,11 @@ class FocusApp(App):
         # The focus lives in the database: a focus started before a quit or
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
+        self._restore_theme()
+        if self.console.color_system in ("standard", "windows"):
+            # 16 colours: the themes' blended reds and greens round to
+            # white or grey there; focus.tcss names plain ones instead.
+            self.add_class("-sixteen-colours")
         self.switch_mode("main")
         for problem in self._user_keys.problems:
             self.notify(problem, severity="warning", markup=False, timeout=12)
@@ -558,6 +572,34 @@ class FocusApp(App):
         else:
             self.notify("Focus stopped.", markup=False, timeout=2)
             self.records_changed({stopped.record_id})
+
+    # -- themes ----------------------------------------------------------------------
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last; from then on every choice is remembered."""
+        from .config import theme
+
+        name = theme()
+        if name and name in self.available_themes:
+            self.theme = name
+        elif name:
+            self.notify(
+                f"settings.toml: there is no theme {name!r}; the default is used.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme) -> None:
+        from .config import remember_theme
+        from .config import theme as remembered
+
+        if theme.name == remembered():
+            return  # the theme read at start: nothing new to write
+        problem = remember_theme(theme.name)
+        if problem:
+            self.notify(problem, severity="warning", markup=False, timeout=6)
 
     # -- keys and the palette --------------------------------------------------------
 

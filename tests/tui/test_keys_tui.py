@@ -401,3 +401,87 @@ def test_detail_snapshot_80x24(session, snap_compare):
         await settle(pilot)
 
     assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
+
+
+# -- themes: chosen in the palette, remembered; NO_COLOR is monochrome -----------
+
+
+async def test_a_theme_picked_in_the_palette_is_remembered(session):
+    from focus_tui import config
+
+    config.config_dir().mkdir(parents=True, exist_ok=True)
+    settings_file = config.config_dir() / "settings.toml"
+    settings_file.write_text('[defaults]\ncurrency = "SEK"  # ours\n')
+    config.settings.cache_clear()
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette_search(pilot, "theme")
+        await pilot.press("enter")  # Textual's theme picker
+        await settle(pilot)
+        await pilot.press(*"nord")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.theme == "nord"
+    text = settings_file.read_text()
+    assert 'currency = "SEK"  # ours' in text  # the rest kept as it was
+    assert config.theme() == "nord" and config.default_currency() == "SEK"
+    again = FocusApp(session)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "nord"
+    assert settings_file.read_text() == text  # nothing written at start
+
+
+def test_remember_theme_keeps_the_file_and_replaces_its_own_line():
+    from focus_tui import config
+
+    config.config_dir().mkdir(parents=True, exist_ok=True)
+    path = config.config_dir() / "settings.toml"
+    path.write_text('[display]\ntheme = "gruvbox"\n\n[rates]\nSEK = 0.087\n')
+    assert config.remember_theme("dracula") == ""
+    assert path.read_text() == '[display]\ntheme = "dracula"\n\n[rates]\nSEK = 0.087\n'
+    path.write_text("not = [toml")
+    assert "not valid TOML" in config.remember_theme("nord")
+    assert path.read_text() == "not = [toml"  # left alone
+
+
+async def test_a_theme_that_does_not_exist_says_so(session):
+    from focus_tui import config
+
+    config.config_dir().mkdir(parents=True, exist_ok=True)
+    (config.config_dir() / "settings.toml").write_text('[display]\ntheme = "pink"\n')
+    config.settings.cache_clear()
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("no theme 'pink'" in w for w in warnings(app))
+        assert app.theme == "textual-dark"
+
+
+async def test_no_color_is_monochrome_with_states_told_apart(session, monkeypatch):
+    import datetime as dt
+
+    from focus_tui.core.dates import When
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    records.create_record(session, "task", "Old one", when=When(dt.date(2026, 11, 20)))
+    records.create_record(session, "task", "New one", when=When(dt.date(2026, 11, 30)))
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        styles = []
+        for strip in app.screen._compositor.render_strips():
+            for segment in app._filters[-1].apply(list(strip), None):
+                if segment.style is not None and segment.text.strip():
+                    styles.append((segment.text.strip(), segment.style))
+        # No colour at all: every segment in the terminal's own colours.
+        for _text, style in styles:
+            assert style.color is None or style.color.is_default
+            assert style.bgcolor is None or style.bgcolor.is_default
+        by_text = dict(styles)
+        assert by_text["Old one"].reverse  # the cursor row
+        assert not by_text["New one"].reverse
+        assert by_text["Fri 20 Nov"].underline  # overdue
+        assert not by_text["Mon 30 Nov"].underline
