@@ -4,6 +4,7 @@ where database work runs and fails. Screens do the rest."""
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
 import time
@@ -136,6 +137,11 @@ class FocusApp(App):
             self._filters = [
                 f for f in self._filters if not isinstance(f, Monochrome)
             ] + [NoColor()]
+        # Over SSH every frame is bytes on the wire: no animations (scrolls,
+        # fades) and no blinking cursors, which redraw twice a second.
+        self.over_ssh = bool(os.environ.get("SSH_CONNECTION"))
+        if self.over_ssh:
+            self.animation_level = "none"
         self._jobs: dict[Worker, Job] = {}
         self._listeners: weakref.WeakSet = weakref.WeakSet()
         self._cursor: int | None = None
@@ -572,6 +578,11 @@ class FocusApp(App):
         else:
             self.notify("Focus stopped.", markup=False, timeout=2)
             self.records_changed({stopped.record_id})
+
+    def on_descendant_focus(self, event) -> None:
+        """Over SSH a text field's cursor stays lit instead of blinking."""
+        if self.over_ssh and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     # -- themes ----------------------------------------------------------------------
 

@@ -485,3 +485,53 @@ async def test_no_color_is_monochrome_with_states_told_apart(session, monkeypatc
         assert not by_text["New one"].reverse
         assert by_text["Fri 20 Nov"].underline  # overdue
         assert not by_text["Mon 30 Nov"].underline
+
+
+# -- over SSH: no animations, no blinking cursor --------------------------------
+
+
+async def test_over_ssh_nothing_animates_or_blinks(session, monkeypatch):
+    from textual.widgets import Input
+
+    from focus_tui.screens.record_form import RecordForm
+
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.animation_level == "none"
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordForm)
+        field = app.focused
+        assert isinstance(field, Input) and field.cursor_blink is False
+        await pilot.press("tab")
+        await settle(pilot)
+        assert getattr(app.focused, "cursor_blink", False) is False
+
+
+async def test_without_ssh_the_cursor_blinks_as_usual(session, monkeypatch):
+    from textual.widgets import Input
+
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and app.focused.cursor_blink is True
+
+
+def test_palette_snapshot_80x24(session, snap_compare, monkeypatch):
+    # As over SSH: the search field's cursor does not blink (a snapshot
+    # taken mid-blink would differ).
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 22")
+    records.create_record(session, "task", "Call the harbour master")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await palette_search(pilot, "export")
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
