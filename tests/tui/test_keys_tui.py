@@ -535,3 +535,51 @@ def test_palette_snapshot_80x24(session, snap_compare, monkeypatch):
         await palette_search(pilot, "export")
 
     assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=run_before)
+
+
+def test_every_keyed_action_of_the_app_can_be_remapped():
+    """keys.toml reaches every binding with an id: each screen's, each
+    widget's (the screens that show it), the app's."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import focus_tui.widgets
+    from focus_tui.screens.keymap import known_ids, places
+
+    for module in pkgutil.iter_modules(focus_tui.widgets.__path__):
+        importlib.import_module(f"focus_tui.widgets.{module.name}")
+    known = known_ids(places(FocusApp))
+    found, todo = set(), [DOMNode]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            todo.append(cls)
+            if cls.__module__.startswith("focus_tui."):
+                found |= {b.id for b in cls.__dict__.get("BINDINGS", []) if b.id}
+    assert found and found <= set(known), sorted(found - set(known))
+
+
+async def test_a_sales_process_row_cut_short_reads_whole_from_its_feed(session):
+    from decimal import Decimal
+
+    from focus_tui.domain import sales
+    from focus_tui.screens.detail import DetailScreen
+
+    lead = records.create_record(session, "sales_lead", "Kotka harbour")
+    title = "Order: Training package for the crane operators of the eastern quay"
+    sales.create_proposal(session, lead.id, title, terms=sales.Terms(Decimal(900)))
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "v")  # Reports, then the Sales Process list
+        await settle(pilot)
+        assert "Sales Process" in screen_text(app)
+        assert title not in flowing(app)  # the row cuts it
+        await pilot.press("enter")  # its feed: the header has it whole
+        await settle(pilot)
+        assert isinstance(app.screen, FeedScreen)
+        assert title in flowing(app)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and title in flowing(app)
