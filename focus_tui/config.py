@@ -214,17 +214,22 @@ def user_keys() -> tuple[dict, list[str], str]:
     What the entries mean is checked where the keys are (screens.keymap);
     here a file that cannot be read is one problem and no keys.
     """
-    import tomllib
-
-    path = os.path.join(user_folder("config"), "keys.toml")
+    folder = user_folder("config")
+    path = os.path.join(folder, "keys.toml")
     try:
         with open(path, "rb") as handle:
-            table = tomllib.load(handle)
+            data = handle.read()
     except FileNotFoundError:
-        keys = _table("keys")
-        return dict(keys), [], "settings.toml [keys]"
+        # Nobody's start-up pays for TOML when neither file is there.
+        if not os.path.exists(os.path.join(folder, "settings.toml")):
+            return {}, [], "settings.toml [keys]"
+        return dict(_table("keys")), [], "settings.toml [keys]"
     except OSError as exc:
         return {}, [f"it could not be read ({exc.strerror or 'error'})"], "keys.toml"
+    import tomllib
+
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         return {}, [f"it is not valid TOML ({exc}), so none of it is used"], "keys.toml"
     except (UnicodeDecodeError, RecursionError):

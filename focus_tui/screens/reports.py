@@ -19,7 +19,6 @@ from ..core.money import MoneyTotals
 from ..core.process import PHASE_LABELS, PHASES, parse_type
 from ..core.text import format_duration, one_line
 from ..domain.access import my_clouds
-from ..export.xlsx import default_export_path, export_xlsx
 from ..views import reports
 from ..views.report_view import ViewIndex, ViewSettings, sales_settings
 from ..views.reports import Filters
@@ -460,6 +459,10 @@ class ReportsScreen(PersonFilter, DataScreen):
 
     def action_export(self) -> None:
         """E: write the view (and the statistics) to an .xlsx file."""
+        # openpyxl takes 0.3-0.4 s to import: paid on E, not on opening the
+        # reports (or on checking a keys.toml, which reads every screen).
+        from ..export.xlsx import default_export_path, export_xlsx
+
         view = "sales-process" if self.view == "sales" else "report"
         default = default_export_path(self.session, view)
         form = StepForm(
