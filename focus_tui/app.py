@@ -635,7 +635,7 @@ class FocusApp(App):
                 f"key: {self.get_key_display(binding)} · id: {binding.id}",
                 partial(self.call_later, self.run_action, binding.action, active.node),
             )
-        for mode, (module, name, place) in MODE_HOMES.items():
+        for mode, (module, name, place) in PALETTE_PLACES.items():
             cls = _screen_class(module, name)
             if cls is type(screen):
                 continue
@@ -653,15 +653,22 @@ class FocusApp(App):
                 )
 
     async def _run_on_mode(self, mode: str, action: str) -> None:
-        """A palette command of another screen: go there, then run it."""
+        """A palette command of another screen: go there, then run it
+        (a cloud's feed opens from the main view, on the cloud shown)."""
         from textual.screen import ModalScreen
 
         if isinstance(self.screen, ModalScreen):
             return
+        opens = mode == "cloud_feed"
+        mode = "main" if opens else mode
         if self.current_mode != mode:
             await self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        if opens:
+            from .screens.cloud_feed import CloudFeedScreen
+
+            await self.push_screen(CloudFeedScreen(self.screen.cloud_id))
         await self.run_action(action, self.screen)
 
     def action_help(self) -> None:
@@ -721,6 +728,12 @@ MODE_HOMES = {
     "board": ("board", "BoardScreen", "board"),
     "reports": ("reports", "ReportsScreen", "reports"),
 }
+# What the palette offers from anywhere: the modes' screens, and a cloud's
+# feed (`C` on the main view), whose keys make and manage clouds.
+PALETTE_PLACES = {
+    **MODE_HOMES,
+    "cloud_feed": ("cloud_feed", "CloudFeedScreen", "cloud's feed"),
+}
 
 # Keys that act on the highlighted row or card, or move about in a list: the
 # palette offers them on the screen they are on only (elsewhere they would act
@@ -730,6 +743,7 @@ _HERE_ONLY = frozenset(
         *("edit", "move", "finish", "focus", "send", "revise", "lost", "sold"),
         *("delivered", "billed", "undo", "next_step", "step_back", "back"),
         *("week_before", "week_after"),  # the Timesheet's, when it is shown
+        "cloud_back",
     }
 )
 

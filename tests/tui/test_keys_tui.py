@@ -583,3 +583,25 @@ async def test_a_sales_process_row_cut_short_reads_whole_from_its_feed(session):
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and title in flowing(app)
+
+
+async def test_the_palette_makes_a_cloud_from_the_board(session):
+    from focus_tui.screens.cloud_feed import CloudFeedScreen
+    from focus_tui.screens.step_dialog import StepDialog
+
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        found = await palette_search(pilot, "new cloud")
+        assert any("key: N on the cloud's feed" in f for f in found)
+        await pilot.press("enter")
+        for _ in range(3):
+            await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        assert isinstance(app.screen_stack[-2], CloudFeedScreen)
+        await pilot.press(*"Nordic", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CloudFeedScreen)
+        assert "Nordic" in screen_text(app)
