@@ -165,7 +165,11 @@ class FocusApp(App):
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
         self._restore_theme()
-        if self.console.color_system in ("standard", "windows"):
+        # (A real terminal's: headless runs, tests, keep the themes' colours.)
+        if not self.is_headless and self.console.color_system in (
+            "standard",
+            "windows",
+        ):
             # 16 colours: the themes' blended reds and greens round to
             # white or grey there; focus.tcss names plain ones instead.
             self.add_class("-sixteen-colours")
