@@ -26,12 +26,14 @@ from ..core.process import (
 )
 from ..core.text import format_duration, one_line, visible
 from ..views import feed
+from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
 from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
+from .detail import DETAIL_BINDING, show_history, show_record
 from .person_filter import PERSON_BINDING, PersonFilter
 from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
@@ -60,6 +62,7 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
         PERSON_BINDING,
+        DETAIL_BINDING,
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -231,6 +234,17 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     def _open_child(self, event: RecordList.Selected) -> None:
         if isinstance(event.line, RecordRow):
             self.app.push_screen(FeedScreen(event.line.id))
+        elif isinstance(event.line, HistoryItem):
+            self.action_read_in_full()  # a history line opens nothing else
+
+    def action_read_in_full(self) -> None:
+        """v: the highlighted line in full (a history line, a child, the
+        record itself)."""
+        line = self.query_one(RecordList).current
+        if isinstance(line, HistoryItem) and self.header is not None:
+            show_history(self, line, self.header.record.title)
+        elif (row := self.target()) is not None:
+            show_record(self, row.id)
 
     def action_parent(self) -> None:
         """Open the parent's feed (or go back to it if that is where we came from)."""

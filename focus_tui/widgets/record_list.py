@@ -141,7 +141,8 @@ class PagedLines:
 
 
 def selectable(line: Line | None) -> bool:
-    return isinstance(line, RecordRow | SelfLine)
+    # A history line too: `v` / `enter` on it shows the whole of it.
+    return isinstance(line, RecordRow | SelfLine | HistoryItem)
 
 
 class RecordList(ScrollView, can_focus=True):
