@@ -307,6 +307,57 @@ def _m009_imported_mail(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _m012_search(db: pw.Database) -> None:
+    """Search (`/`, `focus-tui search`): an index of every record's title,
+    notes and e-mail text and every Contact Person's organisation, e-mail
+    and phone, back-filled here in one statement; `models.search` keeps it
+    from now on. Also the type lists' order by date."""
+    from ..core.text import FOLD_FROM, FOLD_TO
+
+    digits = "c.phone"
+    for ch in " -+().":
+        digits = f"replace({digits}, '{ch}', '')"
+    person = (
+        "COALESCE(c.organisation || ' ' || c.email || ' ' || c.phone || ' ' || "
+        f"{digits}, '')"
+    )
+    body = "substr(r.body, 1, 100000)"
+    source = "FROM record r LEFT JOIN contact_details c ON c.record_id = r.id"
+    if isinstance(db, pw.SqliteDatabase):
+        statements = [
+            "CREATE VIRTUAL TABLE record_search USING fts5(title, body, person, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
+            "INSERT INTO record_search (rowid, title, body, person) "
+            f"SELECT r.id, r.title, {body}, {person} {source}",
+        ]
+    else:
+
+        def doc(text: str) -> str:
+            return (
+                f"to_tsvector('simple', translate(lower({text}), "
+                f"'{FOLD_FROM}' || '.@_-/:+', '{FOLD_TO}' || '       '))"
+            )
+
+        everything = f"r.title || ' ' || {body} || ' ' || {person}"
+        statements = [
+            "CREATE TABLE record_search (record_id BIGINT PRIMARY KEY "
+            "REFERENCES record (id) ON DELETE CASCADE, "
+            "title_doc TSVECTOR NOT NULL, doc TSVECTOR NOT NULL)",
+            "INSERT INTO record_search (record_id, title_doc, doc) "
+            f"SELECT r.id, {doc('r.title')}, {doc(everything)} {source}",
+            "CREATE INDEX record_search_title ON record_search USING gin (title_doc)",
+            "CREATE INDEX record_search_doc ON record_search USING gin (doc)",
+        ]
+    # The type lists page through these without visiting the records (the
+    # cloud is in the index): 50 ms for a page 100,000 rows deep at 1M.
+    statements += [
+        "CREATE INDEX record_type_date ON record (type, date, id, cloud_id)",
+        "CREATE INDEX record_type_title_cloud ON record (type, title, id, cloud_id)",
+    ]
+    for sql in statements:
+        db.execute_sql(sql)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -317,6 +368,11 @@ MIGRATIONS: list[Migration] = [
     _m007_time_entry_source,
     _m008_notify_changes,
     _m009_imported_mail,
+    # 10 and 11 are attachments' and templates', made on other branches; the
+    # merge puts them here in place of these stand-ins.
+    lambda db: None,
+    lambda db: None,
+    _m012_search,
 ]
 
 LATEST = len(MIGRATIONS)
