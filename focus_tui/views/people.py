@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -118,6 +119,19 @@ def people_page(
         .tuples()
     ]
     return person_rows(session, ids)
+
+
+def all_people(session: Session, chunk: int = 1000) -> Iterator[PersonRow]:
+    """Every Contact Person the user may see, by name (`focus-tui people`):
+    the ids in one pass, their lines a chunk at a time."""
+    ids = [
+        rid
+        for (rid,) in people(session, Record.id)
+        .order_by(Record.title, Record.id)
+        .tuples()
+    ]
+    for start in range(0, len(ids), chunk):
+        yield from person_rows(session, ids[start : start + chunk])
 
 
 def person_rows(session: Session, ids: list[int]) -> list[PersonRow]:

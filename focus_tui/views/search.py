@@ -38,6 +38,7 @@ GROUP_ORDER: tuple[RecordType, ...] = (
     TASK,
 )
 LIMIT = 50
+PEOPLE_FIRST = 10  # people shown however many newer records match
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,20 @@ def search(
     words = search_words(text)
     if not words or limit <= 0:
         return Found([], False)
-    ids = search_matches(
-        session, words, title_only=True, type_key=type_key, limit=limit + 1
-    )
-    if len(ids) <= limit:
+    # People first (a name typed is most often someone to call), then
+    # title matches, then the rest: each read stops at what it can show.
+    ids: list[int] = []
+    if type_key in (None, CONTACT_PERSON.key):
+        ids += search_matches(
+            session, words, type_key=CONTACT_PERSON.key, limit=PEOPLE_FIRST
+        )
+    for title_only in (True, False):
+        if len(ids) > limit:
+            break
         seen = set(ids)
-        for rid in search_matches(session, words, type_key=type_key, limit=limit + 1):
+        for rid in search_matches(
+            session, words, title_only=title_only, type_key=type_key, limit=limit + 1
+        ):
             if rid not in seen:
                 ids.append(rid)
                 seen.add(rid)
