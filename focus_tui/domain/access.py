@@ -235,11 +235,8 @@ def search_matches(
     if not words:
         return []
     db = session.db
-    source, params = match_sql(db, words, title_only=title_only)
+    source, params = match_sql(db, words, title_only=title_only, type_key=type_key)
     sql = f"SELECT {matched_id(db)} {source} AND record.cloud_id IN ({cloud_ids_sql(session)})"
-    if type_key is not None:
-        sql += f" AND record.type = {db.param}"
-        params.append(type_key)
     sql += f" ORDER BY {matched_id(db)} DESC LIMIT {int(limit)}"
     return [row[0] for row in db.execute_sql(sql, params).fetchall()]
 

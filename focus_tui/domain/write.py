@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 
 # Record columns the search index holds: a change to one re-indexes it.
-_SEARCHED = frozenset({"title", "body"})
+_SEARCHED = frozenset({"type", "title", "body"})
 
 
 def add_record(

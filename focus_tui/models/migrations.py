@@ -325,10 +325,12 @@ def _m012_search(db: pw.Database) -> None:
     source = "FROM record r LEFT JOIN contact_details c ON c.record_id = r.id"
     if isinstance(db, pw.SqliteDatabase):
         statements = [
-            "CREATE VIRTUAL TABLE record_search USING fts5(title, body, person, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
-            "INSERT INTO record_search (rowid, title, body, person) "
-            f"SELECT r.id, r.title, {body}, {person} {source}",
+            # kind: the record's type as one word, to search one type.
+            "CREATE VIRTUAL TABLE record_search USING fts5(kind, title, body, "
+            "person, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
+            "INSERT INTO record_search (rowid, kind, title, body, person) "
+            f"SELECT r.id, replace(r.type, '_', ''), r.title, {body}, {person} "
+            f"{source}",
         ]
     else:
 

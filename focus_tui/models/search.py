@@ -1,10 +1,11 @@
 """The search index, and its one writer.
 
-One row per record in `record_search`: its title, and everything else it
-is found by (notes and e-mail text in the body; a Contact Person's
+One row per record in `record_search`: its type, its title, and everything
+else it is found by (notes and e-mail text in the body; a Contact Person's
 organisation, e-mail and phone). Nothing but this module writes it: the
 domain's write path (`domain.write`) calls `sync_search` inside the
-transaction of every change to a record's title, body or contact details,
+transaction of every change to a record's type, title, body or contact
+details,
 and the demo's bulk fill calls `index_records_between` per chunk.
 (Migration 12 keeps its own frozen copy of the statements.)
 
@@ -58,8 +59,9 @@ def _insert_sql(db: pw.Database, where: str) -> str:
     )
     if is_sqlite(db):
         return (
-            f"INSERT INTO {TABLE} (rowid, title, body, person) "
-            f"SELECT r.id, r.title, {body}, {_person('||')} {source}"
+            f"INSERT INTO {TABLE} (rowid, kind, title, body, person) "
+            f"SELECT r.id, replace(r.type, '_', ''), r.title, {body}, "
+            f"{_person('||')} {source}"
         )
     everything = f"r.title || ' ' || {body} || ' ' || {_person('||')}"
     return (
@@ -92,28 +94,36 @@ def index_records_between(db: pw.Database, first: int, last: int) -> None:
 
 
 def match_sql(
-    db: pw.Database, words: list[str], *, title_only: bool
+    db: pw.Database, words: list[str], *, title_only: bool, type_key: str | None
 ) -> tuple[str, list]:
-    """FROM and WHERE text (and values) of the records whose index row has
-    every word as the start of a word (of the title, or of anything).
+    """FROM and WHERE text (and values) of the records (of one type) whose
+    index row has every word as the start of a word (of the title, or of
+    anything).
 
     `words` are folded already (`core.text.search_words`); the caller adds
-    who may see what, and `record` is the table's name in the query."""
+    who may see what, and `record` is the table's name in the query. On
+    SQLite the type is a word of the index row's `kind` column: the 80,000
+    people among a million records are then found as fast as the newest
+    notes, where a filter on the record walked every newer match (1.1 s)."""
     if is_sqlite(db):
         column = "title" if title_only else "{title body person}"
-        query = " AND ".join(f'{column} : "{w}"*' for w in words)
+        terms = [f'{column} : "{w}"*' for w in words]
+        if type_key is not None:
+            terms.append(f'kind : "{type_key.replace("_", "")}"')
         return (
             f"FROM {TABLE} CROSS JOIN record ON record.id = {TABLE}.rowid "
             f"WHERE {TABLE} MATCH {db.param}",
-            [query],
+            [" AND ".join(terms)],
         )
     column = "title_doc" if title_only else "doc"
     query = " & ".join(f"{w}:*" for w in words)
-    return (
+    sql = (
         f"FROM {TABLE} JOIN record ON record.id = {TABLE}.record_id "
-        f"WHERE {TABLE}.{column} @@ to_tsquery('simple', {db.param})",
-        [query],
+        f"WHERE {TABLE}.{column} @@ to_tsquery('simple', {db.param})"
     )
+    if type_key is None:
+        return sql, [query]
+    return f"{sql} AND record.type = {db.param}", [query, type_key]
 
 
 def matched_id(db: pw.Database) -> str:

@@ -173,9 +173,13 @@ def test_results_follow_sold_and_its_undo(session):
     sales.mark_sold(session, proposal.id)
     (rtype, _), *_ = search(session, "fleet offer").groups
     assert rtype.name == "Order"
+    assert titles(session, "fleet", type_key="order") == ["Fleet offer"]
+    assert titles(session, "fleet", type_key="client_relationship") == ["Fleet deal"]
     undo.undo(session, proposal.id)
     (rtype, (row,)), *_ = search(session, "fleet offer").groups
     assert rtype.name == "Sales Proposal" and row.id == proposal.id
+    assert titles(session, "fleet", type_key="order") == []
+    assert titles(session, "fleet", type_key="sales_proposal") == ["Fleet offer"]
 
 
 def test_a_record_moved_to_another_cloud_follows_its_members(session, nordic):
