@@ -72,7 +72,7 @@ class TypeListScreen(DataScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="places_back"),
-        Binding("o", "toggle_order", "Order", id="places_order"),
+        Binding("o", "toggle_order", "Sort", id="places_order"),
         Binding("c", "cycle_cloud", "Cloud", id="places_cloud"),
     ]
 
