@@ -193,6 +193,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "title_only": [True, False],
         "type_key": [None, "contact_person", "sales_lead", "order"],
         "order": ["date", "title"],
+        "chunk": [1000],
         # the rest of what callers pass
         "columns": [()],
         "lock": [True],
