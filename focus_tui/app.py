@@ -101,7 +101,7 @@ class FocusApp(App):
         Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
         Binding("slash", "search", "Search", id="search", show=False),
-        Binding("P", "place('contact_person')", "People", id="people", show=False),
+        Binding("P", "people", "People", id="people", show=False),
         Binding("g", "places", "Go to a record type", id="places", show=False),
     ]
 
@@ -584,6 +584,12 @@ class FocusApp(App):
 
         if type_key:
             self.push_screen(TypeListScreen(type_key))
+
+    def action_people(self) -> None:
+        """P: the People list (every Contact Person of my clouds)."""
+        from .core.process import CONTACT_PERSON
+
+        self.action_place(CONTACT_PERSON.key)
 
     def action_places(self) -> None:
         """g: pick a record type with one more key, and go to its list."""
