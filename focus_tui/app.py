@@ -109,6 +109,9 @@ class FocusApp(App):
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
         Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
+        Binding("slash", "search", "Search", id="search", show=False),
+        Binding("P", "people", "People", id="people", show=False),
+        Binding("g", "places", "Go to a record type", id="places", show=False),
     ]
 
     running_focus: reactive[Focus | None] = reactive(None, always_update=True)
@@ -625,6 +628,7 @@ class FocusApp(App):
         user's, from keys.toml) and its id (what keys.toml calls it)."""
         builtin = list(super().get_system_commands(screen))
         yield from builtin
+        yield from self._place_commands()
         seen: set[str] = set()
         titles = {command.title.lower() for command in builtin}
         for active in screen.active_bindings.values():
@@ -674,6 +678,59 @@ class FocusApp(App):
 
             await self.push_screen(CloudFeedScreen(self.screen.cloud_id))
         await self.run_action(action, self.screen)
+
+    def _dialog_open(self) -> bool:
+        from textual.screen import ModalScreen
+
+        return isinstance(self.screen, ModalScreen)
+
+    def action_search(self) -> None:
+        """/: search every record I may see."""
+        from .screens.search import SearchScreen
+
+        if self._dialog_open():
+            return
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_to_box()
+            return
+        self.push_screen(SearchScreen())
+
+    def action_place(self, type_key: str) -> None:
+        """Every record of one type in my clouds (P: the People list)."""
+        if not self._dialog_open():
+            self._open_place(type_key)
+
+    def _open_place(self, type_key: str | None) -> None:
+        from .screens.places import TypeListScreen
+
+        if type_key:
+            self.push_screen(TypeListScreen(type_key))
+
+    def action_people(self) -> None:
+        """P: the People list (every Contact Person of my clouds)."""
+        from .core.process import CONTACT_PERSON
+
+        self.action_place(CONTACT_PERSON.key)
+
+    def action_places(self) -> None:
+        """g: pick a record type with one more key, and go to its list."""
+        from .screens.places import TypePicker
+
+        if self._dialog_open():
+            return
+        self.push_screen(TypePicker(), self._open_place)
+
+    def _place_commands(self) -> Iterable[SystemCommand]:
+        """The palette goes to each record type's list too ("Sales Leads")."""
+        from .core.process import plural_name
+        from .screens.places import PLACES
+
+        for key, rtype in PLACES:
+            yield SystemCommand(
+                plural_name(rtype),
+                f"every one in my clouds · key: g {key}",
+                partial(self.call_later, self.action_place, rtype.key),
+            )
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -319,6 +319,16 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     state.add_argument("--finished", action="store_true", help="only finished records")
     p.add_argument("--limit", type=_count, default=50, metavar="N")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser(
+        "search", parents=[common], help="records whose words start with TEXT"
+    )
+    p.add_argument("text", metavar="TEXT", nargs="+")
+    p.add_argument("--type", dest="type_name", metavar="T")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser(
+        "people", parents=[common], help="Contact Persons, organisation, last contact"
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p = sub.add_parser("who", parents=[common], help="who in your clouds is focused")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -715,6 +725,61 @@ def _cmd_list(session, args) -> int:
             )
         if count == 0:
             print("No records.", file=sys.stderr)
+    return 0
+
+
+def _cmd_search(session, args) -> int:
+    from .core.process import parse_type, type_of
+    from .views.search import search
+
+    type_key = parse_type(args.type_name).key if args.type_name else None
+    found = search(session, " ".join(args.text), type_key=type_key)
+    rows = []
+    for row in found.rows():
+        day = getattr(row, "date", None) or getattr(row, "last_contact", None)
+        rows.append(
+            {
+                "id": row.id,
+                "type": row.type if args.format != "table" else type_of(row.type).name,
+                "date": day.isoformat() if day else None,
+                "title": row.title,
+                "organisation": getattr(row, "organisation", None),
+            }
+        )
+    if args.format == "table" and not rows:
+        print("Nothing found.", file=sys.stderr)
+        return 0
+    note = (
+        f"The newest {found.count} shown: add words to narrow it." if found.more else ""
+    )
+    _print_rows(
+        rows, ("ID", "TYPE", "DATE", "TITLE"), args.format, note, left=(1, 2, 3)
+    )
+    return 0
+
+
+def _cmd_people(session, args) -> int:
+    from .views.people import all_people
+
+    rows = []
+    for person in all_people(session):
+        rows.append(
+            {
+                "id": person.id,
+                "name": person.title,
+                "organisation": person.organisation,
+                "last_contact": (
+                    person.last_contact.isoformat() if person.last_contact else None
+                ),
+                "email": person.email,
+                "phone": person.phone,
+            }
+        )
+    if args.format == "table" and not rows:
+        print("No Contact Persons.", file=sys.stderr)
+        return 0
+    headers = ("ID", "NAME", "ORGANISATION", "LAST CONTACT", "E-MAIL", "PHONE")
+    _print_rows(rows, headers, args.format, left=range(1, 6))
     return 0
 
 
@@ -2083,6 +2148,7 @@ def _import_lines(done) -> Iterator[str]:
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
 _READS = {"list", "status", "report", "export", "show", "who", "feed", "files"}
+_READS |= {"search", "people"}
 _READ_ACTIONS = {
     ("cloud", "list"),
     ("cloud", "members"),
@@ -2111,6 +2177,8 @@ _COMMANDS = {
     "status": _cmd_status,
     "show": _cmd_show,
     "who": _cmd_who,
+    "search": _cmd_search,
+    "people": _cmd_people,
     "feed": _cmd_feed,
     "cloud": _cmd_cloud,
     "move-to-cloud": _cmd_move_to_cloud,

@@ -365,3 +365,8 @@ def phase_of_stage(stage: str | None) -> Phase:
     """The phase of work on a proposal or order in `stage` (draft if unknown)."""
     info = PROCESS.get(stage) if stage else None  # type: ignore[call-overload]
     return info.phase if info else Phase.PROPOSAL
+
+
+def plural_name(rtype: RecordType) -> str:
+    """'Sales Leads', 'Contact Persons': a list of records of one type."""
+    return f"{rtype.name}s"

@@ -43,12 +43,17 @@ from ..models import (
     User,
 )
 from ..models.copies import COPIED, sync_copies
+from ..models.search import sync_search
 from .session import Session
 
 # `typing` costs a short command 3-5 ms to import; only a checker needs Any.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+# Record columns the search index holds: a change to one re-indexes it.
+_SEARCHED = frozenset({"type", "title", "body"})
 
 
 def add_record(
@@ -92,6 +97,7 @@ def add_record(
     if rtype is CONTACT_PERSON:
         ContactDetails.create(record=record.id)
     sync_copies([record.id])
+    sync_search([record.id])
     log_event(session, record.id, EventKind.CREATED, type=rtype.key)
     return record
 
@@ -102,6 +108,8 @@ def change_record(session: Session, record_id: int, **values: Any) -> None:
     Record.update(**values).where(Record.id == record_id).execute()
     if COPIED & values.keys():
         sync_copies([record_id])
+    if _SEARCHED & values.keys():
+        sync_search([record_id])
 
 
 def change_sale(session: Session, record_id: int, **values: Any) -> None:
@@ -122,6 +130,7 @@ def set_contact(session: Session, record_id: int, **fields: str) -> list[str]:
             changed.append(name)
     if changed:
         details.save()
+        sync_search([record_id])
     return changed
 
 

@@ -369,6 +369,7 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [[step, "1"] for step in ("finish", "unfinish", "focus", "send")]
     commands += [[step, "1"] for step in ("revise", "lost", "sold", "delivered")]
     commands += [["billed", "1"], ["undo", "1"], ["show", "1"], ["who"]]
+    commands += [["search", "x"], ["people"]]
     commands += [
         ["cloud", "list"],
         ["cloud", "create", "New"],

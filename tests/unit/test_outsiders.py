@@ -200,6 +200,12 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "text": ["Zed", "secret", "Secretco"],
         "context": ["Secretco"],
         "seed": ["SELECT id FROM record"],
+        # search: words of alice's titles, notes, people and their details
+        "words": [["secret"], ["zed"], ["secretco"], ["358"], ["secret", "s"]],
+        "title_only": [True, False],
+        "type_key": [None, "contact_person", "sales_lead", "order"],
+        "order": ["date", "title"],
+        "chunk": [1000],
         # the rest of what callers pass
         "columns": [()],
         "lock": [True],
