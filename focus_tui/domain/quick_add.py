@@ -1,0 +1,135 @@
+"""Quick add: one typed line (`core.quick_add`) becomes a record.
+
+`plan_quick` finds what the line names — the cloud, the actors, the record
+in view it goes under — and refuses before anything is written; the preview
+under the input shows its outcome as the user types. `quick_add` does the
+same inside one transaction and creates the record through the usual
+commands (`records.create_record`, `sales.create_proposal`,
+`clouds.add_actor`): an unknown cloud or user creates nothing.
+
+Where the record goes, with a record in view (a feed): a Task or a Contact
+Note under it; an offer under its deal (the lead or client relationship);
+a Sales Lead or a Contact Person beside it, in its cloud. Without one (the
+main view): at the top of #cloud, else of the private cloud.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.errors import UserError
+from ..core.process import CONTACT_PERSON, SALE_KEYS, SALES_LEAD, with_article
+from ..core.quick_add import QuickLine, describe_quick, parse_quick
+from ..core.text import one_line
+from ..models import Cloud, Record, User
+from .access import cloud_by_name, get_record
+from .clouds import add_actor, member_named
+from .deals import deal_of
+from .records import create_record
+from .sales import create_proposal
+from .session import Session, private_cloud
+
+
+@dataclass(frozen=True)
+class QuickPlan:
+    """A quick-add line with its names found: what `quick_add` will create."""
+
+    line: QuickLine
+    title: str
+    cloud: Cloud
+    parent: Record | None
+    actors: tuple[User, ...]  # besides the user, who is an actor anyway
+
+
+def plan_quick(
+    session: Session, text: str, *, context_id: int | None = None
+) -> QuickPlan:
+    """Read `text` and find what it names; a UserError says why not."""
+    line = parse_quick(text, session.clock.today())
+    context = get_record(session, context_id) if context_id is not None else None
+    parent = _parent(session, line, context)
+    if line.cloud is not None:
+        cloud = cloud_by_name(session, line.cloud)
+        if parent is not None and parent.cloud_id != cloud.id:
+            raise UserError(
+                f"#{one_line(line.cloud)}: {with_article(line.type)} under "
+                f"#{parent.id} lives in its cloud; leave out the #cloud, or add "
+                "it from the main view."
+            )
+    elif parent is not None:
+        cloud = parent.cloud
+    elif context is not None:
+        cloud = context.cloud  # a lead beside the one in view
+    else:
+        cloud = private_cloud(session.user)
+    title = line.title
+    if not title:  # an offer: named after its deal
+        if parent is None:
+            raise UserError(
+                "Give the offer a title (there is no lead in view to name it "
+                "after), e.g. offer Website 12 000 EUR."
+            )
+        title = parent.title
+    actors = []
+    for name in line.actors:
+        if name == session.user.name:
+            continue
+        user = member_named(cloud.id, name)
+        if user is None:
+            raise UserError(
+                f"Nobody called {one_line(name)!r} is a member of cloud "
+                f"{one_line(cloud.name)!r}: nothing was created."
+            )
+        actors.append(user)
+    return QuickPlan(line, title, cloud, parent, tuple(actors))
+
+
+def _parent(session: Session, line: QuickLine, context: Record | None) -> Record | None:
+    if context is None or line.type in (SALES_LEAD, CONTACT_PERSON):
+        return None
+    if line.type.key in SALE_KEYS:
+        return deal_of(session, context)
+    return context
+
+
+def preview_quick(session: Session, text: str, *, context_id: int | None = None) -> str:
+    """What enter would create, as one line; a UserError says why not."""
+    plan = plan_quick(session, text, context_id=context_id)
+    line = plan.line
+    if not line.cloud and plan.parent is None:
+        # Where it lands is worth saying when the line did not say it.
+        line = QuickLine(
+            line.type, line.title, line.when, line.terms, plan.cloud.name, line.actors
+        )
+    parent = f"#{plan.parent.id} {plan.parent.title}" if plan.parent else ""
+    return describe_quick(line, session.clock.today(), parent=parent)
+
+
+def quick_add(session: Session, text: str, *, context_id: int | None = None) -> Record:
+    """Create what `text` says (see the module docstring), in one transaction."""
+    with session.transaction():
+        plan = plan_quick(session, text, context_id=context_id)
+        line = plan.line
+        parent_id = plan.parent.id if plan.parent is not None else None
+        cloud = None if plan.parent is not None else plan.cloud.name
+        if line.type.key in SALE_KEYS:
+            record = create_proposal(
+                session,
+                parent_id,
+                plan.title,
+                terms=line.terms,
+                when=line.when,
+                cloud=cloud,
+            )
+        else:
+            record = create_record(
+                session,
+                line.type,
+                plan.title,
+                when=line.when,
+                parent_id=parent_id,
+                cloud=cloud,
+            )
+        for user in plan.actors:
+            add_actor(session, record.id, user.name)
+    return record
