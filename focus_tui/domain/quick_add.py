@@ -45,8 +45,8 @@ def plan_quick(
     session: Session, text: str, *, context_id: int | None = None
 ) -> QuickPlan:
     """Read `text` and find what it names; a UserError says why not."""
-    line = parse_quick(text, session.clock.today())
     context = get_record(session, context_id) if context_id is not None else None
+    line = parse_quick(text, session.clock.today())
     parent = _parent(session, line, context)
     if line.cloud is not None:
         cloud = cloud_by_name(session, line.cloud)
