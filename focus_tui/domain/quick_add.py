@@ -22,8 +22,8 @@ from ..core.process import CONTACT_PERSON, SALE_KEYS, SALES_LEAD, with_article
 from ..core.quick_add import QuickLine, describe_quick, parse_quick
 from ..core.text import one_line
 from ..models import Cloud, Record, User
-from .access import cloud_by_name, get_record
-from .clouds import add_actor, member_named
+from .access import cloud_by_name, get_record, my_clouds
+from .clouds import add_actor, cloud_members, member_named
 from .deals import deal_of
 from .records import create_record
 from .sales import create_proposal
@@ -49,7 +49,7 @@ def plan_quick(
     line = parse_quick(text, session.clock.today())
     parent = _parent(session, line, context)
     if line.cloud is not None:
-        cloud = cloud_by_name(session, line.cloud)
+        cloud = _cloud(session, line.cloud)
         if parent is not None and parent.cloud_id != cloud.id:
             raise UserError(
                 f"#{one_line(line.cloud)}: {with_article(line.type)} under "
@@ -74,14 +74,49 @@ def plan_quick(
     for name in line.actors:
         if name == session.user.name:
             continue
-        user = member_named(cloud.id, name)
-        if user is None:
-            raise UserError(
-                f"Nobody called {one_line(name)!r} is a member of cloud "
-                f"{one_line(cloud.name)!r}: nothing was created."
-            )
-        actors.append(user)
+        user = _actor(session, cloud, name)
+        if user.id != session.user_id and user not in actors:
+            actors.append(user)
     return QuickPlan(line, title, cloud, parent, tuple(actors))
+
+
+def _cloud(session: Session, name: str) -> Cloud:
+    """#name: the cloud of that name, else the one cloud of mine whose name
+    starts so, spaces left out (#nordic, #nordicpartners, #nordic_partners:
+    "Nordic Partners"), since a #word holds no space."""
+    try:
+        return cloud_by_name(session, name)
+    except UserError:
+        wanted = _squeezed(name)
+        found = [c for c in my_clouds(session) if _squeezed(c.name).startswith(wanted)]
+        if len(found) != 1:
+            raise
+        return found[0]
+
+
+def _actor(session: Session, cloud: Cloud, name: str) -> User:
+    """@name: the member of `cloud` with that login, else the one whose login
+    starts so (@anna: anna.virtanen)."""
+    user = member_named(cloud.id, name)
+    if user is not None:
+        return user
+    wanted = name.lower()
+    found = [
+        m.name for m in cloud_members(session, cloud.name) if m.name.startswith(wanted)
+    ]
+    if len(found) == 1:
+        user = member_named(cloud.id, found[0])
+        if user is not None:
+            return user
+    which = f" ({', '.join(found[:4])}: which one?)" if found else ""
+    raise UserError(
+        f"Nobody called {one_line(name)!r} is a member of cloud "
+        f"{one_line(cloud.name)!r}{which}: nothing was created."
+    )
+
+
+def _squeezed(name: str) -> str:
+    return "".join(name.replace("_", " ").replace("-", " ").lower().split())
 
 
 def _parent(session: Session, line: QuickLine, context: Record | None) -> Record | None:
@@ -96,11 +131,11 @@ def preview_quick(session: Session, text: str, *, context_id: int | None = None)
     """What enter would create, as one line; a UserError says why not."""
     plan = plan_quick(session, text, context_id=context_id)
     line = plan.line
-    if not line.cloud and plan.parent is None:
-        # Where it lands is worth saying when the line did not say it.
-        line = QuickLine(
-            line.type, line.title, line.when, line.terms, plan.cloud.name, line.actors
-        )
+    # The names as found (#nordic: "Nordic Partners", @anna: anna.virtanen);
+    # the cloud said even when the line did not name it.
+    cloud = None if plan.parent is not None and not line.cloud else plan.cloud.name
+    actors = tuple(u.name for u in plan.actors)
+    line = QuickLine(line.type, plan.title, line.when, line.terms, cloud, actors)
     parent = f"#{plan.parent.id} {plan.parent.title}" if plan.parent else ""
     return describe_quick(line, session.clock.today(), parent=parent)
 

@@ -24,6 +24,7 @@ RECORD_BINDINGS = [
     Binding("m", "move", "Move", id="move"),
     Binding("x", "finish", "Finish", id="finish"),
     Binding("f", "focus_record", "Focus", id="focus"),
+    Binding("plus", "quick_add", "Quick add", id="quick_add", show=False),
 ]
 
 
@@ -183,6 +184,23 @@ class RecordActions:
         self.app.push_screen(
             RecordForm(start, self.session.clock, self.session), created
         )
+
+    def quick_context(self) -> tuple[int | None, str]:
+        """The record in view, which quick add's notes and tasks go under
+        (its id and title); none on the main view."""
+        return None, ""
+
+    def action_quick_add(self) -> None:
+        """+: one line creates a record (`screens.quick_add`)."""
+        from .quick_add import QuickAddDialog
+
+        context_id, title = self.quick_context()
+
+        def created(record) -> None:
+            if record is not None:
+                self._after_create(record)
+
+        self.app.push_screen(QuickAddDialog(self.session, context_id, title), created)
 
     def _after_create(self, record) -> None:
         self.changed(record.id)

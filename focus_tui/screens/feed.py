@@ -213,6 +213,11 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         )
         self.open_new_form(start, parent_id=parent.id)
 
+    def quick_context(self) -> tuple[int | None, str]:
+        if self.header is None:
+            return self.record_id, ""
+        return self.header.record.id, self.header.record.title
+
     def action_time(self) -> None:
         """The record's time entries, to add a forgotten one or fix one."""
         if self.header is None:
