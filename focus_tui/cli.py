@@ -88,6 +88,12 @@ def _with_option(parser, text: str) -> None:
     )
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a port (1-65535).")
+    return int(text)
+
+
 def _count(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number.")
@@ -426,6 +432,22 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
 
+    p = sub.add_parser(
+        "serve", parents=[common], help="the app in a web browser (extra: serve)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback)")
+    p.add_argument("--port", type=_port, default=8000, help="default 8000")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a host other than loopback (anyone who reaches it is you)",
+    )
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        help="the address browsers use (default http://HOST:PORT)",
+    )
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -570,6 +592,8 @@ def _run_command(args) -> int:
         return _cmd_demo(args)
     if args.command in ("check", "backup"):  # on the file, not a session
         return _FILE_COMMANDS[args.command](args)
+    if args.command == "serve":  # each browser tab runs the app itself
+        return _cmd_serve(args)
     session = open_session(
         _target(args),
         _user(args),
@@ -587,6 +611,67 @@ def _run_command(args) -> int:
 def _reads_only(args) -> bool:
     action = (args.command, getattr(args, "action", None))
     return args.command in _READS or action in _READ_ACTIONS
+
+
+def _cmd_serve(args) -> int:
+    """The app in a browser, through textual-serve: each tab runs
+    `focus-tui` on the same database as this user. Loopback by default:
+    whoever reaches the port works as you (README: over an SSH tunnel)."""
+    import ipaddress
+    import shlex
+
+    from .domain.session import open_session
+
+    if not args.demo:
+        # A wrong or damaged database says so here, not in every browser tab.
+        session = open_session(
+            _target(args),
+            _user(args),
+            create_folder=_default_location(args),
+            user_on_first_write=True,
+        )
+        session.db.close()
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError(
+            "focus-tui serve needs the serve extra: "
+            "pip install 'focus-tui[serve]' (or pip install textual-serve)."
+        ) from None
+    host = args.host.strip()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not args.public:
+        raise UserError(
+            f"{shown(host)} is not loopback: anyone who reaches it works as you. "
+            "Add --public if that is meant, or use an SSH tunnel (README)."
+        )
+    if not loopback:
+        print(
+            f"focus-tui: warning: serving on {shown(host)}, not loopback: anyone "
+            "who reaches this port works in Focus as you, unencrypted.",
+            file=sys.stderr,
+        )
+    command = [sys.executable, "-m", "focus_tui"]
+    if args.demo:
+        command.append("--demo")
+    else:
+        command += ["--db", _target(args)]
+    user = _user(args)
+    if user is not None:
+        command += ["--user", user]
+    shown_host = f"[{host}]" if ":" in host else host
+    server = Server(
+        shlex.join(command),
+        host=host,
+        port=args.port,
+        title="Focus TUI",
+        public_url=args.url or f"http://{shown_host}:{args.port}",
+    )
+    server.serve()
+    return 0
 
 
 def _cmd_demo(args) -> int:
