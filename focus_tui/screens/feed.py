@@ -33,7 +33,6 @@ from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
 from .person_filter import PERSON_BINDING, PersonFilter
-from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import TimeScreen
 
@@ -205,6 +204,8 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         self.app.pop_screen()
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         if self.header is None:
             return
         parent = self.header.record

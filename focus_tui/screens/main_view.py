@@ -18,7 +18,6 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
-from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 
 
@@ -145,6 +144,8 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         self.reload(keep=self.current_id())
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         self.open_new_form(FormStart(type=TASK), parent_id=None)
 
     @on(RecordList.Selected)
