@@ -1,6 +1,11 @@
 """Start-up to a usable main view, against a minimal Textual app.
 
     python benchmarks/bench_first_screen.py DB [--user NAME] [--runs 15]
+        [--before DIR]
+
+`--before DIR`: also time `python -m focus_tui` from another checkout's
+package (e.g. `git archive COMMIT focus_tui | tar -x -C DIR`), in the same
+alternation, so a change is seen against the same baseline.
 
 Budget (issue 11): `focus-tui` to a usable main view within 1.5x a minimal
 Textual app (one Label) started the same way in the same run.
@@ -17,6 +22,7 @@ median of the per-run ratios.
 from __future__ import annotations
 
 import argparse
+import compileall
 import fcntl
 import os
 import re
@@ -55,6 +61,8 @@ LABEL = re.compile(rb"Minimal app ready")
 
 
 def time_to_screen(command: list[str], marker: re.Pattern, env: dict) -> float:
+    # In a folder of its own: `python -m focus_tui` would import a focus_tui
+    # of the current directory before PYTHONPATH's (--before).
     """Seconds from launch until `marker` is on the terminal."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
@@ -67,6 +75,7 @@ def time_to_screen(command: list[str], marker: re.Pattern, env: dict) -> float:
         env=env,
         start_new_session=True,
         close_fds=True,
+        cwd=tempfile.gettempdir(),
     )
     os.close(slave)
     seen = b""
@@ -100,6 +109,7 @@ def main() -> None:
     parser.add_argument("db")
     parser.add_argument("--user", default=None)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--before", metavar="DIR", help="a checkout to compare")
     args = parser.parse_args()
 
     focus_tui = str(Path(sys.executable).parent / "focus-tui")
@@ -108,16 +118,25 @@ def main() -> None:
     command = [focus_tui, "--db", args.db]
     if args.user:
         command += ["--user", args.user]
+    before_env = None
+    if args.before:
+        compileall.compile_dir(str(Path(args.before) / "focus_tui"), quiet=1)
+        before_env = dict(env, PYTHONPATH=str(Path(args.before).resolve()))
+        before_command = [sys.executable, "-m", "focus_tui", *command[1:]]
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL, encoding="utf-8")
         # One of each first, not timed: the page cache and .pyc files warm.
         time_to_screen([sys.executable, str(minimal)], LABEL, env)
         time_to_screen(command, MAIN_VIEW, env)
-        label, focus = [], []
+        if before_env:
+            time_to_screen(before_command, MAIN_VIEW, before_env)
+        label, focus, before = [], [], []
         for _ in range(args.runs):
             label.append(time_to_screen([sys.executable, str(minimal)], LABEL, env))
             focus.append(time_to_screen(command, MAIN_VIEW, env))
+            if before_env:
+                before.append(time_to_screen(before_command, MAIN_VIEW, before_env))
 
     try:
         import psycopg  # noqa: F401
@@ -132,8 +151,15 @@ def main() -> None:
     )
     print(
         f"{'focus-tui to the main view':<36} {statistics.median(focus) * 1000:7.0f} ms"
-        f"  {ratio:.2f}x"
+        f"  {ratio:.2f}x  (min {min(focus) * 1000:.0f})"
     )
+    if before:
+        ratio = statistics.median(f / b for f, b in zip(before, label, strict=True))
+        print(
+            f"{'the same, --before ' + args.before:<36} "
+            f"{statistics.median(before) * 1000:7.0f} ms  {ratio:.2f}x"
+            f"  (min {min(before) * 1000:.0f})"
+        )
 
 
 if __name__ == "__main__":
