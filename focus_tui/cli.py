@@ -76,6 +76,24 @@ def _record_id(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _with_option(parser, text: str) -> None:
+    parser.add_argument(
+        "--with",
+        dest="people",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PERSON",
+        help=text,
+    )
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a port (1-65535).")
+    return int(text)
+
+
 def _count(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number.")
@@ -189,8 +207,15 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--records", type=_count, default=2000, metavar="N")
 
     p = sub.add_parser("add", parents=[common], help="create a record; prints its id")
-    p.add_argument("type", metavar="TYPE")
-    p.add_argument("title", metavar="TITLE")
+    p.add_argument("type", metavar="TYPE", nargs="?")
+    p.add_argument("title", metavar="TITLE", nargs="?")
+    p.add_argument(
+        "--quick",
+        metavar="LINE",
+        help='one line instead of TYPE TITLE: "lead Acme Oy fri 10:00 #nordic @bob"'
+        " (--parent: the record in view)",
+    )
+    _with_option(p, "tag these Contact Persons (id or name)")
     p.add_argument("--date", metavar="EXPR")
     p.add_argument("--parent", type=_record_id, metavar="ID")
     p.add_argument("--cloud", metavar="NAME")
@@ -198,6 +223,15 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
     p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
     p.add_argument("--currency", metavar="CODE", help="default EUR")
+
+    p = sub.add_parser("edit", parents=[common], help="change a record's text or sums")
+    p.add_argument("id", type=_record_id, metavar="ID")
+    p.add_argument("--title", metavar="TEXT")
+    p.add_argument("--notes", metavar="TEXT")
+    p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
+    p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
+    p.add_argument("--currency", metavar="CODE")
+    _with_option(p, "also tag these Contact Persons (id or name)")
 
     p = sub.add_parser("list", parents=[common], help="list records")
     p.add_argument("--type", dest="types", action="append", metavar="T")
@@ -427,6 +461,22 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     q = files.add_parser("delete", parents=[common], help="take it off its record")
     q.add_argument("attachment", metavar="ATTACHMENT_ID")
 
+    p = sub.add_parser(
+        "serve", parents=[common], help="the app in a web browser (extra: serve)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback)")
+    p.add_argument("--port", type=_port, default=8000, help="default 8000")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a host other than loopback (anyone who reaches it is you)",
+    )
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        help="the address browsers use (default http://HOST:PORT)",
+    )
+
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
         "backup", parents=[common], help="copy the database safely, even in use"
@@ -571,6 +621,8 @@ def _run_command(args) -> int:
         return _cmd_demo(args)
     if args.command in ("check", "backup"):  # on the file, not a session
         return _FILE_COMMANDS[args.command](args)
+    if args.command == "serve":  # each browser tab runs the app itself
+        return _cmd_serve(args)
     session = open_session(
         _target(args),
         _user(args),
@@ -588,6 +640,67 @@ def _run_command(args) -> int:
 def _reads_only(args) -> bool:
     action = (args.command, getattr(args, "action", None))
     return args.command in _READS or action in _READ_ACTIONS
+
+
+def _cmd_serve(args) -> int:
+    """The app in a browser, through textual-serve: each tab runs
+    `focus-tui` on the same database as this user. Loopback by default:
+    whoever reaches the port works as you (README: over an SSH tunnel)."""
+    import ipaddress
+    import shlex
+
+    from .domain.session import open_session
+
+    if not args.demo:
+        # A wrong or damaged database says so here, not in every browser tab.
+        session = open_session(
+            _target(args),
+            _user(args),
+            create_folder=_default_location(args),
+            user_on_first_write=True,
+        )
+        session.db.close()
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError(
+            "focus-tui serve needs the serve extra: "
+            "pip install 'focus-tui[serve]' (or pip install textual-serve)."
+        ) from None
+    host = args.host.strip()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not args.public:
+        raise UserError(
+            f"{shown(host)} is not loopback: anyone who reaches it works as you. "
+            "Add --public if that is meant, or use an SSH tunnel (README)."
+        )
+    if not loopback:
+        print(
+            f"focus-tui: warning: serving on {shown(host)}, not loopback: anyone "
+            "who reaches this port works in Focus as you, unencrypted.",
+            file=sys.stderr,
+        )
+    command = [sys.executable, "-m", "focus_tui"]
+    if args.demo:
+        command.append("--demo")
+    else:
+        command += ["--db", _target(args)]
+    user = _user(args)
+    if user is not None:
+        command += ["--user", user]
+    shown_host = f"[{host}]" if ":" in host else host
+    server = Server(
+        shlex.join(command),
+        host=host,
+        port=args.port,
+        title="Focus TUI",
+        public_url=args.url or f"http://{shown_host}:{args.port}",
+    )
+    server.serve()
+    return 0
 
 
 def _cmd_demo(args) -> int:
@@ -617,16 +730,23 @@ def _cmd_demo(args) -> int:
 
 def _cmd_add(session, args) -> int:
     from .core.dates import parse_when
-    from .core.process import SALE_KEYS, parse_type
-    from .domain.records import create_record
+    from .core.process import CONTACT_PERSON, SALE_KEYS, parse_type
+    from .domain.records import add_participants, create_record
     from .domain.sales import set_terms
 
+    if args.quick is not None:
+        return _add_quick(session, args)
+    if args.type is None or args.title is None:
+        raise UserError('Give a TYPE and a TITLE, or --quick "LINE".')
     when = parse_when(args.date, session.clock.today()) if args.date else None
     terms = _terms(args)
     rtype = parse_type(args.type)
     if terms is not None and rtype.key not in SALE_KEYS:
         raise UserError("Sums belong to a Sales Proposal or an Order.")
+    if args.people and rtype is CONTACT_PERSON:
+        raise UserError("A Contact Person is not tagged with people; leave out --with.")
     with session.transaction():
+        people = _people(session, args.people)
         record = create_record(
             session,
             rtype,
@@ -638,6 +758,70 @@ def _cmd_add(session, args) -> int:
         )
         if terms is not None:
             set_terms(session, record.id, terms, log=False)
+        if people:
+            add_participants(session, record.id, people)
+    print(record.id)
+    return 0
+
+
+def _add_quick(session, args) -> int:
+    from .domain.quick_add import quick_add
+    from .domain.records import add_participants
+
+    given = [
+        name
+        for name, value in (
+            ("TYPE", args.type),
+            ("--date", args.date),
+            ("--cloud", args.cloud),
+            ("--notes", args.notes or None),
+            ("--one-time", args.one_time),
+            ("--monthly", args.monthly),
+            ("--currency", args.currency),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UserError(
+            f"--quick says it all in one line; leave out {', '.join(given)} "
+            '(e.g. --quick "task call Matti +2d #nordic").'
+        )
+    with session.transaction():
+        people = _people(session, args.people)
+        record = quick_add(session, args.quick, context_id=args.parent)
+        if people:
+            add_participants(session, record.id, people)
+    print(record.id)
+    return 0
+
+
+def _people(session, names) -> list[int]:
+    """--with PERSON ...: ids of Contact Persons, by id or name."""
+    from .views.people import person_named
+
+    return [person_named(session, name).id for name in names]
+
+
+def _cmd_edit(session, args) -> int:
+    from .domain.access import get_record
+    from .domain.records import add_participants, edit_record
+    from .domain.sales import set_terms
+
+    terms = _terms(args)
+    if args.title is None and args.notes is None and terms is None and not args.people:
+        raise UserError(
+            "Nothing to change: give --title, --notes, --one-time, --monthly, "
+            "--currency or --with."
+        )
+    with session.transaction():
+        people = _people(session, args.people)
+        record = get_record(session, args.id, lock=True)
+        if args.title is not None or args.notes is not None:
+            edit_record(session, record.id, title=args.title, body=args.notes)
+        if terms is not None:
+            set_terms(session, record.id, terms)
+        if people:
+            add_participants(session, record.id, people)
     print(record.id)
     return 0
 
@@ -2158,6 +2342,7 @@ _READ_ACTIONS = {
 
 _COMMANDS = {
     "add": _cmd_add,
+    "edit": _cmd_edit,
     "list": _cmd_list,
     "move": _cmd_move,
     "finish": _cmd_finish,

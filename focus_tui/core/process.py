@@ -85,9 +85,20 @@ for _t in ALL_TYPES:
     _LOOKUP[_normalise(_t.short)] = _t
 
 
+# What the method also calls a proposal ("revise an offer"): quick add's
+# `offer 12 000 EUR` and `focus-tui add offer ...`.
+_LOOKUP["offer"] = SALES_PROPOSAL
+
+
+def find_type(text: str) -> RecordType | None:
+    """A type from its key, display name or short name (any case); None if
+    `text` names none."""
+    return _LOOKUP.get(_normalise(text))
+
+
 def parse_type(text: str) -> RecordType:
     """A type from its key, display name or short name (any case)."""
-    found = _LOOKUP.get(_normalise(text))
+    found = find_type(text)
     if found is None:
         keys = ", ".join(t.key for t in ALL_TYPES)
         raise UserError(f"Unknown record type {_quoted(text)}. Use one of: {keys}.")

@@ -35,7 +35,6 @@ from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_history, show_record
 from .person_filter import PERSON_BINDING, PersonFilter
-from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import TimeScreen
 
@@ -208,6 +207,8 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         self.app.pop_screen()
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         if self.header is None:
             return
         parent = self.header.record
@@ -215,6 +216,11 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             type=DEFAULT_CHILD.get(parent.type, TASK), parent_title=parent.title
         )
         self.open_new_form(start, parent_id=parent.id)
+
+    def quick_context(self) -> tuple[int | None, str]:
+        if self.header is None:
+            return self.record_id, ""
+        return self.header.record.id, self.header.record.title
 
     def action_time(self) -> None:
         """The record's time entries, to add a forgotten one or fix one."""

@@ -20,7 +20,6 @@ from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_record
 from .person_filter import cloud_binding
-from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 
 
@@ -153,6 +152,8 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         self.reload(keep=self.current_id())
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         self.open_new_form(FormStart(type=TASK), parent_id=None)
 
     @on(RecordList.Selected)

@@ -199,3 +199,39 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     return date.fromisoformat(str(value)[:10])
+
+
+def person_named(session: Session, text: str) -> Record:
+    """The Contact Person `text` names: an id (12, #12) or a name, found as
+    the People field finds it (`find_people`). A name must pick one person:
+    an exact name (any case) wins, else the only match; otherwise a
+    UserError lists the candidates or says there is none."""
+    from ..core.errors import UserError
+    from ..core.process import CONTACT_PERSON, type_of
+    from ..core.text import one_line
+    from ..domain.access import get_record, parse_id
+
+    shown = one_line(text)[:40]
+    digits = text.strip().removeprefix("#")
+    if digits.isascii() and digits.isdigit():
+        record = get_record(session, parse_id(digits))
+        if record.type != CONTACT_PERSON.key:
+            raise UserError(
+                f"#{record.id} is a {type_of(record.type).name}, not a person."
+            )
+        return record
+    found = [person for person, _ in find_people(session, text, limit=20)]
+    exact = [p for p in found if p.title.lower() == " ".join(text.split()).lower()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1 or len(found) > 1:
+        choices = ", ".join(
+            f"#{p.id} {one_line(p.title)}" for p in (exact or found)[:5]
+        )
+        raise UserError(f"{shown!r} could be several people ({choices}); give the id.")
+    if not found:
+        raise UserError(
+            f"No Contact Person called {shown!r} that you can see; add one with "
+            f"focus-tui add person {shown!r}."
+        )
+    return found[0]

@@ -363,6 +363,8 @@ def _overwrite_page(db: Path, number: int, content: bytes) -> None:
 def every_kind(tmp_path: Path) -> list[list[str]]:
     """Every command of the CLI, with arguments it would take on a sound file."""
     commands = [["list"], ["status"], ["add", "task", "x"], ["unfocus"]]
+    commands += [["add", "--quick", "task x"], ["edit", "1", "--title", "x"]]
+    commands += [["serve", "--port", "1"]]  # refused before it would serve
     commands += [["report", which] for which in ("phases", "pipeline", "stats")]
     commands += [["export", "--out", str(tmp_path / "out.xlsx")]]
     commands += [["backup", str(tmp_path / "copy.db")], ["demo"], ["move", "1", "fri"]]

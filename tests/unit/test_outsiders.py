@@ -77,7 +77,7 @@ NOT_ENTRY_POINTS = {
     "focus_tui.domain.time_edits.restore_entries",
 }
 # Parameters that name records: given each id of the data.
-ID_PARAMS = {"record_id", "parent_id", "deal_id"}
+ID_PARAMS = {"record_id", "parent_id", "deal_id", "context_id"}
 ID_LIST_PARAMS = {"record_ids", "ids", "person_ids", "participant_ids"}
 
 
@@ -197,7 +197,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "name": ["Secret Team", "alice"],
         "cloud": ["Secret Team"],
         "cloud_id": [None, *data.clouds],
-        "text": ["Zed", "secret", "Secretco"],
+        "text": ["Zed", "secret", "Secretco", "note Secret #Secret @alice"],
         "context": ["Secretco"],
         "seed": ["SELECT id FROM record"],
         # search: words of alice's titles, notes, people and their details
