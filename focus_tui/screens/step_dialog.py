@@ -144,6 +144,15 @@ class StepDialog(ModalScreen[dict | None]):
         if fields:
             fields.first().focus()
 
+    def on_descendant_focus(self, event) -> None:
+        # Tab into a list of lines (the Sold dialog's tasks) lands after the
+        # last line, where one more is added with enter.
+        from textual.widgets import TextArea
+
+        area = event.widget
+        if isinstance(area, TextArea) and area.selection.is_empty:
+            area.move_cursor(area.document.end)
+
     def _field(self, name: str) -> Field:
         return next(f for f in self.form.fields if f.name == name)
 
