@@ -1,8 +1,8 @@
 """A cloud's own feed: everything in one of my clouds, newest first.
 
 Opened with `C` from the main view (on the cloud it shows, else the first of
-mine). Its settings are keys: `c` the next cloud, `t` the next record type,
-`a` me or everyone as actor, `@` anyone of the team as actor (a picker),
+mine). Its settings are keys: `#` the next cloud, `t` the next record type,
+`@` me, everyone or anyone of the team as actor (a picker),
 `o` open / finished / both. `M` shows the cloud's members.
 
 The capitals act on the cloud itself, as the small letters act on a record:

@@ -1,6 +1,7 @@
 """Record types as places: every Sales Lead, Client Relationship, Proposal,
 Order, Contact Person… of my clouds, paged like the main view (`g` picks the
-type; `P` goes straight to People)."""
+type; `P` goes straight to People), with the `#` cloud and `@` person
+filters and `o` to sort by date or title."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from ..widgets.record_list import PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .base import DataScreen, key_footer
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 
 # The picker's keys: one letter each, shown beside the type.
 PLACES: tuple[tuple[str, RecordType], ...] = (
@@ -66,14 +68,15 @@ class TypePicker(ModalScreen[str | None]):
         self.dismiss(type_key)
 
 
-class TypeListScreen(DataScreen):
+class TypeListScreen(PersonFilter, DataScreen):
     """Every record of one type in my clouds, by date (newest first) or by
     title; `enter` opens the feed."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="places_back"),
         Binding("o", "toggle_order", "Sort", id="places_order"),
-        Binding("c", "cycle_cloud", "Cloud", id="places_cloud"),
+        cloud_binding("cycle_cloud"),
+        PERSON_BINDING,
     ]
 
     def __init__(self, type_key: str, order: str | None = None) -> None:
@@ -106,6 +109,8 @@ class TypeListScreen(DataScreen):
         if people and self.order == "date":
             order["date"] = "by name"  # people have no date of their own
         where = "" if self.cloud_id is None else f" · {self.cloud_name}"
+        if not self.person.everyone:
+            where += f" · {self.person.as_actor()}"
         return f"{plural_name(self.rtype)} · {order[self.order]}{where}"
 
     def current_id(self) -> int | None:
@@ -113,16 +118,14 @@ class TypeListScreen(DataScreen):
         return line.id if isinstance(line, RecordRow | PersonRow) else None
 
     def reload(self, keep: int | None = None) -> None:
-        session, key, order, cloud_id = (
-            self.session,
-            self.rtype.key,
-            self.order,
-            self.cloud_id,
-        )
+        session, key, order = self.session, self.rtype.key, self.order
+        cloud_id, actor_id = self.cloud_id, self.person.user_id
 
         def load():
-            total = count_of_type(session, key, cloud_id)
-            first = type_page(session, key, 0, PagedLines.PAGE, order, cloud_id)
+            total = count_of_type(session, key, cloud_id, actor_id)
+            first = type_page(
+                session, key, 0, PagedLines.PAGE, order, cloud_id, actor_id
+            )
             return total, first
 
         def show(result) -> None:
@@ -130,7 +133,7 @@ class TypeListScreen(DataScreen):
             lines = PagedLines(
                 total,
                 lambda start, limit: type_page(
-                    session, key, start, limit, order, cloud_id
+                    session, key, start, limit, order, cloud_id, actor_id
                 ),
             )
             lines.seed(0, first)
@@ -162,6 +165,9 @@ class TypeListScreen(DataScreen):
             self.notify(f"Showing {self.cloud_name}.", markup=False, timeout=2)
 
         self.read_now(lambda: [(c.id, c.name) for c in my_clouds(self.session)], show)
+
+    def person_changed(self) -> None:
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..domain.access import records, sales
+from ..domain.access import actor_exists, records, sales
 from ..domain.session import Session
 from ..domain.tracker import focused_seconds
 from ..models import Record, Sale
@@ -23,6 +23,16 @@ LIST_COLUMNS = (
     Record.cloud,
     Record.created_at,
 )
+
+
+def narrowed(query, cloud_id: int | None = None, actor_id: int | None = None):
+    """A query over records kept to one cloud and/or one actor (the `#` and
+    `@` filters of a list); None leaves that side open."""
+    if cloud_id is not None:
+        query = query.where(Record.cloud == cloud_id)
+    if actor_id is not None:
+        query = query.where(actor_exists(actor_id))
+    return query
 
 
 @dataclass(frozen=True)

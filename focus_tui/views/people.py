@@ -13,6 +13,7 @@ from ..domain.access import participants, people, records
 from ..domain.records import ContactFields
 from ..domain.session import Session
 from ..models import ContactDetails, Participant, Record
+from .listing import narrowed
 
 
 def find_people(
@@ -93,12 +94,11 @@ class PersonRow:
     type: str = CONTACT_PERSON.key
 
 
-def count_people(session: Session, cloud_id: int | None = None) -> int:
+def count_people(
+    session: Session, cloud_id: int | None = None, actor_id: int | None = None
+) -> int:
     """How many Contact Persons the People list holds."""
-    query = people(session, Record.id)
-    if cloud_id is not None:
-        query = query.where(Record.cloud == cloud_id)
-    return query.count()
+    return narrowed(people(session, Record.id), cloud_id, actor_id).count()
 
 
 def people_page(
@@ -106,11 +106,10 @@ def people_page(
     offset: int,
     limit: int,
     cloud_id: int | None = None,
+    actor_id: int | None = None,
 ) -> list[PersonRow]:
     """One page of the People list, by name."""
-    query = people(session, Record.id)
-    if cloud_id is not None:
-        query = query.where(Record.cloud == cloud_id)
+    query = narrowed(people(session, Record.id), cloud_id, actor_id)
     ids = [
         rid
         for (rid,) in query.order_by(Record.title, Record.id)

@@ -8,24 +8,24 @@ from ..core.process import CONTACT_PERSON
 from ..domain.access import records
 from ..domain.session import Session
 from ..models import Record
-from .listing import LIST_COLUMNS, RecordRow, to_rows
+from .listing import LIST_COLUMNS, RecordRow, narrowed, to_rows
 from .people import PersonRow, count_people, people_page
 
 ORDERS = ("date", "title")  # date: newest first (undated last); title: A-Z
 
 
-def _query(session: Session, type_key: str, cloud_id: int | None, *columns):
-    query = records(session, *columns).where(Record.type == type_key)
-    if cloud_id is not None:
-        query = query.where(Record.cloud == cloud_id)
-    return query
-
-
-def count_of_type(session: Session, type_key: str, cloud_id: int | None = None) -> int:
-    """How many records of the type the list holds."""
+def count_of_type(
+    session: Session,
+    type_key: str,
+    cloud_id: int | None = None,
+    actor_id: int | None = None,
+) -> int:
+    """How many records of the type the list holds (in one cloud, with one
+    actor, when given)."""
     if type_key == CONTACT_PERSON.key:
-        return count_people(session, cloud_id)
-    return _query(session, type_key, cloud_id, Record.id).count()
+        return count_people(session, cloud_id, actor_id)
+    query = records(session, Record.id).where(Record.type == type_key)
+    return narrowed(query, cloud_id, actor_id).count()
 
 
 def type_page(
@@ -35,11 +35,13 @@ def type_page(
     limit: int,
     order: str = "date",
     cloud_id: int | None = None,
+    actor_id: int | None = None,
 ) -> list[RecordRow] | list[PersonRow]:
     """One page of the records of a type (Contact Persons as People lines)."""
     if type_key == CONTACT_PERSON.key:
-        return people_page(session, offset, limit, cloud_id)
-    query = _query(session, type_key, cloud_id, Record.id)
+        return people_page(session, offset, limit, cloud_id, actor_id)
+    query = records(session, Record.id).where(Record.type == type_key)
+    query = narrowed(query, cloud_id, actor_id)
     if order == "title":
         query = query.order_by(Record.title, Record.id)
     else:

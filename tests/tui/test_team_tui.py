@@ -29,6 +29,7 @@ from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.help import HelpScreen
 from focus_tui.screens.main_view import MainScreen
 from focus_tui.screens.person_filter import PersonPicker
+from focus_tui.screens.places import TypeListScreen
 from focus_tui.screens.reports import ReportsScreen
 from focus_tui.screens.step_dialog import StepDialog
 from focus_tui.screens.time_entries import ConfirmDialog
@@ -226,6 +227,41 @@ async def open_cloud_feed(pilot) -> CloudFeedScreen:
     await settle(pilot)
     assert isinstance(pilot.app.screen, CloudFeedScreen)
     return pilot.app.screen
+
+
+async def test_a_record_types_list_shows_one_persons_and_one_clouds(team):
+    records.create_record(team.alice, "sales_proposal", "Private offer", parent_id=None)
+    app = FocusApp(team.alice)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "p")  # g: go to a record type; p: Sales Proposals
+        await settle(pilot)
+        assert isinstance(app.screen, TypeListScreen)
+        text = screen_text(app)
+        assert {"Alice draft", "Bob draft", "Bob sent"} <= set(titles_in(text))
+        await pick_person(pilot, "Bob")
+        text = screen_text(app)
+        assert "Sales Proposals · newest · @Bob Builder" in text
+        assert set(titles_in(text)) == {"Bob draft", "Bob sent"}
+        await pick_person(pilot, "everyone")
+        await pilot.press("number_sign")  # the next cloud, in turn
+        await settle(pilot)
+        while "· East" not in screen_text(app):
+            await pilot.press("number_sign")
+            await settle(pilot)
+        shown = set(titles_in(screen_text(app)))
+        assert "Private offer" not in shown and "Bob sent" in shown
+
+
+def titles_in(text: str) -> list[str]:
+    """The titles of a list's lines ("  Proposal Bob draft   Today")."""
+    out = []
+    for line in text.splitlines():
+        words = line.split()
+        if "Proposal" in words:
+            at = words.index("Proposal")
+            out.append(" ".join(w for w in words[at + 1 :] if w not in ("Today",)))
+    return out
 
 
 async def test_an_owner_creates_and_renames_a_cloud(team):

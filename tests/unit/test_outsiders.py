@@ -194,6 +194,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "record": [Record.get_by_id(i) for i in data.ids],
         "user_id": [data.alice.id],
         "user_ids": [[data.alice.id]],
+        "actor_id": [None, data.alice.id],
         "name": ["Secret Team", "alice"],
         "cloud": ["Secret Team"],
         "cloud_id": [None, *data.clouds],
