@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -477,6 +478,7 @@ def test_other_writers_wait_briefly_while_the_demo_fills(tmp_path):
         text=True,
         env=env,
     )
+    started = time.monotonic()
     demo = subprocess.run(
         [sys.executable, "-m", "focus_tui", "--db", str(path), "demo"]
         + ["--records", str(records)],
@@ -485,13 +487,17 @@ def test_other_writers_wait_briefly_while_the_demo_fills(tmp_path):
         env=env,
         timeout=300,
     )
+    fill_seconds = time.monotonic() - started
     flag.write_text("done")
     out, err = writer.communicate(timeout=60)
     assert demo.returncode == 0, demo.stderr
     assert writer.returncode == 0, err
     report = json.loads(out)
     waits = report["waits"]
-    assert max(waits) < 2.0, sorted(waits)[-5:]
+    # One transaction for the fill would make a write wait for all of it.
+    # 2 s on a quiet machine; on a loaded one the chunks (and the fill) take
+    # longer, so a quarter of the fill's own time is the bound there.
+    assert max(waits) < max(2.0, fill_seconds / 4), (sorted(waits)[-5:], fill_seconds)
     assert not report["failed"]
     assert not report["missing"]
     assert len(waits) >= 20, waits  # it really wrote during the fill
