@@ -5,6 +5,8 @@ filters and `o` to sort by date or title."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -76,7 +78,7 @@ class TypeListScreen(PersonFilter, DataScreen):
         Binding("escape", "back", "Back", id="places_back"),
         Binding("o", "toggle_order", "Sort", id="places_order"),
         cloud_binding("cycle_cloud"),
-        PERSON_BINDING,
+        replace(PERSON_BINDING, show=True),
     ]
 
     def __init__(self, type_key: str, order: str | None = None) -> None:
