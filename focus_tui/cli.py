@@ -660,13 +660,6 @@ def _cmd_serve(args) -> int:
             user_on_first_write=True,
         )
         session.db.close()
-    try:
-        from textual_serve.server import Server
-    except ImportError:
-        raise UserError(
-            "focus-tui serve needs the serve extra: "
-            "pip install 'focus-tui[serve]' (or pip install textual-serve)."
-        ) from None
     host = args.host.strip()
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
@@ -683,6 +676,14 @@ def _cmd_serve(args) -> int:
             "who reaches this port works in Focus as you, unencrypted.",
             file=sys.stderr,
         )
+    # After the host check: a refused host is refused with or without the extra.
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError(
+            "focus-tui serve needs the serve extra: "
+            "pip install 'focus-tui[serve]' (or pip install textual-serve)."
+        ) from None
     command = [sys.executable, "-m", "focus_tui"]
     if args.demo:
         command.append("--demo")
