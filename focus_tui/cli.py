@@ -642,6 +642,12 @@ def _reads_only(args) -> bool:
     return args.command in _READS or action in _READ_ACTIONS
 
 
+# A host name, not an address: dot-separated labels of letters, digits and '-'.
+_HOST_NAME = re.compile(
+    r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
+)
+
+
 def _cmd_serve(args) -> int:
     """The app in a browser, through textual-serve: each tab runs
     `focus-tui` on the same database as this user. Loopback by default:
@@ -665,16 +671,14 @@ def _cmd_serve(args) -> int:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
+        if not _HOST_NAME.fullmatch(host):
+            raise UserError(
+                f"{shown(host)} is not a host name or an IP address."
+            ) from None
     if not loopback and not args.public:
         raise UserError(
             f"{shown(host)} is not loopback: anyone who reaches it works as you. "
             "Add --public if that is meant, or use an SSH tunnel (README)."
-        )
-    if not loopback:
-        print(
-            f"focus-tui: warning: serving on {shown(host)}, not loopback: anyone "
-            "who reaches this port works in Focus as you, unencrypted.",
-            file=sys.stderr,
         )
     # After the host check: a refused host is refused with or without the extra.
     try:
@@ -684,6 +688,12 @@ def _cmd_serve(args) -> int:
             "focus-tui serve needs the serve extra: "
             "pip install 'focus-tui[serve]' (or pip install textual-serve)."
         ) from None
+    if not loopback:
+        print(
+            f"focus-tui: warning: serving on {shown(host)}, not loopback: anyone "
+            "who reaches this port works in Focus as you, unencrypted.",
+            file=sys.stderr,
+        )
     command = [sys.executable, "-m", "focus_tui"]
     if args.demo:
         command.append("--demo")

@@ -88,6 +88,9 @@ def test_serve_stays_on_loopback_unless_told(db_path):
     assert proc.returncode == 2 and proc.stdout == ""
     assert "0.0.0.0 is not loopback" in proc.stderr and "--public" in proc.stderr
     assert proc.stderr.count("\n") == 1
+    proc = _cli(db_path, "serve", "--host", "Call Anna", "--public")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "Call Anna is not a host name or an IP address" in proc.stderr
     proc = _cli(db_path, "serve", "--port", "70000")
     assert proc.returncode == 2 and "70000 is not a port" in proc.stderr
 
@@ -101,3 +104,7 @@ def test_serve_without_the_extra_says_how_to_install_it(db_path, monkeypatch, ca
     assert cli.main(["serve"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'focus-tui[serve]'" in err and "Traceback" not in err
+    # A public host that would be served still says only the one thing missing.
+    assert cli.main(["serve", "--host", "example.com", "--public"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'focus-tui[serve]'" in err
