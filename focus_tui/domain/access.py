@@ -54,8 +54,9 @@ def cloud_ids_sql(session: Session) -> str:
 
 
 def visible(session: Session) -> pw.Expression:
-    """Condition: the record is in one of the user's clouds."""
-    return Record.cloud.in_(cloud_ids(session))
+    """Condition: the record is in one of the user's clouds, and is work,
+    not a template (templates are read through their own scope)."""
+    return Record.cloud.in_(cloud_ids(session)) & (Record.is_template == False)  # noqa: E712
 
 
 def records(session: Session, *columns) -> pw.Select:

@@ -13,6 +13,7 @@ from .schema import (
     Record,
     RecordActor,
     Sale,
+    Template,
     TimeEntry,
     User,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Record",
     "RecordActor",
     "Sale",
+    "Template",
     "TimeEntry",
     "User",
     "database",

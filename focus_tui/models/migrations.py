@@ -28,7 +28,7 @@ def _m001_initial(db: pw.Database) -> None:
             schema.User,
             _CloudV1,
             schema.CloudMember,
-            schema.Record,
+            _record_v1(),
             _RecordActorV1,
             schema.ContactDetails,
             schema.Participant,
@@ -80,6 +80,29 @@ class _RecordActorV1(pw.Model):
         database = schema.database
         table_name = "record_actor"
         primary_key = pw.CompositeKey("record", "user")
+
+
+def _record_v1() -> type[pw.Model]:
+    """record as version 1 made it (migration 11 adds is_template)."""
+
+    class Record(pw.Model):
+        type = pw.CharField(max_length=32)
+        title = pw.TextField()
+        body = pw.TextField(default="")
+        cloud = pw.ForeignKeyField(_CloudV1)
+        creator = pw.ForeignKeyField(schema.User)
+        parent = pw.ForeignKeyField("self", null=True, on_delete="SET NULL")
+        date = pw.DateField(null=True)
+        due_at = pw.DateTimeField(null=True)
+        finished_at = pw.DateTimeField(null=True)
+        created_at = pw.DateTimeField()
+        updated_at = pw.DateTimeField()
+
+        class Meta:
+            database = schema.database
+            table_name = "record"
+
+    return Record
 
 
 def _time_entry_v1() -> type[pw.Model]:
@@ -307,6 +330,23 @@ def _m009_imported_mail(db: pw.Database) -> None:
         db.execute_sql(sql)
 
 
+def _m010_reserved(db: pw.Database) -> None:
+    """Number 10 is the attachments' migration (made on another branch)."""
+
+
+def _m011_templates(db: pw.Database) -> None:
+    """Templates are records flagged `is_template` (left out of every view
+    by the access path), with their name, day offset and defaults in
+    `template`. Migration 1 builds `record` from the current model, so a
+    fresh database has the column already."""
+    columns = {c.name for c in db.get_columns("record")}
+    if "is_template" not in columns:
+        db.execute_sql(
+            "ALTER TABLE record ADD COLUMN is_template BOOLEAN NOT NULL DEFAULT FALSE"
+        )
+    db.create_tables([schema.Template], safe=True)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -317,6 +357,8 @@ MIGRATIONS: list[Migration] = [
     _m007_time_entry_source,
     _m008_notify_changes,
     _m009_imported_mail,
+    _m010_reserved,
+    _m011_templates,
 ]
 
 LATEST = len(MIGRATIONS)
