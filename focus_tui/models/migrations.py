@@ -23,12 +23,12 @@ Migration = Callable[[pw.Database], None]
 
 def _m001_initial(db: pw.Database) -> None:
     # Tables as they were in version 1 (later migrations add columns).
+    # record first: the tables below refer to it, and their models to
+    # schema.Record, so create_tables cannot order the frozen copy for them.
+    db.create_tables([schema.User, _CloudV1, _record_v1()], safe=True)
     db.create_tables(
         [
-            schema.User,
-            _CloudV1,
             schema.CloudMember,
-            _record_v1(),
             _RecordActorV1,
             schema.ContactDetails,
             schema.Participant,
@@ -339,8 +339,10 @@ def _m011_templates(db: pw.Database) -> None:
     by the access path), with their name, day offset and defaults in
     `template`. Migration 1 builds `record` from the current model, so a
     fresh database has the column already."""
-    columns = {c.name for c in db.get_columns("record")}
-    if "is_template" not in columns:
+    try:
+        with db.atomic():  # a savepoint: a failed probe leaves the rest be
+            db.execute_sql("SELECT is_template FROM record WHERE 1 = 0")
+    except pw.DatabaseError:
         db.execute_sql(
             "ALTER TABLE record ADD COLUMN is_template BOOLEAN NOT NULL DEFAULT FALSE"
         )
