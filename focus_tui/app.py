@@ -4,6 +4,7 @@ where database work runs and fails. Screens do the rest."""
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
 import time
@@ -97,9 +98,20 @@ class FocusApp(App):
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("F", "stop_focus", "Stop focus", id="stop_focus", show=False),
         Binding("w", "who", "Who is focused", id="who", show=False),
+        # The timer bar cuts a long title: V shows the focused record in full.
+        Binding(
+            "V",
+            "focus_in_full",
+            "Focused record in full",
+            id="focus_in_full",
+            show=False,
+        ),
         Binding("1", "to_mode('main')", "Main view", id="main_view", show=False),
         Binding("2", "to_mode('board')", "Board", id="board", show=False),
         Binding("3", "to_mode('reports')", "Reports", id="reports", show=False),
+        Binding("slash", "search", "Search", id="search", show=False),
+        Binding("P", "people", "People", id="people", show=False),
+        Binding("g", "places", "Go to a record type", id="places", show=False),
     ]
 
     running_focus: reactive[Focus | None] = reactive(None, always_update=True)
@@ -119,6 +131,20 @@ class FocusApp(App):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        if self.no_color:
+            # NO_COLOR means no colour: Textual's greys (Monochrome) are
+            # colours still; NoColor leaves the terminal's own. The states
+            # colour told apart get text styles instead (focus.tcss).
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [
+                f for f in self._filters if not isinstance(f, Monochrome)
+            ] + [NoColor()]
+        # Over SSH every frame is bytes on the wire: no animations (scrolls,
+        # fades) and no blinking cursors, which redraw twice a second.
+        self.over_ssh = bool(os.environ.get("SSH_CONNECTION"))
+        if self.over_ssh:
+            self.animation_level = "none"
         self._jobs: dict[Worker, Job] = {}
         self._listeners: weakref.WeakSet = weakref.WeakSet()
         self._cursor: int | None = None
@@ -130,12 +156,29 @@ class FocusApp(App):
         self._last_key = session.clock.now_utc_naive()
         self._settled: set[int] = set()
         self._asking = False
+        # The user's keys (keys.toml): checked against every screen first.
+        from .screens.keymap import user_keymap
+
+        self._user_keys = user_keymap(type(self))
+        if self._user_keys.keymap:
+            self.set_keymap(self._user_keys.keymap)
 
     def on_mount(self) -> None:
         # The focus lives in the database: a focus started before a quit or
         # a crash is still running now.
         self.running_focus = current_focus(self.session)
+        self._restore_theme()
+        # (A real terminal's: headless runs, tests, keep the themes' colours.)
+        if not self.is_headless and self.console.color_system in (
+            "standard",
+            "windows",
+        ):
+            # 16 colours: the themes' blended reds and greens round to
+            # white or grey there; focus.tcss names plain ones instead.
+            self.add_class("-sixteen-colours")
         self.switch_mode("main")
+        for problem in self._user_keys.problems:
+            self.notify(problem, severity="warning", markup=False, timeout=12)
         self.set_interval(FOCUS_POLL_SECONDS, self._focus_tick)
         self.set_interval(CHANGES_POLL_SECONDS, self._changes_tick)
         self._listener = listen_for_changes(self.session.db, self._server_said)
@@ -519,6 +562,16 @@ class FocusApp(App):
 
         self.run_db(read, show, group="who")
 
+    def action_focus_in_full(self) -> None:
+        """V: the record of the running focus in full (the timer bar cuts it)."""
+        from .screens.detail import show_record
+
+        focus = self.running_focus
+        if focus is None:
+            self.notify("Nothing is focused.", markup=False, timeout=2)
+        elif hasattr(self.screen, "read_now"):
+            show_record(self.screen, focus.record_id)
+
     def action_stop_focus(self) -> None:
         """F: stop the running focus, whatever is on screen."""
         from .domain.tracker import unfocus
@@ -533,12 +586,49 @@ class FocusApp(App):
             self.notify("Focus stopped.", markup=False, timeout=2)
             self.records_changed({stopped.record_id})
 
+    def on_descendant_focus(self, event) -> None:
+        """Over SSH a text field's cursor stays lit instead of blinking."""
+        if self.over_ssh and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    # -- themes ----------------------------------------------------------------------
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last; from then on every choice is remembered."""
+        from .config import theme
+
+        name = theme()
+        if name and name in self.available_themes:
+            self.theme = name
+        elif name:
+            self.notify(
+                f"settings.toml: there is no theme {name!r}; the default is used.",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme) -> None:
+        from .config import remember_theme
+        from .config import theme as remembered
+
+        if theme.name == remembered():
+            return  # the theme read at start: nothing new to write
+        problem = remember_theme(theme.name)
+        if problem:
+            self.notify(problem, severity="warning", markup=False, timeout=6)
+
     # -- keys and the palette --------------------------------------------------------
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
-        """The palette offers every keyed action of the screen, like `?` does."""
+        """The palette offers every keyed action of the screen, like `?` does,
+        then those of the main view, the board and the reports that need no
+        highlighted record (it switches there first). Each says its key (the
+        user's, from keys.toml) and its id (what keys.toml calls it)."""
         builtin = list(super().get_system_commands(screen))
         yield from builtin
+        yield from self._place_commands()
         seen: set[str] = set()
         titles = {command.title.lower() for command in builtin}
         for active in screen.active_bindings.values():
@@ -549,9 +639,97 @@ class FocusApp(App):
                 continue  # Textual's own Quit / Keys entries already say it
             seen.add(binding.id)
             yield SystemCommand(
-                binding.description,
-                f"key: {self.get_key_display(binding)}",
+                binding.tooltip or binding.description,
+                f"key: {self.get_key_display(binding)} · id: {binding.id}",
                 partial(self.call_later, self.run_action, binding.action, active.node),
+            )
+        for mode, (module, name, place) in PALETTE_PLACES.items():
+            cls = _screen_class(module, name)
+            if cls is type(screen):
+                continue
+            for binding in _elsewhere_bindings(cls):
+                if binding.id in seen:
+                    continue
+                seen.add(binding.id)
+                key = self._keymap.get(binding.id)
+                shown = binding if key is None else binding.with_key(key, None)
+                yield SystemCommand(
+                    f"{binding.tooltip or binding.description} · {place}",
+                    f"key: {self.get_key_display(shown)} on the {place} (goes "
+                    f"there) · id: {binding.id}",
+                    partial(self.call_later, self._run_on_mode, mode, binding.action),
+                )
+
+    async def _run_on_mode(self, mode: str, action: str) -> None:
+        """A palette command of another screen: go there, then run it
+        (a cloud's feed opens from the main view, on the cloud shown)."""
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen):
+            return
+        opens = mode == "cloud_feed"
+        mode = "main" if opens else mode
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if opens:
+            from .screens.cloud_feed import CloudFeedScreen
+
+            await self.push_screen(CloudFeedScreen(self.screen.cloud_id))
+        await self.run_action(action, self.screen)
+
+    def _dialog_open(self) -> bool:
+        from textual.screen import ModalScreen
+
+        return isinstance(self.screen, ModalScreen)
+
+    def action_search(self) -> None:
+        """/: search every record I may see."""
+        from .screens.search import SearchScreen
+
+        if self._dialog_open():
+            return
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_to_box()
+            return
+        self.push_screen(SearchScreen())
+
+    def action_place(self, type_key: str) -> None:
+        """Every record of one type in my clouds (P: the People list)."""
+        if not self._dialog_open():
+            self._open_place(type_key)
+
+    def _open_place(self, type_key: str | None) -> None:
+        from .screens.places import TypeListScreen
+
+        if type_key:
+            self.push_screen(TypeListScreen(type_key))
+
+    def action_people(self) -> None:
+        """P: the People list (every Contact Person of my clouds)."""
+        from .core.process import CONTACT_PERSON
+
+        self.action_place(CONTACT_PERSON.key)
+
+    def action_places(self) -> None:
+        """g: pick a record type with one more key, and go to its list."""
+        from .screens.places import TypePicker
+
+        if self._dialog_open():
+            return
+        self.push_screen(TypePicker(), self._open_place)
+
+    def _place_commands(self) -> Iterable[SystemCommand]:
+        """The palette goes to each record type's list too ("Sales Leads")."""
+        from .core.process import plural_name
+        from .screens.places import PLACES
+
+        for key, rtype in PLACES:
+            yield SystemCommand(
+                plural_name(rtype),
+                f"every one in my clouds · key: g {key}",
+                partial(self.call_later, self.action_place, rtype.key),
             )
 
     def action_help(self) -> None:
@@ -564,14 +742,14 @@ class FocusApp(App):
         self.push_screen(HelpScreen(screen, title))
 
     def action_to_mode(self, mode: str) -> None:
-        """1/2/3: go to a mode; pressed again, back to that mode's first screen."""
+        """1/2/3: straight to that mode's first screen (the main view, the
+        board, the reports), never to a feed left open there."""
         from textual.screen import ModalScreen
 
         if isinstance(self.screen, ModalScreen):
             return  # a dialog is answered or cancelled, not abandoned
         if self.current_mode != mode:
             self.switch_mode(mode)
-            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
@@ -596,9 +774,54 @@ def _still_there(owner: Any) -> bool:
 
 def _screen(module: str, name: str):
     """A mode's first screen, imported when the mode is first opened."""
+    return _screen_class(module, name)()
+
+
+def _screen_class(module: str, name: str):
     from importlib import import_module
 
-    return getattr(import_module(f"focus_tui.screens.{module}"), name)()
+    return getattr(import_module(f"focus_tui.screens.{module}"), name)
+
+
+# Each mode's first screen: (module, class, how the palette names it).
+MODE_HOMES = {
+    "main": ("main_view", "MainScreen", "main view"),
+    "board": ("board", "BoardScreen", "board"),
+    "reports": ("reports", "ReportsScreen", "reports"),
+}
+# What the palette offers from anywhere: the modes' screens, and a cloud's
+# feed (`C` on the main view), whose keys make and manage clouds.
+PALETTE_PLACES = {
+    **MODE_HOMES,
+    "cloud_feed": ("cloud_feed", "CloudFeedScreen", "cloud's feed"),
+}
+
+# Keys that act on the highlighted row or card, or move about in a list: the
+# palette offers them on the screen they are on only (elsewhere they would act
+# on whatever happens to be highlighted there).
+_HERE_ONLY = frozenset(
+    {
+        *("edit", "move", "finish", "focus", "send", "revise", "lost", "sold"),
+        *("delivered", "billed", "undo", "next_step", "step_back", "back"),
+        *("week_before", "week_after"),  # the Timesheet's, when it is shown
+        "cloud_back",
+    }
+)
+
+
+def _elsewhere_bindings(cls) -> list[Binding]:
+    """A screen's own keyed actions that make sense from anywhere."""
+    return [
+        binding
+        for _, binding in cls._merge_bindings()
+        if binding.id is not None
+        and binding.description
+        and binding.id not in _HERE_ONLY
+        and binding.id not in _APP_IDS
+    ]
+
+
+_APP_IDS = frozenset(b.id for b in FocusApp.BINDINGS if isinstance(b, Binding))
 
 
 def run_app(db: str | None, user: str | None, *, create_folder: bool = False) -> int:

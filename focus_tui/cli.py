@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from . import config
 from .core.errors import DatabaseUnavailable, UserError
-from .core.text import is_text, json_text, shown, visible
+from .core.text import format_size, is_text, json_text, shown, visible
 
 EXIT_USER_ERROR = 2
 EXIT_DATABASE = 3
@@ -74,6 +74,24 @@ def _record_id(text: str) -> int:
         return parse_id(text)
     except UserError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _with_option(parser, text: str) -> None:
+    parser.add_argument(
+        "--with",
+        dest="people",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PERSON",
+        help=text,
+    )
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a port (1-65535).")
+    return int(text)
 
 
 def _count(text: str) -> int:
@@ -189,8 +207,15 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--records", type=_count, default=2000, metavar="N")
 
     p = sub.add_parser("add", parents=[common], help="create a record; prints its id")
-    p.add_argument("type", metavar="TYPE")
-    p.add_argument("title", metavar="TITLE")
+    p.add_argument("type", metavar="TYPE", nargs="?")
+    p.add_argument("title", metavar="TITLE", nargs="?")
+    p.add_argument(
+        "--quick",
+        metavar="LINE",
+        help='one line instead of TYPE TITLE: "lead Acme Oy fri 10:00 #nordic @bob"'
+        " (--parent: the record in view)",
+    )
+    _with_option(p, "tag these Contact Persons (id or name)")
     p.add_argument("--date", metavar="EXPR")
     p.add_argument("--parent", type=_record_id, metavar="ID")
     p.add_argument("--cloud", metavar="NAME")
@@ -198,6 +223,15 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
     p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
     p.add_argument("--currency", metavar="CODE", help="default EUR")
+
+    p = sub.add_parser("edit", parents=[common], help="change a record's text or sums")
+    p.add_argument("id", type=_record_id, metavar="ID")
+    p.add_argument("--title", metavar="TEXT")
+    p.add_argument("--notes", metavar="TEXT")
+    p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
+    p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
+    p.add_argument("--currency", metavar="CODE")
+    _with_option(p, "also tag these Contact Persons (id or name)")
 
     p = sub.add_parser("list", parents=[common], help="list records")
     p.add_argument("--type", dest="types", action="append", metavar="T")
@@ -319,6 +353,16 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     state.add_argument("--finished", action="store_true", help="only finished records")
     p.add_argument("--limit", type=_count, default=50, metavar="N")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser(
+        "search", parents=[common], help="records whose words start with TEXT"
+    )
+    p.add_argument("text", metavar="TEXT", nargs="+")
+    p.add_argument("--type", dest="type_name", metavar="T")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser(
+        "people", parents=[common], help="Contact Persons, organisation, last contact"
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p = sub.add_parser("who", parents=[common], help="who in your clouds is focused")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -397,6 +441,41 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
         "--to", type=_record_id, metavar="ID", help="under this record (default: focus)"
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser(
+        "attach", parents=[common], help="put files on a record (prints their ids)"
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("paths", metavar="FILE", nargs="+")
+    p = sub.add_parser("files", parents=[common], help="the files on a record")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p = sub.add_parser("file", parents=[common], help="one attached file: get, delete")
+    files = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = files.add_parser("get", parents=[common], help="save it (owner-only, 0600)")
+    q.add_argument("attachment", metavar="ATTACHMENT_ID")
+    q.add_argument("--out", required=True, metavar="PATH", help="a file or a folder")
+    q.add_argument("--force", action="store_true", help="replace an existing file")
+    q = files.add_parser("delete", parents=[common], help="take it off its record")
+    q.add_argument("attachment", metavar="ATTACHMENT_ID")
+
+    p = sub.add_parser(
+        "serve", parents=[common], help="the app in a web browser (extra: serve)"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback)")
+    p.add_argument("--port", type=_port, default=8000, help="default 8000")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a host other than loopback (anyone who reaches it is you)",
+    )
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        help="the address browsers use (default http://HOST:PORT)",
+    )
 
     sub.add_parser("check", parents=[common], help="check the database file for damage")
     p = sub.add_parser(
@@ -542,6 +621,8 @@ def _run_command(args) -> int:
         return _cmd_demo(args)
     if args.command in ("check", "backup"):  # on the file, not a session
         return _FILE_COMMANDS[args.command](args)
+    if args.command == "serve":  # each browser tab runs the app itself
+        return _cmd_serve(args)
     session = open_session(
         _target(args),
         _user(args),
@@ -559,6 +640,67 @@ def _run_command(args) -> int:
 def _reads_only(args) -> bool:
     action = (args.command, getattr(args, "action", None))
     return args.command in _READS or action in _READ_ACTIONS
+
+
+def _cmd_serve(args) -> int:
+    """The app in a browser, through textual-serve: each tab runs
+    `focus-tui` on the same database as this user. Loopback by default:
+    whoever reaches the port works as you (README: over an SSH tunnel)."""
+    import ipaddress
+    import shlex
+
+    from .domain.session import open_session
+
+    if not args.demo:
+        # A wrong or damaged database says so here, not in every browser tab.
+        session = open_session(
+            _target(args),
+            _user(args),
+            create_folder=_default_location(args),
+            user_on_first_write=True,
+        )
+        session.db.close()
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise UserError(
+            "focus-tui serve needs the serve extra: "
+            "pip install 'focus-tui[serve]' (or pip install textual-serve)."
+        ) from None
+    host = args.host.strip()
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not args.public:
+        raise UserError(
+            f"{shown(host)} is not loopback: anyone who reaches it works as you. "
+            "Add --public if that is meant, or use an SSH tunnel (README)."
+        )
+    if not loopback:
+        print(
+            f"focus-tui: warning: serving on {shown(host)}, not loopback: anyone "
+            "who reaches this port works in Focus as you, unencrypted.",
+            file=sys.stderr,
+        )
+    command = [sys.executable, "-m", "focus_tui"]
+    if args.demo:
+        command.append("--demo")
+    else:
+        command += ["--db", _target(args)]
+    user = _user(args)
+    if user is not None:
+        command += ["--user", user]
+    shown_host = f"[{host}]" if ":" in host else host
+    server = Server(
+        shlex.join(command),
+        host=host,
+        port=args.port,
+        title="Focus TUI",
+        public_url=args.url or f"http://{shown_host}:{args.port}",
+    )
+    server.serve()
+    return 0
 
 
 def _cmd_demo(args) -> int:
@@ -588,16 +730,23 @@ def _cmd_demo(args) -> int:
 
 def _cmd_add(session, args) -> int:
     from .core.dates import parse_when
-    from .core.process import SALE_KEYS, parse_type
-    from .domain.records import create_record
+    from .core.process import CONTACT_PERSON, SALE_KEYS, parse_type
+    from .domain.records import add_participants, create_record
     from .domain.sales import set_terms
 
+    if args.quick is not None:
+        return _add_quick(session, args)
+    if args.type is None or args.title is None:
+        raise UserError('Give a TYPE and a TITLE, or --quick "LINE".')
     when = parse_when(args.date, session.clock.today()) if args.date else None
     terms = _terms(args)
     rtype = parse_type(args.type)
     if terms is not None and rtype.key not in SALE_KEYS:
         raise UserError("Sums belong to a Sales Proposal or an Order.")
+    if args.people and rtype is CONTACT_PERSON:
+        raise UserError("A Contact Person is not tagged with people; leave out --with.")
     with session.transaction():
+        people = _people(session, args.people)
         record = create_record(
             session,
             rtype,
@@ -609,6 +758,70 @@ def _cmd_add(session, args) -> int:
         )
         if terms is not None:
             set_terms(session, record.id, terms, log=False)
+        if people:
+            add_participants(session, record.id, people)
+    print(record.id)
+    return 0
+
+
+def _add_quick(session, args) -> int:
+    from .domain.quick_add import quick_add
+    from .domain.records import add_participants
+
+    given = [
+        name
+        for name, value in (
+            ("TYPE", args.type),
+            ("--date", args.date),
+            ("--cloud", args.cloud),
+            ("--notes", args.notes or None),
+            ("--one-time", args.one_time),
+            ("--monthly", args.monthly),
+            ("--currency", args.currency),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UserError(
+            f"--quick says it all in one line; leave out {', '.join(given)} "
+            '(e.g. --quick "task call Matti +2d #nordic").'
+        )
+    with session.transaction():
+        people = _people(session, args.people)
+        record = quick_add(session, args.quick, context_id=args.parent)
+        if people:
+            add_participants(session, record.id, people)
+    print(record.id)
+    return 0
+
+
+def _people(session, names) -> list[int]:
+    """--with PERSON ...: ids of Contact Persons, by id or name."""
+    from .views.people import person_named
+
+    return [person_named(session, name).id for name in names]
+
+
+def _cmd_edit(session, args) -> int:
+    from .domain.access import get_record
+    from .domain.records import add_participants, edit_record
+    from .domain.sales import set_terms
+
+    terms = _terms(args)
+    if args.title is None and args.notes is None and terms is None and not args.people:
+        raise UserError(
+            "Nothing to change: give --title, --notes, --one-time, --monthly, "
+            "--currency or --with."
+        )
+    with session.transaction():
+        people = _people(session, args.people)
+        record = get_record(session, args.id, lock=True)
+        if args.title is not None or args.notes is not None:
+            edit_record(session, record.id, title=args.title, body=args.notes)
+        if terms is not None:
+            set_terms(session, record.id, terms)
+        if people:
+            add_participants(session, record.id, people)
     print(record.id)
     return 0
 
@@ -696,6 +909,61 @@ def _cmd_list(session, args) -> int:
             )
         if count == 0:
             print("No records.", file=sys.stderr)
+    return 0
+
+
+def _cmd_search(session, args) -> int:
+    from .core.process import parse_type, type_of
+    from .views.search import search
+
+    type_key = parse_type(args.type_name).key if args.type_name else None
+    found = search(session, " ".join(args.text), type_key=type_key)
+    rows = []
+    for row in found.rows():
+        day = getattr(row, "date", None) or getattr(row, "last_contact", None)
+        rows.append(
+            {
+                "id": row.id,
+                "type": row.type if args.format != "table" else type_of(row.type).name,
+                "date": day.isoformat() if day else None,
+                "title": row.title,
+                "organisation": getattr(row, "organisation", None),
+            }
+        )
+    if args.format == "table" and not rows:
+        print("Nothing found.", file=sys.stderr)
+        return 0
+    note = (
+        f"The newest {found.count} shown: add words to narrow it." if found.more else ""
+    )
+    _print_rows(
+        rows, ("ID", "TYPE", "DATE", "TITLE"), args.format, note, left=(1, 2, 3)
+    )
+    return 0
+
+
+def _cmd_people(session, args) -> int:
+    from .views.people import all_people
+
+    rows = []
+    for person in all_people(session):
+        rows.append(
+            {
+                "id": person.id,
+                "name": person.title,
+                "organisation": person.organisation,
+                "last_contact": (
+                    person.last_contact.isoformat() if person.last_contact else None
+                ),
+                "email": person.email,
+                "phone": person.phone,
+            }
+        )
+    if args.format == "table" and not rows:
+        print("No Contact Persons.", file=sys.stderr)
+        return 0
+    headers = ("ID", "NAME", "ORGANISATION", "LAST CONTACT", "E-MAIL", "PHONE")
+    _print_rows(rows, headers, args.format, left=range(1, 6))
     return 0
 
 
@@ -1886,6 +2154,69 @@ def _cmd_import_time(session, args) -> int:
     return 0
 
 
+def _cmd_attach(session, args) -> int:
+    from .domain.attachments import attach
+    from .importing.files import local_file
+
+    record_id = _id(args.id)
+    sources = [local_file(path) for path in args.paths]  # all checked first
+    for info in attach(session, record_id, sources):
+        print(f"{info.id}\t{_plain(info.name)} ({info.size_text})")
+    return 0
+
+
+def _cmd_files(session, args) -> int:
+    from .domain.attachments import files
+
+    rows = [
+        {
+            "id": f.id,
+            "name": f.name,
+            "type": f.media_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "added_by": f.added_by,
+            "added_at": _iso_local(session, f.added_at),
+            "width": f.width,
+            "height": f.height,
+        }
+        for f in files(session, _id(args.id))
+    ]
+    if args.format == "table":
+        if not rows:
+            print(f"#{_id(args.id)} has no files.")
+            return 0
+        table = [
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "type": r["type"],
+                "size": format_size(r["size"])
+                + (f", {r['width']}×{r['height']}" if r["width"] else ""),
+                "added": f"{r['added_at'][:16].replace('T', ' ')} {r['added_by']}",
+            }
+            for r in rows
+        ]
+        _print_rows(
+            table, ("ID", "NAME", "TYPE", "SIZE", "ADDED"), "table", left=(0, 1, 2, 4)
+        )
+        return 0
+    _print_rows(rows, (), args.format)
+    return 0
+
+
+def _cmd_file(session, args) -> int:
+    from .domain.attachments import delete_file, save_file
+
+    if args.action == "get":
+        path = save_file(session, args.attachment, args.out, force=args.force)
+        print(f"Saved {_plain(str(path))}")
+        return 0
+    info = delete_file(session, args.attachment)
+    print(f"Removed {_plain(info.name)} from #{info.record_id}.")
+    return 0
+
+
 def _cmd_import(session, args) -> int:
     from .domain.mail_import import import_mail, import_target
     from .importing.mail import MailReader
@@ -1983,7 +2314,7 @@ def _import_lines(done) -> Iterator[str]:
         yield f"{outcome.capitalize()}:"
         for o in rows[:_IMPORT_LISTED]:
             if outcome == IMPORTED:
-                files = ", ".join(f"{n} ({_size_text(s)})" for n, s in o.files)
+                files = ", ".join(f"{n} ({format_size(s)})" for n, s in o.files)
                 yield f"  #{o.note_id} {o.title} (under #{o.target_id})"
                 yield f"      files: {files}"
                 if o.reason:
@@ -1998,21 +2329,20 @@ def _import_lines(done) -> Iterator[str]:
         yield "Nothing new: every message was imported before."
 
 
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 2**20:.1f} MB"
-
-
 _FILE_COMMANDS = {"check": _cmd_check, "backup": _cmd_backup}
 # Commands that only read: a user name they do not know is not created.
-_READS = {"list", "status", "report", "export", "show", "who", "feed"}
-_READ_ACTIONS = {("cloud", "list"), ("cloud", "members"), ("time", "list")}
+_READS = {"list", "status", "report", "export", "show", "who", "feed", "files"}
+_READS |= {"search", "people"}
+_READ_ACTIONS = {
+    ("cloud", "list"),
+    ("cloud", "members"),
+    ("time", "list"),
+    ("file", "get"),
+}
 
 _COMMANDS = {
     "add": _cmd_add,
+    "edit": _cmd_edit,
     "list": _cmd_list,
     "move": _cmd_move,
     "finish": _cmd_finish,
@@ -2032,6 +2362,8 @@ _COMMANDS = {
     "status": _cmd_status,
     "show": _cmd_show,
     "who": _cmd_who,
+    "search": _cmd_search,
+    "people": _cmd_people,
     "feed": _cmd_feed,
     "cloud": _cmd_cloud,
     "move-to-cloud": _cmd_move_to_cloud,
@@ -2039,6 +2371,9 @@ _COMMANDS = {
     "actor": _cmd_actor,
     "import-time": _cmd_import_time,
     "import": _cmd_import,
+    "attach": _cmd_attach,
+    "files": _cmd_files,
+    "file": _cmd_file,
 }
 
 

@@ -199,3 +199,126 @@ def time_limits() -> tuple[float, float]:
         number("focus_limit_hours", 8.0, 1, 48),
         number("idle_minutes", 15.0, 0, 600),
     )
+
+
+def attachment_limit() -> int:
+    """The biggest file that may be attached, in bytes: settings.toml
+
+        [attachments]
+        max_mb = 25
+
+    Default 25 MB; a value that is not a number from 1 to 1024 keeps it."""
+    value = _table("attachments").get("max_mb", 25)
+    number = not isinstance(value, bool) and isinstance(value, int | float | Decimal)
+    if not number or not 1 <= value <= 1024:
+        value = 25
+    return int(Decimal(value) * 2**20)
+
+
+def user_keys() -> tuple[dict, list[str], str]:
+    """The user's keys: (action id -> what the file says, problems, where).
+
+    `keys.toml` in the config directory, else a `[keys]` table of
+    settings.toml:
+
+        # keys.toml
+        finish = "space"          # an action id (ctrl+p shows each one's)
+        new = ["n", "ctrl+n"]     # more than one key
+
+    What the entries mean is checked where the keys are (screens.keymap);
+    here a file that cannot be read is one problem and no keys.
+    """
+    folder = user_folder("config")
+    path = os.path.join(folder, "keys.toml")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        # Nobody's start-up pays for TOML when neither file is there.
+        if not os.path.exists(os.path.join(folder, "settings.toml")):
+            return {}, [], "settings.toml [keys]"
+        return dict(_table("keys")), [], "settings.toml [keys]"
+    except OSError as exc:
+        return {}, [f"it could not be read ({exc.strerror or 'error'})"], "keys.toml"
+    import tomllib
+
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        return {}, [f"it is not valid TOML ({exc}), so none of it is used"], "keys.toml"
+    except (UnicodeDecodeError, RecursionError):
+        return {}, ["it is not readable TOML text, so none of it is used"], "keys.toml"
+    if set(table) == {"keys"} and isinstance(table["keys"], dict):
+        table = table["keys"]  # a [keys] table in keys.toml means the same
+    return table, [], "keys.toml"
+
+
+def theme() -> str:
+    """The theme chosen last (the palette's "Theme"), remembered in
+    settings.toml:
+
+        [display]
+        theme = "nord"
+
+    "" for Textual's default. Whether the name is a theme is the app's to say.
+    """
+    value = _table("display").get("theme", "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def remember_theme(name: str) -> str:
+    """Write `theme = "name"` into [display] of settings.toml, keeping the
+    rest of the file as it is. "" when done, else why not (a file that is
+    not valid TOML is left alone)."""
+    import re
+    import tomllib
+
+    path = os.path.join(user_folder("config"), "settings.toml")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"settings.toml could not be read ({exc})"
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "settings.toml is not valid TOML, so the theme was not saved"
+    line = f"theme = {_toml_string(name)}"
+    table = re.search(r"(?m)^\[display\][ \t]*(#.*)?$", text)
+    if table is None:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + (
+            f"[display]\n{line}\n"
+        )
+    else:
+        end = re.search(r"(?m)^\[", text[table.end() :])
+        stop = table.end() + end.start() if end else len(text)
+        body = text[table.end() : stop]
+        old = re.search(r"(?m)^[ \t]*theme[ \t]*=.*$", body)
+        if old is not None:
+            body = body[: old.start()] + line + body[old.end() :]
+        else:
+            body = "\n" + line + body
+        text = text[: table.end()] + body + text[stop:]
+    try:
+        if tomllib.loads(text).get("display", {}).get("theme") != name:
+            return "settings.toml could not take the theme"
+    except tomllib.TOMLDecodeError:
+        return "settings.toml could not take the theme"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        temporary = path + ".new"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        return f"settings.toml could not be written ({exc.strerror or 'error'})"
+    _read_settings.cache_clear()
+    return ""
+
+
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value)  # a JSON string is a TOML basic string

@@ -85,9 +85,20 @@ for _t in ALL_TYPES:
     _LOOKUP[_normalise(_t.short)] = _t
 
 
+# What the method also calls a proposal ("revise an offer"): quick add's
+# `offer 12 000 EUR` and `focus-tui add offer ...`.
+_LOOKUP["offer"] = SALES_PROPOSAL
+
+
+def find_type(text: str) -> RecordType | None:
+    """A type from its key, display name or short name (any case); None if
+    `text` names none."""
+    return _LOOKUP.get(_normalise(text))
+
+
 def parse_type(text: str) -> RecordType:
     """A type from its key, display name or short name (any case)."""
-    found = _LOOKUP.get(_normalise(text))
+    found = find_type(text)
     if found is None:
         keys = ", ".join(t.key for t in ALL_TYPES)
         raise UserError(f"Unknown record type {_quoted(text)}. Use one of: {keys}.")
@@ -198,6 +209,8 @@ class EventKind(StrEnum):
     TIME_ADDED = "time_added"  # a forgotten entry, added by hand
     TIME_CHANGED = "time_changed"
     TIME_DELETED = "time_deleted"
+    ATTACHED = "attached"  # a file put on the record
+    DETACHED = "detached"  # a file taken off it
 
 
 # Steps that keep the state they changed, so `u` can put it back.
@@ -363,3 +376,8 @@ def phase_of_stage(stage: str | None) -> Phase:
     """The phase of work on a proposal or order in `stage` (draft if unknown)."""
     info = PROCESS.get(stage) if stage else None  # type: ignore[call-overload]
     return info.phase if info else Phase.PROPOSAL
+
+
+def plural_name(rtype: RecordType) -> str:
+    """'Sales Leads', 'Contact Persons': a list of records of one type."""
+    return f"{rtype.name}s"

@@ -64,6 +64,15 @@ def format_duration(seconds: int | float) -> str:
     return f"{minutes}m"
 
 
+def format_size(size: int) -> str:
+    """A file's size as people read it: '512 B', '14 KB', '3.2 MB'."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 2**20:.1f} MB"
+
+
 def format_clock(seconds: int | float) -> str:
     """A ticking timer: '0:04:09'."""
     seconds = max(0, int(seconds))
@@ -152,3 +161,43 @@ def json_text(value: object, **options) -> str:
     the same."""
     text = json.dumps(value, ensure_ascii=False, **options)
     return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# -- search: case and accents do not matter ------------------------------------
+
+
+def _fold_table() -> tuple[str, str]:
+    """Latin letters with diacritics (both cases) and the plain lower-case
+    letter each folds to: "Ä" and "ä" -> "a". The letters SQLite's FTS5
+    tokenizer (unicode61, remove_diacritics 2) folds the same way; PostgreSQL
+    folds with this table through translate(), so no server extension is
+    needed and both backends agree."""
+    import unicodedata
+
+    plain, folded = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        ).lower()
+        if len(base) == 1 and base.isascii() and base.isalpha() and base != ch:
+            plain.append(ch)
+            folded.append(base)
+    return "".join(plain), "".join(folded)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+# What counts as a word: letters and digits (as FTS5's unicode61 splits text).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased with its accents dropped ("Järvenpää" -> "jarvenpaa")."""
+    return text.lower().translate(_FOLD)
+
+
+def search_words(text: str, limit: int = 8) -> list[str]:
+    """The folded words of a search as typed (at most `limit`): each one is
+    matched as the start of a word, so "jarv oy" finds "Järvenpää Oy"."""
+    return _WORD.findall(fold(text))[:limit]

@@ -114,6 +114,7 @@ from ..models import (
     User,
 )
 from ..models.db import SQLITE_PRAGMAS
+from ..models.search import index_records_between
 
 __all__ = ["MAX_RECORDS", "MIN_RECORDS", "DemoSummary", "fill_demo"]
 
@@ -1620,6 +1621,7 @@ def _write(db: peewee.Database, plan: _Plan, *, placeholder: bool) -> tuple[int,
                 (entries_before,),
             )
             insert(Sale, _SALE_FIELDS, chunk.sales)
+            index_records_between(db, first, last)
         committed = time.perf_counter()
         longest = max(longest, committed - began)
     return entries, longest

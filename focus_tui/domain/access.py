@@ -218,6 +218,30 @@ def sale_actor_exists(user_id: int) -> pw.Expression:
     )
 
 
+def search_matches(
+    session: Session,
+    words: list[str],
+    *,
+    title_only: bool = False,
+    type_key: str | None = None,
+    limit: int = 60,
+) -> list[int]:
+    """Ids of the records the user may see whose index row holds every one
+    of `words` (folded, `core.text.search_words`) as the start of a word,
+    newest first. The index is read in id order from the newest down and the
+    read stops at `limit`: a one-letter search over a million records reads
+    only as many matches as it shows."""
+    from ..models.search import match_sql, matched_id
+
+    if not words:
+        return []
+    db = session.db
+    source, params = match_sql(db, words, title_only=title_only, type_key=type_key)
+    sql = f"SELECT {matched_id(db)} {source} AND record.cloud_id IN ({cloud_ids_sql(session)})"
+    sql += f" ORDER BY {matched_id(db)} DESC LIMIT {int(limit)}"
+    return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+
+
 # -- clouds and people of the team -------------------------------------------
 
 

@@ -390,6 +390,12 @@ def _require_activity(record: Record) -> None:
         )
 
 
+def member_named(cloud_id: int, name: str) -> User | None:
+    """The member of a cloud with this login name, if any (quick add's @bob,
+    checked before anything is written)."""
+    return _member_named(cloud_id, name)
+
+
 def _member_named(cloud_id: int, name: str) -> User | None:
     return (
         User.select()

@@ -17,8 +17,8 @@ each under the target record (`--to`, else the focused activity):
 - one transaction per message: a message is there whole or not at all, and
   one that is refused (or unreadable) does not stop the others.
 
-The message's attachments and the original .eml go to the note through one
-seam, `_attach_mail_files`, in the message's transaction.
+The message's attachments and the original .eml are stored on the note
+(`domain.attachments`), in the message's transaction.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..core.text import one_line
 from ..models import ContactDetails, ImportedMail, Record
 from . import write
 from .access import get_record, people, records
+from .attachments import BytesFile, FileSource, check_size, store
 from .records import MAX_BODY, MAX_FIELD, MAX_TITLE, ContactFields, create_record
 from .session import Session
 from .tracker import current_focus
@@ -55,14 +56,6 @@ class MailAddress(Protocol):
     def address(self) -> str: ...
 
 
-class MailFile(Protocol):
-    @property
-    def filename(self) -> str: ...
-
-    @property
-    def size(self) -> int: ...
-
-
 class ReadMessage(Protocol):
     """One message as the reader gives it (`importing.mail.MailMessage`)."""
 
@@ -73,7 +66,7 @@ class ReadMessage(Protocol):
     date_problem: str | None
     in_reply_to: tuple[str, ...]
     text: str
-    attachments: tuple[MailFile, ...]
+    attachments: tuple[FileSource, ...]
     raw: bytes
     content_hash: str
     warnings: tuple[str, ...]
@@ -233,16 +226,16 @@ def _import_one(
 def _attach_mail_files(
     session: Session, note_id: int, message: ReadMessage
 ) -> tuple[tuple[str, int], ...]:
-    """THE SEAM for the attachment store: put the message's attachments and
-    the original message (as `<subject>.eml`) on the note, inside the
-    message's transaction, and return (name, size) of each.
-
-    Until attachments are stored, this only names what would be stored;
-    the reader hands over each attachment's bytes (`Attachment.data`,
-    `.chunks()`, `.sha256`) and the raw message (`message.raw`)."""
-    files = [(a.filename, a.size) for a in message.attachments]
-    files.append((eml_name(message.subject), len(message.raw)))
-    return tuple(files)
+    """Put the message's attachments and the original message (as
+    `<subject>.eml`) on the note, inside the message's transaction; return
+    (name, size) of each. One over the attachment limit refuses the whole
+    message (nothing half-imported), with the reason."""
+    sources: list[FileSource] = list(message.attachments)
+    sources.append(BytesFile(eml_name(message.subject), "message/rfc822", message.raw))
+    for source in sources:
+        check_size(source)
+    stored = [store(session, note_id, source, log=False) for source in sources]
+    return tuple((f.name, f.size) for f in stored)
 
 
 def eml_name(subject: str) -> str:

@@ -27,6 +27,9 @@ from ..core.process import (
     RecordType,
 )
 from ..models import (
+    Attachment,
+    Blob,
+    BlobChunk,
     Cloud,
     CloudMember,
     ContactDetails,
@@ -40,12 +43,17 @@ from ..models import (
     User,
 )
 from ..models.copies import COPIED, sync_copies
+from ..models.search import sync_search
 from .session import Session
 
 # `typing` costs a short command 3-5 ms to import; only a checker needs Any.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+
+# Record columns the search index holds: a change to one re-indexes it.
+_SEARCHED = frozenset({"type", "title", "body"})
 
 
 def add_record(
@@ -89,6 +97,7 @@ def add_record(
     if rtype is CONTACT_PERSON:
         ContactDetails.create(record=record.id)
     sync_copies([record.id])
+    sync_search([record.id])
     log_event(session, record.id, EventKind.CREATED, type=rtype.key)
     return record
 
@@ -99,6 +108,8 @@ def change_record(session: Session, record_id: int, **values: Any) -> None:
     Record.update(**values).where(Record.id == record_id).execute()
     if COPIED & values.keys():
         sync_copies([record_id])
+    if _SEARCHED & values.keys():
+        sync_search([record_id])
 
 
 def change_sale(session: Session, record_id: int, **values: Any) -> None:
@@ -119,6 +130,7 @@ def set_contact(session: Session, record_id: int, **fields: str) -> list[str]:
             changed.append(name)
     if changed:
         details.save()
+        sync_search([record_id])
     return changed
 
 
@@ -129,6 +141,46 @@ def add_imported_mail(
     ImportedMail.insert(
         record=record_id, message_id=message_id, content_hash=content_hash
     ).execute()
+
+
+def add_blob(session: Session, sha256: str, size: int) -> None:
+    """A new content (its chunks follow: `add_blob_chunk`)."""
+    Blob.insert(sha256=sha256, size=size).execute()
+
+
+def add_blob_chunk(session: Session, sha256: str, seq: int, data: bytes) -> None:
+    BlobChunk.insert(blob=sha256, seq=seq, data=data).execute()
+
+
+def add_attachment(
+    session: Session,
+    record_id: int,
+    *,
+    sha256: str,
+    name: str,
+    media_type: str,
+    size: int,
+    picture_size: tuple[int, int] | None,
+) -> Attachment:
+    width, height = picture_size or (None, None)
+    return Attachment.create(
+        record=record_id,
+        blob=sha256,
+        name=name,
+        media_type=media_type,
+        size=size,
+        width=width,
+        height=height,
+        added_by=session.user_id,
+        added_at=session.clock.now_utc_naive(),
+    )
+
+
+def remove_attachment(session: Session, attachment_id: int, sha256: str) -> None:
+    """An attachment off its record, and its content when nothing else has it."""
+    Attachment.delete().where(Attachment.id == attachment_id).execute()
+    if not Attachment.select().where(Attachment.blob == sha256).exists():
+        Blob.delete().where(Blob.sha256 == sha256).execute()
 
 
 def add_participants(session: Session, record_id: int, person_ids: Iterable[int]):

@@ -68,6 +68,18 @@ class Attachment:
         return len(self.data)
 
     @property
+    def name(self) -> str:  # as the attachment store calls it
+        return self.filename
+
+    @property
+    def picture_size(self) -> tuple[int, int] | None:
+        if not self.media_type.startswith("image/"):
+            return None
+        from .files import bytes_picture_size
+
+        return bytes_picture_size(self.data)
+
+    @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import NamedTuple
@@ -31,6 +30,7 @@ from ..core.errors import UserError
 from ..core.process import PHASE_LABELS, PHASES, Phase
 from ..core.text import checked_path, shown
 from . import TOOLS
+from .files import open_regular, read_error
 
 # The deal of a Timewarrior interval without a tag (other than phase tags).
 UNTAGGED = "Timewarrior (untagged)"
@@ -99,23 +99,8 @@ def parse_history(tool: str, data: bytes, name: str) -> History:
 
 
 def _read(name: str) -> bytes:
-    try:
-        # Non-blocking, so that a FIFO given by mistake is refused, not
-        # waited on for ever (no effect on a regular file).
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise UserError(f"There is no file {shown(name)}.") from None
-    except PermissionError:
-        raise UserError(f"{shown(name)} cannot be read (permission denied).") from None
-    except OSError as exc:
-        raise UserError(f"{shown(name)} cannot be read: {exc.strerror}.") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UserError(f"{shown(name)} is a folder, not a file.")
-        raise UserError(f"{shown(name)} is not a regular file.")
-    with os.fdopen(fd, "rb") as handle:
+    handle, info = open_regular(name)
+    with handle:
         if info.st_size > MAX_BYTES:
             raise UserError(
                 f"{shown(name)} is too big for a time history "
@@ -124,7 +109,7 @@ def _read(name: str) -> bytes:
         try:
             return handle.read()
         except OSError as exc:
-            raise UserError(f"{shown(name)} cannot be read: {exc.strerror}.") from None
+            raise read_error(name, exc) from None
 
 
 def _no_constant(word: str):

@@ -3,6 +3,9 @@
 from .db import database, is_sqlite, open_database
 from .schema import (
     MODELS,
+    Attachment,
+    Blob,
+    BlobChunk,
     Cloud,
     CloudMember,
     ContactDetails,
@@ -20,6 +23,9 @@ from .schema import (
 
 __all__ = [
     "MODELS",
+    "Attachment",
+    "Blob",
+    "BlobChunk",
     "Cloud",
     "CloudMember",
     "ContactDetails",

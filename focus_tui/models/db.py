@@ -97,6 +97,23 @@ def _reason(exc: ValueError, target: str) -> str:
     return without_secrets(reason, target)
 
 
+def _give_peewee(psycopg) -> None:
+    """Hand Peewee the driver it was imported without (focus_tui/__init__.py:
+    not importing psycopg saves most of a SQLite start-up): what its own
+    `import psycopg` would have set, module and adapter alike."""
+    if peewee.psycopg is not None:
+        return
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    peewee.psycopg, peewee.TransactionStatus = psycopg, TransactionStatus
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+
+
 def make_database(
     target: str | os.PathLike, *, create_folder: bool = False
 ) -> peewee.Database:
@@ -111,12 +128,13 @@ def make_database(
     if is_postgres_url(target):
         _check_postgres_url(target)
         try:
-            import psycopg  # noqa: F401  (psycopg 3, which Peewee prefers here)
+            import psycopg  # psycopg 3, which Peewee prefers here
         except ImportError:
             raise DatabaseUnavailable(
                 "PostgreSQL support is not installed: "
                 "pip install 'focus-tui[postgres]'."
             ) from None
+        _give_peewee(psycopg)
         from playhouse.db_url import connect
 
         return connect(target, prefer_psycopg3=True)

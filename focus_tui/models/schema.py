@@ -179,6 +179,41 @@ class ImportedMail(BaseModel):
     content_hash = pw.CharField(max_length=64)  # SHA-256, hex
 
 
+class Blob(BaseModel):
+    """The content of an attached file, stored once per SHA-256 however
+    many records it is attached to. The bytes are in `BlobChunk` rows, so a
+    big file is written and read a piece at a time."""
+
+    sha256 = pw.CharField(max_length=64, primary_key=True)  # hex
+    size = pw.BigIntegerField()
+
+
+class BlobChunk(BaseModel):
+    blob = pw.ForeignKeyField(Blob, backref="chunks", on_delete="CASCADE")
+    seq = pw.IntegerField()  # 0, 1, 2... in file order
+    data = pw.BlobField()
+
+    class Meta:
+        primary_key = pw.CompositeKey("blob", "seq")
+
+
+class Attachment(BaseModel):
+    """A file on a record: who sees the record sees its files."""
+
+    record = pw.ForeignKeyField(Record, backref="attachments", on_delete="CASCADE")
+    blob = pw.ForeignKeyField(Blob, backref="attachments")
+    name = pw.TextField()
+    media_type = pw.CharField(max_length=128)
+    size = pw.BigIntegerField()
+    # A picture's pixels, read when it was attached (None: not a picture).
+    width = pw.IntegerField(null=True)
+    height = pw.IntegerField(null=True)
+    added_by = pw.ForeignKeyField(
+        User, null=True, backref="attachments", on_delete="SET NULL"
+    )
+    added_at = pw.DateTimeField()
+
+
 class Meta(BaseModel):
     """Key/value facts about the database itself (schema version...)."""
 
@@ -198,6 +233,9 @@ MODELS = [
     TimeEntry,
     Event,
     ImportedMail,
+    Blob,
+    BlobChunk,
+    Attachment,
     Template,
     Meta,
 ]

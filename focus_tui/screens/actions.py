@@ -5,6 +5,8 @@ Kept in one mixin so `m`, `x`, `f`, `e` behave the same everywhere.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
 from ..core.dates import When, describe_when
@@ -12,11 +14,14 @@ from ..core.money import format_amount, from_cents
 from ..core.process import SALES_PROPOSAL, EventKind, type_of
 from ..core.text import one_line
 from ..domain import records, sales, tracker
-from ..views.feed import feed_header
 from ..views.listing import RecordRow
-from .move_dialog import MoveDialog
-from .record_form import FormResult, FormStart, RecordForm
 from .sales_actions import ask_lost
+
+if TYPE_CHECKING:
+    from .record_form import FormResult, FormStart
+
+# The dialogs (and the feed's read) are imported when first opened: the form's
+# TextArea and its themes are a tenth of the start-up beyond Textual's own.
 
 RECORD_BINDINGS = [
     Binding("n", "new", "New", id="new"),
@@ -24,6 +29,7 @@ RECORD_BINDINGS = [
     Binding("m", "move", "Move", id="move"),
     Binding("x", "finish", "Finish", id="finish"),
     Binding("f", "focus_record", "Focus", id="focus"),
+    Binding("plus", "quick_add", "Quick add", id="quick_add", show=False),
 ]
 
 
@@ -53,6 +59,8 @@ class RecordActions:
     # -- move -----------------------------------------------------------------
 
     def action_move(self) -> None:
+        from .move_dialog import MoveDialog
+
         row = self._need_target()
         if row is None:
             return
@@ -151,6 +159,7 @@ class RecordActions:
     ) -> None:
         """The new-record form; the record goes under `parent_id`, else into
         `cloud` (a cloud feed's), else into the user's private cloud."""
+        from .record_form import RecordForm
 
         def created(result: FormResult | None) -> None:
             if result is None:
@@ -184,6 +193,23 @@ class RecordActions:
             RecordForm(start, self.session.clock, self.session), created
         )
 
+    def quick_context(self) -> tuple[int | None, str]:
+        """The record in view, which quick add's notes and tasks go under
+        (its id and title); none on the main view."""
+        return None, ""
+
+    def action_quick_add(self) -> None:
+        """+: one line creates a record (`screens.quick_add`)."""
+        from .quick_add import QuickAddDialog
+
+        context_id, title = self.quick_context()
+
+        def created(record) -> None:
+            if record is not None:
+                self._after_create(record)
+
+        self.app.push_screen(QuickAddDialog(self.session, context_id, title), created)
+
     def _after_create(self, record) -> None:
         self.changed(record.id)
         self.say(f"Created {type_of(record.type).name} “{one_line(record.title)}”.")
@@ -193,9 +219,13 @@ class RecordActions:
         row = self._need_target(activity=False)
         if row is None:
             return
+        from ..views.feed import feed_header
+
         self.run_db(lambda: feed_header(self.session, row.id), self._open_edit_form)
 
     def _open_edit_form(self, header) -> None:
+        from .record_form import FormStart, RecordForm
+
         record = header.record
         sale = header.sale
         start = FormStart(

@@ -32,7 +32,8 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
 from .base import DataScreen, key_footer
-from .person_filter import PERSON_BINDING, PersonFilter
+from .detail import DETAIL_BINDING, column_text, show_record
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import ConfirmDialog
 
@@ -67,13 +68,13 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             key_display="<",
         ),
         Binding("l", "toggle_lost", "Show lost", id="toggle_lost"),
-        Binding("c", "cycle_cloud", "Cloud", id="cycle_cloud"),
-        # a: me / everyone at one press; @: anyone of the team (a picker).
-        Binding("a", "me_or_everyone", "Actor", id="toggle_mine"),
-        PERSON_BINDING,
+        cloud_binding("cycle_cloud"),
+        # @: everyone, me or anyone of the team (a picker); `a` is attach's.
+        dataclasses.replace(PERSON_BINDING, show=True),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         Binding("m", "move", "Move", id="move", show=False),
         Binding("f", "focus_record", "Focus", id="focus", show=False),
+        DETAIL_BINDING,
         # The sales keys of the other screens work here too; `>` picks one.
         *(dataclasses.replace(b, show=False) for b in SALES_BINDINGS),
     ]
@@ -132,6 +133,21 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     def current_id(self) -> int | None:
         card = self.current_card()
         return card.id if card else None
+
+    def action_read_in_full(self) -> None:
+        """v: the column's header in full (its name, count and every sum),
+        then the highlighted card's record in full."""
+        column = self.active_column()
+        if column is None:
+            return
+        header = column_text(column.stage, column.totals, column.rates)
+        card = column.current
+        if card is None:
+            from .detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(column.stage_name, header))
+            return
+        show_record(self, card.id, before=header)
 
     def target(self) -> RecordRow | None:
         """The highlighted card as a list row, for the shared actions."""

@@ -32,7 +32,8 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
-from .person_filter import PERSON_BINDING, PersonFilter
+from .detail import DETAIL_BINDING, show_record
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .step_dialog import TEXT, Field, StepDialog, StepForm
 
 _TYPES = (None, *(t.key for t in ALL_TYPES))
@@ -46,16 +47,16 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
     BINDINGS = [
         *RECORD_BINDINGS,
         Binding("escape", "back", "Back", id="cloud_back"),
-        Binding("c", "next_cloud", "Cloud", id="cloud_next"),
+        cloud_binding("next_cloud"),
         # The footer has room for one setting; ? lists them all.
         Binding("t", "next_type", "Type", id="cloud_type", show=False),
-        Binding("a", "me_or_everyone", "Me/all", id="cloud_actor", show=False),
         PERSON_BINDING,
         Binding("o", "next_state", "Open/done", id="cloud_state", show=False),
         Binding("M", "members", "Members", id="cloud_members", show=False),
         Binding("N", "new_cloud", "New cloud", id="cloud_create", show=False),
         Binding("E", "rename_cloud", "Rename cloud", id="cloud_rename", show=False),
         Binding("A", "archive_cloud", "Archive cloud", id="cloud_archive", show=False),
+        DETAIL_BINDING,
     ]
 
     def __init__(self, cloud_id: int | None = None) -> None:
@@ -94,6 +95,11 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
     def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
+
+    def action_read_in_full(self) -> None:
+        """v: the highlighted record in full (title, notes, sums)."""
+        if (row := self.target()) is not None:
+            show_record(self, row.id)
 
     def target(self) -> RecordRow | None:
         line = self.query_one(RecordList).current

@@ -26,14 +26,15 @@ from ..core.process import (
 )
 from ..core.text import format_duration, one_line, visible
 from ..views import feed
+from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
 from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
+from .detail import DETAIL_BINDING, show_history, show_record
 from .person_filter import PERSON_BINDING, PersonFilter
-from .record_form import FormStart
 from .sales_actions import SALES_BINDINGS, SalesActions
 from .time_entries import TimeScreen
 
@@ -60,6 +61,7 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
         PERSON_BINDING,
+        DETAIL_BINDING,
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -205,6 +207,8 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         self.app.pop_screen()
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         if self.header is None:
             return
         parent = self.header.record
@@ -212,6 +216,11 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             type=DEFAULT_CHILD.get(parent.type, TASK), parent_title=parent.title
         )
         self.open_new_form(start, parent_id=parent.id)
+
+    def quick_context(self) -> tuple[int | None, str]:
+        if self.header is None:
+            return self.record_id, ""
+        return self.header.record.id, self.header.record.title
 
     def action_time(self) -> None:
         """The record's time entries, to add a forgotten one or fix one."""
@@ -231,6 +240,17 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
     def _open_child(self, event: RecordList.Selected) -> None:
         if isinstance(event.line, RecordRow):
             self.app.push_screen(FeedScreen(event.line.id))
+        elif isinstance(event.line, HistoryItem):
+            self.action_read_in_full()  # a history line opens nothing else
+
+    def action_read_in_full(self) -> None:
+        """v: the highlighted line in full (a history line, a child, the
+        record itself)."""
+        line = self.query_one(RecordList).current
+        if isinstance(line, HistoryItem) and self.header is not None:
+            show_history(self, line, self.header.record.title)
+        elif (row := self.target()) is not None:
+            show_record(self, row.id)
 
     def action_parent(self) -> None:
         """Open the parent's feed (or go back to it if that is where we came from)."""

@@ -18,7 +18,8 @@ from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
 from .base import DataScreen, key_footer
-from .record_form import FormStart
+from .detail import DETAIL_BINDING, show_record
+from .person_filter import cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
 
 
@@ -29,7 +30,8 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
-        Binding("c", "cycle_cloud", "Cloud", id="main_cloud", show=False),
+        cloud_binding("cycle_cloud", show=False),
+        DETAIL_BINDING,
         Binding("C", "cloud_feed", "Cloud feed", id="main_cloud_feed", show=False),
     ]
 
@@ -81,6 +83,11 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
     def current_id(self) -> int | None:
         row = self.target()
         return row.id if row else None
+
+    def action_read_in_full(self) -> None:
+        """v: the highlighted record in full (title, notes, sums)."""
+        if (row := self.target()) is not None:
+            show_record(self, row.id)
 
     # -- data -------------------------------------------------------------
 
@@ -145,6 +152,8 @@ class MainScreen(SalesActions, RecordActions, DataScreen):
         self.reload(keep=self.current_id())
 
     def action_new(self) -> None:
+        from .record_form import FormStart
+
         self.open_new_form(FormStart(type=TASK), parent_id=None)
 
     @on(RecordList.Selected)

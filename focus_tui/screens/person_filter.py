@@ -7,8 +7,8 @@ teammates the CLI's `--person` and `--actor` accept). Typing narrows the
 list, `enter` picks, `esc` keeps the filter as it was. A picker rather than
 a key that goes round: a team of eight would be nine presses to go round,
 and nobody can see who comes next; the picker shows them all at once and
-reaches anyone in two or three keys. `a` stays a quick me / everyone switch
-where it was one (board, reports, a cloud's feed).
+reaches anyone in two or three keys (`@` `↓` `enter` is "me"). `a` is
+left for attach (DESIGN §4); `#` is the cloud filter beside it.
 
 What the filter means is each screen's: actor of a card (board), actor of a
 record (a cloud's feed), actor of a deal and whose time (reports), actor of
@@ -154,10 +154,30 @@ class PersonPicker(ModalScreen[PersonChoice | None]):
         self.dismiss(None)
 
 
-# `@` as in DESIGN §4 and quick add's `@bob`; `a` is the old me / everyone.
+# `@` as in DESIGN §4 and quick add's `@bob` (`a` is attach's).
 PERSON_BINDING = Binding(
-    "at", "pick_person", "Person filter", id="pick_person", key_display="@", show=False
+    "at",
+    "pick_person",
+    "Person",
+    id="pick_person",
+    key_display="@",
+    show=False,
+    tooltip="Person filter: everyone, me or a colleague",
 )
+
+
+def cloud_binding(action: str, *, show: bool = True) -> Binding:
+    """`#` (DESIGN §4, quick add's `#nordic`): the next of my clouds. One id
+    on every screen, so a keymap moves it everywhere at once."""
+    return Binding(
+        "number_sign",
+        action,
+        "Cloud",
+        id="cloud_filter",
+        key_display="#",
+        show=show,
+        tooltip="Cloud filter: all my clouds, then each in turn",
+    )
 
 
 class PersonFilter:
@@ -181,10 +201,6 @@ class PersonFilter:
                 PersonPicker(choices, self.person), chosen
             ),
         )
-
-    def action_me_or_everyone(self) -> None:
-        """a: me, or everyone again (from anyone else too)."""
-        self._set_person(EVERYONE if not self.person.everyone else me(self.session))
 
     def _set_person(self, choice: PersonChoice) -> None:
         self.person = choice

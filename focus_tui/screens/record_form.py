@@ -85,6 +85,17 @@ def _type_letters() -> dict[str, RecordType]:
 
 
 TYPE_LETTERS = _type_letters()
+LETTER_OF = {rtype.key: letter for letter, rtype in TYPE_LETTERS.items()}
+
+
+def _type_label(rtype: RecordType) -> Text:
+    """'Sales Lead  l': the letter that picks it, in the field and its list."""
+    label = Text(rtype.name)
+    label.append("  ")
+    label.append(LETTER_OF[rtype.key], style="bold underline")
+    return label
+
+
 TYPE_BINDINGS = [
     Binding(
         f"alt+{letter}",
@@ -128,11 +139,13 @@ class RecordForm(ModalScreen[FormResult | None]):
                 with Horizontal(classes="field", id="type-row"):
                     yield Label("Type", classes="field-label")
                     yield Select(
-                        [(t.name, t.key) for t in CREATABLE],
+                        [(_type_label(t), t.key) for t in CREATABLE],
                         value=start.type.key,
                         allow_blank=False,
                         id="type",
                         compact=True,
+                        # The letters pick a type (on_key), in the open list too.
+                        type_to_search=False,
                     )
                 yield Static(self._type_keys(alt=True), id="type-keys")
             with Horizontal(classes="field"):
@@ -239,16 +252,17 @@ class RecordForm(ModalScreen[FormResult | None]):
     def action_pick_type(self, key: str) -> None:
         """alt+letter: that type, wherever the cursor is."""
         select = self.query_one("#type", Select)
+        on_type = self._on_type_field()  # the field, or its open list
         if select.expanded:
             select.expanded = False
         select.value = key
-        if self.focused is select:
+        if on_type:
             self.query_one("#title", Input).focus()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # With the Type field focused, the letters alone pick a type.
         if not self.start.editing:
-            on_type = isinstance(event.widget, Select)
+            on_type = self._on_type_field()
             self.query_one("#type-keys", Static).update(self._type_keys(not on_type))
 
     def _apply_type(self, rtype: RecordType) -> None:
@@ -363,12 +377,21 @@ class RecordForm(ModalScreen[FormResult | None]):
         if options.option_count:
             self._pick(options.get_option_at_index(options.highlighted or 0))
 
+    def _on_type_field(self) -> bool:
+        """The Type field, or its open list of types, has focus."""
+        widget = self.focused
+        while widget is not None and widget is not self:
+            if isinstance(widget, Select):
+                return True
+            widget = widget.parent
+        return False
+
     def on_key(self, event) -> None:
         # Up/down in the people field move through the suggestions; focus
         # stays in the field, so typing always goes where it is seen.
         if (
             not self.start.editing
-            and isinstance(self.focused, Select)
+            and self._on_type_field()
             and event.character in TYPE_LETTERS
         ):
             self.action_pick_type(TYPE_LETTERS[event.character].key)

@@ -19,7 +19,6 @@ from ..core.money import MoneyTotals
 from ..core.process import PHASE_LABELS, PHASES, parse_type
 from ..core.text import format_duration, one_line
 from ..domain.access import my_clouds
-from ..export.xlsx import default_export_path, export_xlsx
 from ..views import reports
 from ..views.report_view import ViewIndex, ViewSettings, sales_settings
 from ..views.reports import Filters
@@ -30,7 +29,7 @@ from ..widgets.title_bar import TitleBar
 from ..widgets.week_grid import WeekGrid
 from .base import DataScreen, key_footer
 from .export_progress import Cancelled, ExportProgress
-from .person_filter import PERSON_BINDING, PersonFilter
+from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 from .step_dialog import DAY, TEXT, Field, StepDialog, StepForm
 
 # The State setting of the list views, as typed: open / finished / all.
@@ -58,9 +57,8 @@ class ReportsScreen(PersonFilter, DataScreen):
         Binding("p", "period", "Period", id="period"),
         Binding("o", "options", "Settings", id="view_options"),
         Binding("E", "export", "Export .xlsx", id="export"),
-        Binding("c", "next_cloud", "Cloud", id="cloud_filter"),
-        Binding("a", "me_or_everyone", "Me/all", id="person_filter"),
-        PERSON_BINDING,
+        cloud_binding("next_cloud"),
+        replace(PERSON_BINDING, show=True),
         Binding("r", "refresh", "Refresh", id="refresh_reports", show=False),
         # The Timesheet's weeks; brackets clash with no key of DESIGN §4.
         # One footer item for both: the footer is full at 80 columns.
@@ -82,7 +80,7 @@ class ReportsScreen(PersonFilter, DataScreen):
     # Keys that mean nothing in the Timesheet (one person's week: yours, or
     # the one @ picked) or only there; hidden from the footer and help where
     # they do not apply.
-    NOT_IN_TIMESHEET = frozenset({"options", "me_or_everyone"})
+    NOT_IN_TIMESHEET = frozenset({"options"})
     ONLY_IN_TIMESHEET = frozenset({"week"})
 
     def __init__(self) -> None:
@@ -461,6 +459,10 @@ class ReportsScreen(PersonFilter, DataScreen):
 
     def action_export(self) -> None:
         """E: write the view (and the statistics) to an .xlsx file."""
+        # openpyxl takes 0.3-0.4 s to import: paid on E, not on opening the
+        # reports (or on checking a keys.toml, which reads every screen).
+        from ..export.xlsx import default_export_path, export_xlsx
+
         view = "sales-process" if self.view == "sales" else "report"
         default = default_export_path(self.session, view)
         form = StepForm(

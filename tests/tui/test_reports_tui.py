@@ -166,10 +166,10 @@ async def test_filters_change_the_numbers(deals):
         assert screen.filters.start == date(2026, 11, 1)
         assert "2026-11-01 – 2026-11-30" in screen_text(app)
         assert "0/1" in screen_text(app)  # November: one sent, none sold
-        await pilot.press("a")  # me only
+        await pilot.press("at", *"me", "enter")  # @: me only
         await settle(pilot)
         assert screen.filters.user_id == deals.user_id
-        await pilot.press("c")  # the next cloud
+        await pilot.press("number_sign")  # #: the next cloud
         await settle(pilot)
         assert screen.filters.cloud_id is not None
 

@@ -126,3 +126,18 @@ def test_move_dialog_with_preview(snap_compare, session, data):
         await settle(pilot)
 
     assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=move)
+
+
+def test_search_as_you_type(snap_compare, session, data):
+    async def search(pilot: Pilot) -> None:
+        from focus_tui.screens.search import DEBOUNCE_S
+
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        steady_cursors(pilot)
+        await pilot.press(*"acme")
+        await pilot.pause(DEBOUNCE_S * 2)
+        await settle(pilot)
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=search)

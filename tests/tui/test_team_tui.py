@@ -148,12 +148,10 @@ async def test_the_board_shows_one_persons_cards(team):
         text = screen_text(app)
         assert "@Bob Builder" in text.splitlines()[0]
         assert "Bob draft" in text and "Alice draft" not in text
-        # a goes back to everyone from anyone, then to me.
-        await pilot.press("a")
-        await settle(pilot)
+        # @ goes back to everyone from anyone, then to me.
+        await pick_person(pilot, "everyone")
         assert counts() == [2, 1, 1] and "everyone" in screen_text(app)
-        await pilot.press("a")
-        await settle(pilot)
+        await pick_person(pilot, "me")
         assert counts() == [1, 0, 1] and "me as actor" in screen_text(app)
 
 
@@ -323,7 +321,7 @@ async def test_help_lists_the_team_keys(team):
         assert rows["New cloud"] == "N"
         assert rows["Rename cloud"] == "E"
         assert rows["Archive cloud"] == "A"
-        assert rows["Person filter"] == "@"
+        assert rows["Person"] == "@" and rows["Cloud"] == "#"
         await pilot.press("escape")
         await settle(pilot)
         # The cloud feed filters by a person too.
@@ -339,8 +337,8 @@ async def test_the_main_view_follows_its_cloud_renamed_then_archived_elsewhere(t
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         main = app.screen
-        while main.cloud_name != "East":  # c: all my clouds, then one by one
-            await pilot.press("c")
+        while main.cloud_name != "East":  # #: all my clouds, then one by one
+            await pilot.press("number_sign")
             await settle(pilot)
         assert "Call Acme" in screen_text(app)
         clouds.rename_cloud(elsewhere, "East", "East coast")

@@ -10,8 +10,23 @@ from email.utils import format_datetime
 
 PACIFIC = timezone(timedelta(hours=-8))
 SENT = datetime(2026, 11, 26, 23, 30, tzinfo=PACIFIC)  # 27 Nov 09:30 in Helsinki
+
+
 # A PNG's first bytes and then some: what matters is that they come back.
-PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+def _picture() -> bytes:
+    """A real PNG of 64×48 pixels, noisy enough not to compress to nothing."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (64, 48), bytes(range(256)) * 36)
+    out = BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+PICTURE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40  # a PNG's start only
+PHOTO = _picture()  # a whole one
 
 
 def sha(data: bytes) -> str:

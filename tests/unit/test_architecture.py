@@ -69,6 +69,7 @@ def test_headless_command_imports_no_textual(tmp_path):
 WRITERS = {
     "domain/write.py",
     "models/copies.py",
+    "models/search.py",
     "models/migrations.py",
     "demo/fill.py",
 }

@@ -430,3 +430,28 @@ def test_bad_rates_print_one_line_and_the_figures_still_come(db_path):
     _settings("[rates\n")
     broken = run(db_path, "report", "stats")
     assert broken.returncode == 0 and "not valid TOML" in broken.stdout
+
+
+def test_search_and_people(db_path):
+    lead = run(db_path, "add", "sales_lead", "Järvenpää Oy fleet").stdout.strip()
+    run(db_path, "add", "task", "Call [bold]Järvinen[/]")
+    person = run(db_path, "add", "contact_person", "Kalle Järvi").stdout.strip()
+    found = json.loads(run(db_path, "search", "jarv", "--format", "json").stdout)
+    # People first, then the newest titles; control of the output is the caller's.
+    assert [(r["id"], r["type"]) for r in found][0] == (int(person), "contact_person")
+    assert {r["title"] for r in found} == {
+        "Järvenpää Oy fleet",
+        "Call [bold]Järvinen[/]",
+        "Kalle Järvi",
+    }
+    only = run(db_path, "search", "JARVENPAA", "--type", "lead").stdout
+    assert lead in only and "Järvenpää Oy fleet" in only and "Kalle" not in only
+    none = run(db_path, "search", "zzz")
+    assert none.stdout == "" and "Nothing found." in none.stderr
+    bad = run(db_path, "search", "x", "--type", "bogus", check=False)
+    assert bad.returncode == 2 and "Unknown record type" in bad.stderr
+    people = run(db_path, "people", "--format", "csv").stdout.splitlines()
+    assert people[0] == "id,name,organisation,last_contact,email,phone"
+    assert people[1].startswith(f"{person},Kalle Järvi,")
+    # Someone of no cloud of these finds nothing and is not created.
+    assert run(db_path, "search", "jarv", user="mallory").stdout == ""

@@ -363,12 +363,15 @@ def _overwrite_page(db: Path, number: int, content: bytes) -> None:
 def every_kind(tmp_path: Path) -> list[list[str]]:
     """Every command of the CLI, with arguments it would take on a sound file."""
     commands = [["list"], ["status"], ["add", "task", "x"], ["unfocus"]]
+    commands += [["add", "--quick", "task x"], ["edit", "1", "--title", "x"]]
+    commands += [["serve", "--port", "1"]]  # refused before it would serve
     commands += [["report", which] for which in ("phases", "pipeline", "stats")]
     commands += [["export", "--out", str(tmp_path / "out.xlsx")]]
     commands += [["backup", str(tmp_path / "copy.db")], ["demo"], ["move", "1", "fri"]]
     commands += [[step, "1"] for step in ("finish", "unfinish", "focus", "send")]
     commands += [[step, "1"] for step in ("revise", "lost", "sold", "delivered")]
     commands += [["billed", "1"], ["undo", "1"], ["show", "1"], ["who"]]
+    commands += [["search", "x"], ["people"]]
     commands += [
         ["cloud", "list"],
         ["cloud", "create", "New"],
@@ -378,6 +381,9 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [["time", "list"], ["time", "delete", "1"]]
     commands += [["import-time", "watson", str(tmp_path / "frames")]]
     commands += [["import", str(tmp_path / "inbox.mbox"), "--to", "1"]]
+    commands += [["attach", "1", str(tmp_path / "frames")], ["files", "1"]]
+    commands += [["file", "get", "1", "--out", str(tmp_path / "got")]]
+    commands += [["file", "delete", "1"]]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

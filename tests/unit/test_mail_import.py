@@ -10,12 +10,12 @@ import json
 from datetime import date, datetime
 
 import pytest
-from mail_samples import PICTURE, as_mbox, html_only, plain, sha, with_picture
+from mail_samples import PHOTO, PICTURE, as_mbox, html_only, plain, sha, with_picture
 
 from focus_tui import cli
 from focus_tui.core.errors import NotFound, UserError
 from focus_tui.core.process import CONTACT_NOTE
-from focus_tui.domain import clouds, mail_import, records, tracker
+from focus_tui.domain import attachments, clouds, mail_import, records, tracker
 from focus_tui.domain.access import get_record, participants
 from focus_tui.domain.mail_import import (
     ALREADY_THERE,
@@ -175,14 +175,57 @@ def test_a_reply_goes_under_its_threads_record(session, lead):
     assert get_record(session, named.outcomes[0].note_id).parent_id == elsewhere.id
 
 
-def test_attachments_are_named_in_the_summary_and_their_bytes_kept(session, lead):
+def test_the_attachments_and_the_original_message_are_stored_on_the_note(
+    session, lead, tmp_path
+):
     msg = message(with_picture())
     (outcome,) = import_mail(session, [msg], lead.id).outcomes
     assert outcome.files == (
         ("van.png", len(PICTURE)),
         ("The damaged van.eml", len(msg.raw)),
     )
-    assert msg.attachments[0].sha256 == sha(PICTURE)
+    picture, original = attachments.files(session, outcome.note_id)
+    assert (picture.name, picture.media_type) == ("van.png", "image/png")
+    assert picture.sha256 == sha(PICTURE)  # the bytes as they were sent
+    saved = attachments.save_file(session, picture.id, tmp_path)
+    assert saved.read_bytes() == PICTURE
+    assert original.media_type == "message/rfc822"
+    assert b"".join(attachments.file_chunks(session, original.id)) == msg.raw
+    # Not a whole PNG: stored as sent, with no dimensions made up.
+    assert (picture.width, picture.height) == (None, None)
+    # The outsider sees neither the note nor its files.
+    mallory = other(session, "mallory")
+    for info in (picture, original):
+        with pytest.raises(NotFound):
+            attachments.file_info(mallory, info.id)
+
+
+def test_a_photo_in_a_message_keeps_its_dimensions(session, lead):
+    msg = plain("Site visit", message_id="<photo@x>", text="The site.\n")
+    msg.add_attachment(PHOTO, maintype="image", subtype="png", filename="site.png")
+    (outcome,) = import_mail(session, [message(msg)], lead.id).outcomes
+    photo = attachments.files(session, outcome.note_id)[0]
+    assert (photo.width, photo.height) == (64, 48)
+    assert photo.size_text.endswith("64×48")
+
+
+def test_a_message_with_an_attachment_over_the_limit_is_not_imported(
+    session, lead, tmp_path
+):
+    from focus_tui import config
+
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "settings.toml").write_text("[attachments]\nmax_mb = 1\n")
+    config.settings.cache_clear()
+    big = plain("The brochure", message_id="<big@x>", text="Attached.\n")
+    big.add_attachment(
+        b"\0" * (2**20 + 10), maintype="application", subtype="pdf", filename="b.pdf"
+    )
+    notes = Record.select().where(Record.type == CONTACT_NOTE.key).count()
+    done = import_mail(session, [message(big), message(plain())], lead.id)
+    assert [o.outcome for o in done.outcomes] == [FAILED, IMPORTED]
+    assert "b.pdf is too big to attach" in done.outcomes[0].reason
+    assert Record.select().where(Record.type == CONTACT_NOTE.key).count() == notes + 1
 
 
 def test_bad_messages_are_counted_and_the_others_imported(session, lead):

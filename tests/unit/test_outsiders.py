@@ -40,11 +40,20 @@ from focus_tui.core.errors import NotFound, UserError
 from focus_tui.core.money import Terms
 from focus_tui.core.process import STAGES, EventKind, Phase
 from focus_tui.domain import records, sales, tracker
+from focus_tui.domain.attachments import BytesFile
 from focus_tui.domain.records import ContactFields
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.importing.mail import parse_message
 from focus_tui.importing.time_history import parse_history
-from focus_tui.models import MODELS, Cloud, CloudMember, Record, TimeEntry, User
+from focus_tui.models import (
+    MODELS,
+    Attachment,
+    Cloud,
+    CloudMember,
+    Record,
+    TimeEntry,
+    User,
+)
 from focus_tui.views.feed import CloudFeedSettings
 from focus_tui.views.report_view import ViewSettings
 from focus_tui.views.reports import GROUPS, Filters
@@ -68,7 +77,7 @@ NOT_ENTRY_POINTS = {
     "focus_tui.domain.time_edits.restore_entries",
 }
 # Parameters that name records: given each id of the data.
-ID_PARAMS = {"record_id", "parent_id", "deal_id"}
+ID_PARAMS = {"record_id", "parent_id", "deal_id", "context_id"}
 ID_LIST_PARAMS = {"record_ids", "ids", "person_ids", "participant_ids"}
 
 
@@ -130,6 +139,9 @@ def data(session: Session) -> Data:
     for target in (task, note, draft):
         tracker.focus(alice, target.id)
         advance(alice, seconds=SECONDS)
+    from focus_tui.domain.attachments import BytesFile, attach
+
+    attach(alice, lead.id, [BytesFile("Secret plan.txt", "text/plain", b"secret")])
     session.clock = alice.clock  # mallory lives at the same moment
     running = tracker.current_focus(alice)
     assert running is not None and running.record_id == draft.id
@@ -185,9 +197,15 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "name": ["Secret Team", "alice"],
         "cloud": ["Secret Team"],
         "cloud_id": [None, *data.clouds],
-        "text": ["Zed", "secret", "Secretco"],
+        "text": ["Zed", "secret", "Secretco", "note Secret #Secret @alice"],
         "context": ["Secretco"],
         "seed": ["SELECT id FROM record"],
+        # search: words of alice's titles, notes, people and their details
+        "words": [["secret"], ["zed"], ["secretco"], ["358"], ["secret", "s"]],
+        "title_only": [True, False],
+        "type_key": [None, "contact_person", "sales_lead", "order"],
+        "order": ["date", "title"],
+        "chunk": [1000],
         # the rest of what callers pass
         "columns": [()],
         "lock": [True],
@@ -248,6 +266,11 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
             ]
         ],
         "phase": [Phase.OTHER],
+        # files: alice's attachments, and a file of mallory's own
+        "attachment_id": [a.id for a in Attachment.select()],
+        "sources": [[BytesFile("outsider.txt", "text/plain", b"outsider")]],
+        "source": [BytesFile("outsider.txt", "text/plain", b"outsider")],
+        "force": [True],
         # time from another tool, on a deal named like one of alice's
         "history": [
             parse_history(

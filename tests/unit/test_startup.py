@@ -145,3 +145,33 @@ def test_a_command_closes_its_database_before_the_quick_exit(tmp_path):
     assert focus_tui("status").startswith(f"#{lead}\tAcme Oy\t")
     assert focus_tui("unfocus").startswith(f"Stopped #{lead} Acme Oy after ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["focus.db"]
+
+
+def test_a_sqlite_start_leaves_the_postgresql_driver_unimported(tmp_path):
+    """Peewee would import psycopg with itself (most of a start-up beyond
+    Textual's, focus_tui/__init__.py); on SQLite nothing needs it. (Making a
+    new database's schema may: Peewee's migrator imports it.)"""
+    assert cli.main(["--db", str(tmp_path / "f.db"), "--user", "a", "status"]) == 0
+    probe = (
+        "import sys\n"
+        "from focus_tui import cli\n"
+        f"assert cli.main(['--db', {str(tmp_path / 'f.db')!r}, '--user', 'a', 'status']) == 0\n"
+        "import peewee\n"
+        "print('psycopg' in sys.modules, peewee.psycopg is None)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines()[-1] == "False True"
+
+
+def test_peewee_gets_the_driver_when_a_postgresql_url_is_opened():
+    psycopg = pytest.importorskip("psycopg")
+    import peewee
+
+    from focus_tui.models.db import make_database
+
+    db = make_database("postgresql://nobody@127.0.0.1:1/none")
+    assert peewee.psycopg is psycopg
+    assert peewee.Psycopg3Adapter.txn_idle == psycopg.pq.TransactionStatus.IDLE
+    assert isinstance(db._adapter, peewee.Psycopg3Adapter)
