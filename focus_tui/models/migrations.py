@@ -83,7 +83,7 @@ class _RecordActorV1(pw.Model):
 
 
 def _record_v1() -> type[pw.Model]:
-    """record as version 1 made it (migration 11 adds is_template)."""
+    """record as version 1 made it (migration 12 adds is_template)."""
 
     class Record(pw.Model):
         type = pw.CharField(max_length=32)
