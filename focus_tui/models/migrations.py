@@ -401,8 +401,8 @@ def _m011_search(db: pw.Database) -> None:
 def _m012_templates(db: pw.Database) -> None:
     """Templates are records flagged `is_template` (left out of every view
     by the access path), with their name, day offset and defaults in
-    `template`. Migration 1 builds `record` from the current model, so a
-    fresh database has the column already."""
+    `template`. (The probe: a database made by an early build of this
+    branch may have the column already.)"""
     try:
         with db.atomic():  # a savepoint: a failed probe leaves the rest be
             db.execute_sql("SELECT is_template FROM record WHERE 1 = 0")
