@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from ..config import default_currency
 from ..core.dates import When
-from ..core.errors import UserError
+from ..core.errors import NotFound, UserError
 from ..core.money import Terms, from_cents
 from ..core.process import (
     CONTACT_NOTE,
@@ -39,6 +39,7 @@ from ..core.process import (
     SALES_PROPOSAL,
     TASK,
     RecordType,
+    parse_type,
     type_of,
     with_article,
 )
@@ -181,10 +182,11 @@ def clean_name(name: str) -> str:
     return one_line_field(name, "template name", MAX_NAME, "A template needs a name.")
 
 
-def find_template(session: Session, name: str | int) -> Record:
+def find_template(session: Session, template: str | int) -> Record:
     """The template (its root) called `name` (any case) that the user may
     see, or `#ID`. The same name in several of the user's clouds: the
     private cloud's wins, else the answer asks for the id."""
+    name = template
     if isinstance(name, int) or str(name).strip().startswith("#"):
         from .access import parse_id
 
@@ -197,7 +199,7 @@ def find_template(session: Session, name: str | int) -> Record:
             .first()
         )
         if found is None:
-            raise UserError(f"There is no template #{rid} that you can see.")
+            raise NotFound(f"There is no template #{rid} that you can see.")
         return found
     wanted = " ".join(str(name).split()).lower()
     if not wanted:
@@ -261,8 +263,9 @@ class Node:
     depth: int
 
 
-def template_tree(session: Session, root: Record) -> list[Node]:
+def template_tree(session: Session, template_id: int) -> list[Node]:
     """The template's records, root first, each after its parent."""
+    root = find_template(session, int(template_id))
     meta = {
         rid: (offset, data)
         for rid, offset, data in Template.select(
@@ -308,14 +311,14 @@ def _meta(row) -> tuple[int | None, dict]:
 def placeholder_values(
     session: Session,
     *,
-    parent: Record | None = None,
+    parent_id: int | None = None,
     own_title: str | None = None,
     rtype: RecordType | None = None,
     data: dict | None = None,
     final: bool = False,
 ) -> dict[str, str]:
     """What `{client}`, `{today}`, `{me}`, `{lead}` (and `{valid_until}`)
-    stand for where the new record goes: under `parent` the deal above it
+    stand for where the new record goes: under `parent_id` the deal above it
     gives the lead's title and the client (the organisation of a person
     tagged on the deal, else its title); a new deal is its own lead and
     client (`own_title`, known once typed). `final`: what is still unknown
@@ -326,10 +329,10 @@ def placeholder_values(
     if isinstance(valid_days, int) and 0 <= valid_days < 3650:
         values["valid_until"] = (today + timedelta(days=valid_days)).isoformat()
     deal = None
-    if parent is not None:
+    if parent_id is not None:
         from .deals import deal_of
 
-        deal = deal_of(session, parent)
+        deal = deal_of(session, get_record(session, parent_id))
     if deal is not None:
         values["lead"] = deal.title
         values["client"] = _client_of(session, deal)
@@ -396,9 +399,9 @@ def check_type(template: Record, name: object, rtype: RecordType) -> None:
 
 def create_from_template(
     session: Session,
-    name: str | int,
+    template: str | int,
     *,
-    type_: RecordType | None = None,
+    type_: RecordType | str | None = None,
     title: str | None = None,
     body: str | None = None,
     when: When | None | object = _UNSET,
@@ -412,32 +415,42 @@ def create_from_template(
     """A new record from the template, and its children from the
     template's, in one transaction. What is given (the form's or the
     command line's title, notes, date, sums) is taken as it is; the rest
-    comes from the template. Dates: the root's from its offset (or `when`),
+    comes from the template. Under `parent_id` it lives in the parent's
+    cloud; else in `cloud`, else in the template's. Dates: the root's from
+    its offset (or `when`),
     each child's as its offset from the root's date (today if it has
     none)."""
     from .records import create_record
     from .sales import set_terms
 
+    if isinstance(type_, str):
+        type_ = parse_type(type_)
+    name = template
     with session.transaction():
+        parent = get_record(session, parent_id) if parent_id is not None else None
         template = find_template(session, name)
         if type_ is not None:
             check_type(template, name, type_)
         rtype = type_of(template.type)
-        nodes = template_tree(session, template)
+        nodes = template_tree(session, template.id)
         root = nodes[0]
-        parent = get_record(session, parent_id) if parent_id is not None else None
+        if parent is None and cloud is None:
+            # A team's template makes the team's work: it goes where the
+            # template lives (the built-ins: the user's private cloud).
+            cloud = template.cloud.name
         today = session.clock.today()
         if when is _UNSET:
             when = _day(today, root.day_offset)
         own = title if title is not None else template.title
-        known = placeholder_values(session, parent=parent, data=root.data)
+        under = parent.id if parent else None
+        known = placeholder_values(session, parent_id=under, data=root.data)
         # A new deal is its own lead and client: its title, once filled.
         own_title = " ".join(fill_placeholders(own, known).split())
         if placeholders_in(own_title):
             own_title = ""
         values = placeholder_values(
             session,
-            parent=parent,
+            parent_id=under,
             own_title=own_title or None,
             rtype=rtype,
             data=root.data,
@@ -484,21 +497,23 @@ def create_from_template(
 
 
 def fulfilment_tasks(
-    session: Session, name: str | int, order_id: int, sold_day: date
+    session: Session, template: str | int, record_id: int, sold_date: date | None = None
 ) -> list[tuple[str, When | None, str]]:
-    """The Sold step's tasks from an Order template: (title, date, notes)
-    of each of its children, dated sold day + offset."""
-    template = find_template(session, name)
+    """The Sold step's tasks for the proposal `record_id` from an Order
+    template: (title, date, notes) of each of its children, dated the sold
+    day (today unless given) + offset."""
+    order = get_record(session, record_id)
+    name, template = template, find_template(session, template)
     check_type(template, name, ORDER)
-    order = get_record(session, order_id)
-    values = placeholder_values(session, parent=order, final=True)
+    sold_day = sold_date or session.clock.today()
+    values = placeholder_values(session, parent_id=order.id, final=True)
     return [
         (
             _fill_title(node.record.title, values, TASK.name),
             _day(sold_day, node.day_offset),
             fill_placeholders(node.record.body, values),
         )
-        for node in template_tree(session, template)[1:]
+        for node in template_tree(session, template.id)[1:]
         if node.depth == 1
     ]
 
@@ -506,7 +521,7 @@ def fulfilment_tasks(
 def sold_from_template(
     session: Session,
     record_id: int,
-    name: str | int,
+    template: str | int,
     *,
     sold_date: date | None = None,
     **step,
@@ -516,8 +531,7 @@ def sold_from_template(
     from .sales import mark_sold
 
     with session.transaction():
-        day = sold_date or session.clock.today()
-        tasks = fulfilment_tasks(session, name, record_id, day)
+        tasks = fulfilment_tasks(session, template, record_id, sold_date)
         return mark_sold(session, record_id, sold_date=sold_date, tasks=tasks, **step)
 
 
@@ -609,19 +623,19 @@ def save_template(
     return first
 
 
-def rename_template(session: Session, name: str | int, new_name: str) -> Record:
+def rename_template(session: Session, template: str | int, new_name: str) -> Record:
     new_name = clean_name(new_name)
     with session.transaction():
-        template = find_template(session, name)
+        template = find_template(session, template)
         _name_taken(session, template.cloud_id, new_name, but=template.id)
         write.rename_template(session, template.id, new_name)
     return template
 
 
-def delete_template(session: Session, name: str | int) -> int:
-    """Delete the template and its children; returns how many records went."""
+def delete_template(session: Session, template: str | int) -> int:
+    """Remove the template and its children; returns how many records went."""
     with session.transaction():
-        template = find_template(session, name)
-        ids = [node.record.id for node in template_tree(session, template)]
+        template = find_template(session, template)
+        ids = [node.record.id for node in template_tree(session, template.id)]
         write.delete_template(session, ids)
     return len(ids)

@@ -417,9 +417,8 @@ def _order_templates(session, record_id: int) -> list[tuple[int, str, list]]:
     from ..views.templates import template_rows
 
     templates.ensure_builtins(session)
-    today = session.clock.today()
     return [
-        (t.id, t.name, templates.fulfilment_tasks(session, t.id, record_id, today))
+        (t.id, t.name, templates.fulfilment_tasks(session, t.id, record_id))
         for t in template_rows(session, (ORDER.key,))
     ]
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 from ..core.money import format_amount, from_cents
 from ..core.process import ALL_TYPES, RecordType, type_of
 from ..core.templates import PLACEHOLDERS, fill_placeholders
-from ..domain.access import cloud_names, get_record, templates
+from ..domain.access import cloud_names, templates
 from ..domain.records import ContactFields
 from ..domain.session import Session
-from ..domain.templates import find_template, placeholder_values, template_tree
+from ..domain.templates import placeholder_values, template_tree
 from ..models import Record, Template
 
 _TYPE_ORDER = {t.key: i for i, t in enumerate(ALL_TYPES)}
@@ -83,11 +83,10 @@ class TemplateStart:
 def template_start(
     session: Session, template_id: int, parent_id: int | None = None
 ) -> TemplateStart:
-    template = find_template(session, int(template_id))
-    nodes = template_tree(session, template)
+    nodes = template_tree(session, int(template_id))
     root = nodes[0]
-    parent = get_record(session, parent_id) if parent_id is not None else None
-    values = placeholder_values(session, parent=parent, data=root.data)
+    template = root.record
+    values = placeholder_values(session, parent_id=parent_id, data=root.data)
     day = ""
     if root.day_offset is not None:
         day = (session.clock.today() + timedelta(days=root.day_offset)).isoformat()
