@@ -412,7 +412,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     q = kinds.add_parser("rename", parents=[common], help="give a template a new name")
     q.add_argument("name", metavar="NAME")
     q.add_argument("new_name", metavar="NEW")
-    q = kinds.add_parser("delete", parents=[common], help="remove a template (and its children)")
+    q = kinds.add_parser(
+        "delete", parents=[common], help="remove a template (and its children)"
+    )
     q.add_argument("name", metavar="NAME")
 
     p = sub.add_parser("user", parents=[common], help="PostgreSQL: logins")
