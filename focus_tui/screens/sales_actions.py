@@ -264,15 +264,17 @@ class SalesActions:
         if deal is not None:
             fields.append(Field("relationship", "Client on", WHEN, "+1 month"))
         typed = [f"{task} {DATE_MARK} {TASK_WHEN}" for task in sales.DEFAULT_TASKS]
+        fields.append(Field("tasks", "Tasks", DATED_LINES, typed))
         if order_templates:
-            # An Order template's tasks, dated today (the sold day) + offset.
+            # An Order template's tasks, dated today (the sold day) + offset,
+            # into the Tasks above (after them: tab reaches the tasks first).
             fields.append(
                 Field(
                     "template",
                     "Template",
                     CHOICE,
                     0,
-                    options=(("none: the tasks below", 0),)
+                    options=(("none: the tasks above", 0),)
                     + tuple((name, tid) for tid, name, _ in order_templates),
                     fills={0: {"tasks": typed}}
                     | {
@@ -282,7 +284,6 @@ class SalesActions:
                 )
             )
         fields += [
-            Field("tasks", "Tasks", DATED_LINES, typed),
             Field("check", "Check on", WHEN, "+2w", hint="when to check the order"),
         ]
         form = StepForm(
