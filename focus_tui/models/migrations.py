@@ -411,6 +411,30 @@ def _m012_templates(db: pw.Database) -> None:
             "ALTER TABLE record ADD COLUMN is_template BOOLEAN NOT NULL DEFAULT FALSE"
         )
     db.create_tables([schema.Template], safe=True)
+    _m012_indexes(db)
+
+
+# The indexes the access path reads without visiting the records, with
+# is_template last: `visible` tests it on every record it lets through, and
+# without it in the index a count or a deep page read each record (3x at
+# 100k: benchmarks/bench_template_filter.py, BENCHMARKS.md).
+_M012_INDEXES = {
+    "record_cloud": "record (cloud_id, is_template)",
+    "record_type_date": "record (type, date, id, cloud_id, is_template)",
+    "record_type_title_cloud": "record (type, title, id, cloud_id, is_template)",
+}
+
+
+def _m012_indexes(db: pw.Database) -> None:
+    for name, columns in _M012_INDEXES.items():
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+        db.execute_sql(f"CREATE INDEX {name} ON {columns}")
+    if isinstance(db, pw.SqliteDatabase) and "sqlite_stat1" in db.get_tables():
+        # As in migration 11: the planner needs figures for the new ones.
+        db.execute_sql("PRAGMA analysis_limit = 2000")
+        for name in _M012_INDEXES:
+            db.execute_sql(f"ANALYZE {name}")
+        db.execute_sql("PRAGMA analysis_limit = 0")
 
 
 MIGRATIONS: list[Migration] = [
