@@ -365,3 +365,30 @@ def test_created_from_a_template_is_found_by_search_and_has_history(session):
     made = templates.create_from_template(session, "Sales Lead", title="Quokka Oy")
     assert [r.id for r in search(session, "quokka").rows()] == [made.id]
     assert [r.id for r in search(session, "competitors").rows()] == [made.id]
+
+
+@pytest.mark.sqlite_file
+def test_an_older_database_gets_templates_and_keeps_its_records(db_path):
+    """Migration 12 on a database of version 1: the old records are work (in
+    the lists), the built-ins come at first use, the list indexes carry the
+    flag."""
+    from datetime import UTC, datetime
+
+    from test_database import _version_1_database
+
+    from focus_tui.core.clock import Clock
+    from focus_tui.domain.session import open_session
+
+    _version_1_database(db_path)
+    clock = Clock(fixed=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    session = open_session(db_path, "tester", clock)
+    assert count_of_type(session, "task") == 2
+    assert count_of_type(session, "sales_lead") == 1
+    assert templates.ensure_builtins(session)
+    assert len(template_rows(session)) == 4
+    assert count_of_type(session, "sales_lead") == 1
+    for index in ("record_cloud", "record_type_date", "record_type_title_cloud"):
+        columns = [
+            row[2] for row in session.db.execute_sql(f"PRAGMA index_info({index})")
+        ]
+        assert columns[-1] == "is_template", index
