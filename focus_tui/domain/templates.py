@@ -45,7 +45,7 @@ from ..core.process import (
 )
 from ..core.templates import fill_placeholders, placeholders_in
 from ..core.text import one_line, one_line_field
-from ..models import ContactDetails, Record, Sale, Template
+from ..models import ContactDetails, Meta, Record, Sale, Template
 from . import write
 from .access import (
     cloud_by_name,
@@ -139,8 +139,12 @@ def ensure_builtins(session: Session) -> bool:
     """Make the built-ins in the user's private cloud, if this user never
     had them; True if they were made now. One transaction; the database's
     facts remember it, so a deleted built-in does not come back."""
+    key = f"builtin_templates:{session.user_id}"
+    if Meta.get_or_none(Meta.key == key) is not None:
+        return False  # the usual case: a read, no write transaction
     with session.transaction():
-        if not write.claim_once(session, f"builtin_templates:{session.user_id}"):
+        key = f"builtin_templates:{session.user_id}"  # the user may be new
+        if not write.claim_once(session, key):
             return False
         cloud_id = private_cloud(session.user).id
         for name, pattern in builtins():
