@@ -2,7 +2,7 @@
 `is_template` test, and the same test in search).
 
     python benchmarks/bench_template_filter.py benchmarks/data/demo-100000.db ... \
-        [--user bench] [--runs 21]
+        [--user bench] [--runs 21] [--new-indexes]
 
 For each database, in one process, each read is timed with the test (as
 the app runs) and without it (the access path as it was before templates),
@@ -12,6 +12,10 @@ the main view's first screen (group counts and first page), a cloud's feed
 (count, first page, a page 10,000 deep) and search (a one-letter and a
 rare word). The user's built-in templates are made first, as at first use.
 Medians in milliseconds.
+
+`--new-indexes`: for a database whose list indexes are migration 11's, also
+a copy (`NAME-idx.db`) with migration 12's, timing their rebuild, measured
+in the same run.
 """
 
 from __future__ import annotations
@@ -110,13 +114,36 @@ def measure(path: Path, user: str, runs: int) -> None:
     session.db.close()
 
 
+def with_new_indexes(path: Path) -> Path:
+    """A copy of the database with migration 12's list indexes."""
+    import shutil
+    import sqlite3
+
+    from focus_tui.models.migrations import _m012_indexes
+
+    copy = path.with_name(path.stem + "-idx.db")
+    sqlite3.connect(path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    shutil.copyfile(path, copy)
+    db = pw.SqliteDatabase(str(copy))
+    start = time.perf_counter()
+    with db.atomic():
+        _m012_indexes(db)
+    print(f"{copy.name}: migration 12's indexes in {time.perf_counter() - start:.1f} s")
+    db.close()
+    return copy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("databases", nargs="+", type=Path)
     parser.add_argument("--user", default="bench")
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--new-indexes", action="store_true")
     args = parser.parse_args()
-    for path in args.databases:
+    paths = list(args.databases)
+    if args.new_indexes:
+        paths += [with_new_indexes(path) for path in args.databases]
+    for path in paths:
         measure(path, args.user, args.runs)
 
 
