@@ -205,16 +205,10 @@ def find_template(session: Session, template: str | int) -> Record:
         if found is None:
             raise NotFound(f"There is no template #{rid} that you can see.")
         return found
-    wanted = " ".join(str(name).split()).lower()
+    wanted = _folded(str(name))
     if not wanted:
         raise UserError("Name a template (focus-tui templates lists them).")
-    found = list(
-        templates(session, Record, Template.name)
-        .join(Template, on=(Template.record == Record.id))
-        .where(Template.name.is_null(False))
-        .where(_lower(Template.name) == wanted)
-        .objects()
-    )
+    found = [t for t in _named(session) if _folded(t.name) == wanted]
     if not found:
         raise UserError(
             f"No template called {_shown(str(name))} that you can see "
@@ -233,28 +227,33 @@ def find_template(session: Session, template: str | int) -> Record:
     return found[0]
 
 
-def _lower(column):
-    import peewee as pw
+def _folded(name: str) -> str:
+    # Compared here, not by SQL LOWER(), which folds only ASCII on SQLite.
+    return " ".join(name.split()).casefold()
 
-    return pw.fn.LOWER(column)
+
+def _named(session: Session) -> list[Record]:
+    """Every template (root) the user may see, with its name: a team's few
+    dozen at most."""
+    return list(
+        templates(session, Record, Template.name)
+        .join(Template, on=(Template.record == Record.id))
+        .where(Template.name.is_null(False))
+        .objects()
+    )
 
 
 def _name_taken(session: Session, cloud_id: int, name: str, but: int | None = None):
-    query = (
-        templates(session, Record.id)
-        .join(Template, on=(Template.record == Record.id))
-        .where(
-            (Record.cloud == cloud_id)
-            & Template.name.is_null(False)
-            & (_lower(Template.name) == name.lower())
-        )
-    )
-    if but is not None:
-        query = query.where(Record.id != but)
-    if query.exists():
-        raise UserError(
-            f"There is a template called {_shown(name)} in that cloud already."
-        )
+    wanted = _folded(name)
+    for other in _named(session):
+        if (
+            other.cloud_id == cloud_id
+            and other.id != but
+            and _folded(other.name) == wanted
+        ):
+            raise UserError(
+                f"There is a template called {_shown(name)} in that cloud already."
+            )
 
 
 @dataclass(frozen=True)

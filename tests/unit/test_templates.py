@@ -324,6 +324,11 @@ def test_a_name_is_one_per_cloud_and_the_private_one_wins(session):
     assert templates.find_template(session, "check").cloud_id != team.cloud_id
     with pytest.raises(UserError, match="needs a name"):
         templates.save_template(session, task.id, "  ")
+    # Any case, in any script (SQLite's LOWER folds only ASCII).
+    made = templates.save_template(session, task.id, "ÄÄNI Översikt")
+    assert templates.find_template(session, "ääni  översikt").id == made.id
+    with pytest.raises(UserError, match="already"):
+        templates.rename_template(session, "Check", "ääni översikt")
 
 
 def test_templates_stay_out_of_every_view_of_work(session):
