@@ -409,6 +409,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     q.add_argument("id", metavar="ID")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--cloud", metavar="NAME", help="default: the record's cloud")
+    q.add_argument(
+        "--replace", action="store_true", help="over a template of that name there"
+    )
     q = kinds.add_parser("rename", parents=[common], help="give a template a new name")
     q.add_argument("name", metavar="NAME")
     q.add_argument("new_name", metavar="NEW")
@@ -844,7 +847,7 @@ def _cmd_template(session, args) -> int:
         with session.transaction():
             templates.ensure_builtins(session)
             made = templates.save_template(
-                session, _id(args.id), args.name, cloud=args.cloud
+                session, _id(args.id), args.name, cloud=args.cloud, replace=args.replace
             )
         print(made.id)
     elif args.action == "rename":

@@ -589,15 +589,27 @@ def _work_tree(session: Session, root: Record) -> list[tuple[Record, int]]:
 
 
 def save_template(
-    session: Session, record_id: int, name: str, *, cloud: str | None = None
+    session: Session,
+    record_id: int,
+    name: str,
+    *,
+    cloud: str | None = None,
+    replace: bool = False,
 ) -> Record:
     """The record and its children as a new template called `name`, in the
     record's cloud (or `cloud`); dates become offsets from the record's
-    date. Returns the template's root."""
+    date. `replace`: a template of that name there is replaced (how a
+    template is edited: make a record from it, change it, save it over).
+    Returns the template's root."""
     name = clean_name(name)
     with session.transaction():
         root = get_record(session, record_id, lock=True)
         cloud_id = cloud_by_name(session, cloud).id if cloud else root.cloud_id
+        if replace:
+            for old in _named(session):
+                if old.cloud_id == cloud_id and _folded(old.name) == _folded(name):
+                    ids = [n.record.id for n in template_tree(session, old.id)]
+                    write.delete_template(session, ids)
         _name_taken(session, cloud_id, name)
         tree = _work_tree(session, root)
         base = root.date or session.clock.today()

@@ -171,7 +171,7 @@ class TemplateActions:
 
     def action_save_template(self) -> None:
         from ..domain import templates
-        from .step_dialog import TEXT, Field, StepDialog, StepForm
+        from .step_dialog import FLAG, TEXT, Field, StepDialog, StepForm
 
         row = self.template_source()
         if row is None:
@@ -179,16 +179,21 @@ class TemplateActions:
             return
         form = StepForm(
             f"Save as template: {row.title}",
-            [Field("name", "Name", TEXT, one_line(row.title)[:60], required=True)],
+            [
+                Field("name", "Name", TEXT, one_line(row.title)[:60], required=True),
+                Field("replace", "Replace a template of that name", FLAG, False),
+            ],
             note="The record and everything under it; dates as days from its date.",
         )
 
         def answered(values: dict | None) -> None:
             if not values:
                 return
-            name = values["name"]
+            name, replace = values["name"], values["replace"]
             self.run_db(
-                lambda: templates.save_template(self.session, row.id, name),
+                lambda: templates.save_template(
+                    self.session, row.id, name, replace=replace
+                ),
                 lambda made: self.say(
                     f"Saved as template “{one_line(name)}” (t uses it)."
                 ),

@@ -221,6 +221,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "rtype": [None],
         "data": [{}, {"valid_days": 30}],
         "final": [True],
+        "replace": [True],
         "cloud": ["Secret Team"],
         "cloud_id": [None, *data.clouds],
         "text": ["Zed", "secret", "Secretco", "note Secret #Secret @alice"],

@@ -397,3 +397,19 @@ def test_an_older_database_gets_templates_and_keeps_its_records(db_path):
             row[2] for row in session.db.execute_sql(f"PRAGMA index_info({index})")
         ]
         assert columns[-1] == "is_template", index
+
+
+def test_a_template_is_edited_by_saving_over_it(session):
+    task = records.create_record(session, TASK, "Quarterly check", body="old steps")
+    first = templates.save_template(session, task.id, "Check")
+    made = templates.create_from_template(session, "Check")
+    records.edit_record(session, made.id, body="new steps")
+    records.create_record(session, TASK, "Call the bank", parent_id=made.id)
+    with pytest.raises(UserError, match="already"):
+        templates.save_template(session, made.id, "check")
+    again = templates.save_template(session, made.id, "check", replace=True)
+    rows = [r for r in template_rows(session) if r.name.lower() == "check"]
+    assert [(r.id, r.children) for r in rows] == [(again.id, 1)]
+    assert templates.template_tree(session, again.id)[0].record.body == "new steps"
+    with pytest.raises(NotFound):
+        templates.template_tree(session, first.id)
