@@ -223,6 +223,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--one-time", metavar="SUM", help="proposal/order: one-time value")
     p.add_argument("--monthly", metavar="SUM", help="proposal/order: monthly value")
     p.add_argument("--currency", metavar="CODE", help="default EUR")
+    p.add_argument(
+        "--template", metavar="NAME", help="start from this template (and its children)"
+    )
 
     p = sub.add_parser("edit", parents=[common], help="change a record's text or sums")
     p.add_argument("id", type=_record_id, metavar="ID")
@@ -269,6 +272,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p = sub.add_parser("sold", parents=[common], help="the proposal became an order")
     p.add_argument("id", metavar="ID")
     p.add_argument("--date", metavar="D", help="sold date (default today)")
+    p.add_argument(
+        "--template", metavar="NAME", help="fulfilment tasks of this Order template"
+    )
 
     p = sub.add_parser("delivered", parents=[common], help="the order was delivered")
     p.add_argument("id", metavar="ID")
@@ -392,6 +398,27 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     q = clouds.add_parser("remove", parents=[common], help="remove a member, or leave")
     q.add_argument("name", metavar="NAME")
     q.add_argument("member", metavar="USER")
+
+    p = sub.add_parser("templates", parents=[common], help="the templates you can use")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser("template", parents=[common], help="save, rename, delete one")
+    kinds = p.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    q = kinds.add_parser("save", parents=[common], help="a record and its children")
+    q.add_argument("id", metavar="ID")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--cloud", metavar="NAME", help="default: the record's cloud")
+    q.add_argument(
+        "--replace", action="store_true", help="over a template of that name there"
+    )
+    q = kinds.add_parser("rename", parents=[common], help="give a template a new name")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("new_name", metavar="NEW")
+    q = kinds.add_parser(
+        "delete", parents=[common], help="remove a template (and its children)"
+    )
+    q.add_argument("name", metavar="NAME")
 
     p = sub.add_parser("user", parents=[common], help="PostgreSQL: logins")
     users = p.add_subparsers(
@@ -756,6 +783,8 @@ def _cmd_add(session, args) -> int:
         raise UserError("Sums belong to a Sales Proposal or an Order.")
     if args.people and rtype is CONTACT_PERSON:
         raise UserError("A Contact Person is not tagged with people; leave out --with.")
+    if args.template is not None:
+        return _add_from_template(session, args, rtype, when, terms)
     with session.transaction():
         people = _people(session, args.people)
         record = create_record(
@@ -775,6 +804,76 @@ def _cmd_add(session, args) -> int:
     return 0
 
 
+def _add_from_template(session, args, rtype, when, terms) -> int:
+    from .domain import templates
+
+    with session.transaction():
+        templates.ensure_builtins(session)
+        given = {} if args.date is None else {"when": when}
+        record = templates.create_from_template(
+            session,
+            args.template,
+            type_=rtype,
+            title=args.title,
+            body=args.notes or None,
+            parent_id=args.parent,
+            cloud=args.cloud,
+            terms=terms,
+            participant_ids=_people(session, args.people),
+            **given,
+        )
+    print(record.id)
+    return 0
+
+
+def _cmd_templates(session, args) -> int:
+    from .core.process import type_of
+    from .domain.templates import ensure_builtins
+    from .views.templates import template_rows
+
+    ensure_builtins(session)
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "type": t.type if args.format == "json" else type_of(t.type).name,
+            "cloud": t.cloud,
+            "children": t.children,
+        }
+        for t in template_rows(session)
+    ]
+    if args.format == "table" and not rows:
+        print("No templates: focus-tui template save ID NAME makes one.")
+        return 0
+    _print_rows(
+        rows, ("ID", "NAME", "TYPE", "CLOUD", "CHILDREN"), args.format, left=(1, 2, 3)
+    )
+    return 0
+
+
+def _cmd_template(session, args) -> int:
+    from .domain import templates
+
+    if args.action == "save":
+        with session.transaction():
+            templates.ensure_builtins(session)
+            made = templates.save_template(
+                session, _id(args.id), args.name, cloud=args.cloud, replace=args.replace
+            )
+        print(made.id)
+    elif args.action == "rename":
+        with session.transaction():
+            templates.ensure_builtins(session)
+            templates.rename_template(session, args.name, args.new_name)
+        print(f"Renamed to {_plain(' '.join(args.new_name.split()))}.")
+    else:
+        with session.transaction():
+            templates.ensure_builtins(session)
+            gone = templates.delete_template(session, args.name)
+        print(f"Deleted the template ({gone} record{'s' if gone != 1 else ''}).")
+    return 0
+
+
 def _add_quick(session, args) -> int:
     from .domain.quick_add import quick_add
     from .domain.records import add_participants
@@ -789,6 +888,7 @@ def _add_quick(session, args) -> int:
             ("--one-time", args.one_time),
             ("--monthly", args.monthly),
             ("--currency", args.currency),
+            ("--template", args.template),
         )
         if value is not None
     ]
@@ -1274,13 +1374,27 @@ def _cmd_lost(session, args) -> int:
 def _cmd_sold(session, args) -> int:
     from .domain.sales import mark_sold
 
-    sold = mark_sold(session, _id(args.id), sold_date=_date(session, args.date))
+    if args.template is not None:
+        from .domain import templates
+
+        with session.transaction():
+            templates.ensure_builtins(session)
+            sold = templates.sold_from_template(
+                session,
+                _id(args.id),
+                args.template,
+                sold_date=_date(session, args.date),
+            )
+    else:
+        sold = mark_sold(session, _id(args.id), sold_date=_date(session, args.date))
     if sold.became_relationship:
         extra = f"; #{sold.relationship.id} is now a Client Relationship"
     elif sold.relationship is not None:
         extra = f"; #{sold.relationship.id} stays the Client Relationship"
     else:
         extra = "; it has no Sales Lead, so no Client Relationship"
+    if sold.tasks:
+        extra += f"; {len(sold.tasks)} fulfilment tasks"
     print(f"#{sold.order.id} is an Order{extra}.")
     return 0
 
@@ -2385,6 +2499,8 @@ _COMMANDS = {
     "attach": _cmd_attach,
     "files": _cmd_files,
     "file": _cmd_file,
+    "templates": _cmd_templates,
+    "template": _cmd_template,
 }
 
 

@@ -54,8 +54,9 @@ def cloud_ids_sql(session: Session) -> str:
 
 
 def visible(session: Session) -> pw.Expression:
-    """Condition: the record is in one of the user's clouds."""
-    return Record.cloud.in_(cloud_ids(session))
+    """Condition: the record is in one of the user's clouds, and is work,
+    not a template (templates are read through their own scope)."""
+    return Record.cloud.in_(cloud_ids(session)) & (Record.is_template == False)  # noqa: E712
 
 
 def records(session: Session, *columns) -> pw.Select:
@@ -111,6 +112,14 @@ def get_record(session: Session, record_id: object, *, lock: bool = False) -> Re
     if record is None:
         raise not_found(record_id)
     return record
+
+
+def templates(session: Session, *columns) -> pw.Select:
+    """The template records (roots and their children) of the user's clouds:
+    the one read of templates, which `visible` leaves out of every view."""
+    return Record.select(*columns).where(
+        Record.cloud.in_(cloud_ids(session)) & (Record.is_template == True)  # noqa: E712
+    )
 
 
 def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
@@ -236,7 +245,11 @@ def search_matches(
         return []
     db = session.db
     source, params = match_sql(db, words, title_only=title_only, type_key=type_key)
-    sql = f"SELECT {matched_id(db)} {source} AND record.cloud_id IN ({cloud_ids_sql(session)})"
+    # The same rule as `visible`, written out: the user's clouds, no templates.
+    sql = (
+        f"SELECT {matched_id(db)} {source} AND NOT record.is_template"
+        f" AND record.cloud_id IN ({cloud_ids_sql(session)})"
+    )
     sql += f" ORDER BY {matched_id(db)} DESC LIMIT {int(limit)}"
     return [row[0] for row in db.execute_sql(sql, params).fetchall()]
 

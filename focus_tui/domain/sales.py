@@ -376,8 +376,15 @@ def mark_lost(session: Session, record_id: int, reason: str = "") -> Record:
     return get_record(session, record.id)
 
 
-def _task_line(task: str | tuple[str, When | None]) -> tuple[str, When | None]:
-    return (task, None) if isinstance(task, str) else task
+# A fulfilment task as given: a title, (title, when), or (title, when, notes).
+TaskLine = str | tuple[str, When | None] | tuple[str, When | None, str]
+
+
+def _task_line(task: TaskLine) -> tuple[str, When | None, str]:
+    if isinstance(task, str):
+        return task, None, ""
+    title, when, *notes = task
+    return title, when, notes[0] if notes else ""
 
 
 @dataclass(frozen=True)
@@ -395,7 +402,7 @@ def mark_sold(
     sold_date: date | None = None,
     terms: Terms | None = None,
     relationship_when: When | None = None,
-    tasks: Sequence[str | tuple[str, When | None]] = (),
+    tasks: Sequence[TaskLine] = (),
     check_when: When | None = None,
 ) -> Sold:
     """The proposal becomes an Order; its Sales Lead a Client Relationship.
@@ -403,7 +410,7 @@ def mark_sold(
     Same record, same history: only the type changes. A lead that already is
     a Client Relationship (a repeat sale) is left as it is, apart from the
     optional move to `relationship_when`. Fulfilment `tasks` (titles, or
-    (title, when) pairs) are created under the order, which moves to
+    (title, when) or (title, when, notes)) are created under the order, which moves to
     `check_when`.
     """
     values = _terms_values(terms)
@@ -432,8 +439,10 @@ def mark_sold(
         if check_when is not None:
             move_record(session, record.id, check_when, log=False)
         created = [
-            create_record(session, TASK, title, parent_id=record.id, when=when)
-            for title, when in map(_task_line, tasks)
+            create_record(
+                session, TASK, title, body=body, parent_id=record.id, when=when
+            )
+            for title, when, body in map(_task_line, tasks)
             if title.strip()
         ]
         write.log_event(

@@ -39,6 +39,7 @@ from ..models import (
     Record,
     RecordActor,
     Sale,
+    Template,
     TimeEntry,
     User,
 )
@@ -100,6 +101,73 @@ def add_record(
     sync_search([record.id])
     log_event(session, record.id, EventKind.CREATED, type=rtype.key)
     return record
+
+
+def add_template_record(
+    session: Session,
+    rtype: RecordType,
+    title: str,
+    *,
+    cloud_id: int,
+    parent_id: int | None = None,
+    body: str = "",
+    name: str | None = None,
+    day_offset: int | None = None,
+    data: dict | None = None,
+) -> Record:
+    """A record of a template (its root has the `name`). A pattern, not
+    work: no actor row (so no main view), no sale row (so no board), no
+    search entry and no history; `access.visible` leaves it out of the rest."""
+    now = session.clock.now_utc_naive()
+    record = Record.create(
+        type=rtype.key,
+        title=title,
+        body=body,
+        cloud=cloud_id,
+        creator=session.user_id,
+        parent=parent_id,
+        created_at=now,
+        updated_at=now,
+        is_template=True,
+    )
+    Template.insert(
+        record=record.id,
+        name=name,
+        day_offset=day_offset,
+        data=json.dumps(data or {}, sort_keys=True),
+    ).execute()
+    return record
+
+
+def rename_template(session: Session, record_id: int, name: str) -> None:
+    Template.update(name=name).where(Template.record == record_id).execute()
+    Record.update(updated_at=session.clock.now_utc_naive()).where(
+        Record.id == record_id
+    ).execute()
+
+
+def delete_template(session: Session, record_ids: Iterable[int]) -> None:
+    """A template's records, all of them (its root and every child)."""
+    ids = sorted(set(record_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        Template.delete().where(Template.record.in_(chunk)).execute()
+        Record.delete().where(
+            Record.id.in_(chunk) & (Record.is_template == True)  # noqa: E712
+        ).execute()
+
+
+def claim_once(session: Session, key: str) -> bool:
+    """Mark `key` done in the database's facts; True if this call did it,
+    False if it was done before (or by someone at the same moment)."""
+    sql = (
+        f'INSERT INTO "meta" (key, value) VALUES ({session.db.param}, '
+        f"{session.db.param}) ON CONFLICT DO NOTHING"
+    )
+    cursor = session.db.execute_sql(
+        sql, (key, session.clock.now_utc_naive().isoformat())
+    )
+    return cursor.rowcount == 1
 
 
 def change_record(session: Session, record_id: int, **values: Any) -> None:

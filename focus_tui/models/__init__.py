@@ -16,6 +16,7 @@ from .schema import (
     Record,
     RecordActor,
     Sale,
+    Template,
     TimeEntry,
     User,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Record",
     "RecordActor",
     "Sale",
+    "Template",
     "TimeEntry",
     "User",
     "database",

@@ -23,12 +23,12 @@ Migration = Callable[[pw.Database], None]
 
 def _m001_initial(db: pw.Database) -> None:
     # Tables as they were in version 1 (later migrations add columns).
+    # record first: the tables below refer to it, and their models to
+    # schema.Record, so create_tables cannot order the frozen copy for them.
+    db.create_tables([schema.User, _CloudV1, _record_v1()], safe=True)
     db.create_tables(
         [
-            schema.User,
-            _CloudV1,
             schema.CloudMember,
-            schema.Record,
             _RecordActorV1,
             schema.ContactDetails,
             schema.Participant,
@@ -80,6 +80,29 @@ class _RecordActorV1(pw.Model):
         database = schema.database
         table_name = "record_actor"
         primary_key = pw.CompositeKey("record", "user")
+
+
+def _record_v1() -> type[pw.Model]:
+    """record as version 1 made it (migration 12 adds is_template)."""
+
+    class Record(pw.Model):
+        type = pw.CharField(max_length=32)
+        title = pw.TextField()
+        body = pw.TextField(default="")
+        cloud = pw.ForeignKeyField(_CloudV1)
+        creator = pw.ForeignKeyField(schema.User)
+        parent = pw.ForeignKeyField("self", null=True, on_delete="SET NULL")
+        date = pw.DateField(null=True)
+        due_at = pw.DateTimeField(null=True)
+        finished_at = pw.DateTimeField(null=True)
+        created_at = pw.DateTimeField()
+        updated_at = pw.DateTimeField()
+
+        class Meta:
+            database = schema.database
+            table_name = "record"
+
+    return Record
 
 
 def _time_entry_v1() -> type[pw.Model]:
@@ -375,6 +398,45 @@ def _m011_search(db: pw.Database) -> None:
         db.execute_sql("PRAGMA analysis_limit = 0")
 
 
+def _m012_templates(db: pw.Database) -> None:
+    """Templates are records flagged `is_template` (left out of every view
+    by the access path), with their name, day offset and defaults in
+    `template`. (The probe: a database made by an early build of this
+    branch may have the column already.)"""
+    try:
+        with db.atomic():  # a savepoint: a failed probe leaves the rest be
+            db.execute_sql("SELECT is_template FROM record WHERE 1 = 0")
+    except pw.DatabaseError:
+        db.execute_sql(
+            "ALTER TABLE record ADD COLUMN is_template BOOLEAN NOT NULL DEFAULT FALSE"
+        )
+    db.create_tables([schema.Template], safe=True)
+    _m012_indexes(db)
+
+
+# The indexes the access path reads without visiting the records, with
+# is_template last: `visible` tests it on every record it lets through, and
+# without it in the index a count or a deep page read each record (3x at
+# 100k: benchmarks/bench_template_filter.py, BENCHMARKS.md).
+_M012_INDEXES = {
+    "record_cloud": "record (cloud_id, is_template)",
+    "record_type_date": "record (type, date, id, cloud_id, is_template)",
+    "record_type_title_cloud": "record (type, title, id, cloud_id, is_template)",
+}
+
+
+def _m012_indexes(db: pw.Database) -> None:
+    for name, columns in _M012_INDEXES.items():
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+        db.execute_sql(f"CREATE INDEX {name} ON {columns}")
+    if isinstance(db, pw.SqliteDatabase) and "sqlite_stat1" in db.get_tables():
+        # As in migration 11: the planner needs figures for the new ones.
+        db.execute_sql("PRAGMA analysis_limit = 2000")
+        for name in _M012_INDEXES:
+            db.execute_sql(f"ANALYZE {name}")
+        db.execute_sql("PRAGMA analysis_limit = 0")
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_agenda_on_actors,
@@ -387,6 +449,7 @@ MIGRATIONS: list[Migration] = [
     _m009_imported_mail,
     _m010_attachments,
     _m011_search,
+    _m012_templates,
 ]
 
 LATEST = len(MIGRATIONS)

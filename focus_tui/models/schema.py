@@ -58,6 +58,22 @@ class Record(BaseModel):
     finished_at = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+    # A pattern kept for new work (see `Template`), not work itself: the
+    # access path's `visible` leaves these out of every view.
+    is_template = pw.BooleanField(default=False)
+
+
+class Template(BaseModel):
+    """What a template record holds beyond a record's own columns: the
+    template's name (its root only), the day offset of its date, and
+    type-specific defaults (sums, currency, validity, contact) as JSON."""
+
+    record = pw.ForeignKeyField(
+        Record, primary_key=True, backref="template", on_delete="CASCADE"
+    )
+    name = pw.TextField(null=True)
+    day_offset = pw.IntegerField(null=True)
+    data = pw.TextField(default="{}")
 
 
 class RecordActor(BaseModel):
@@ -220,5 +236,6 @@ MODELS = [
     Blob,
     BlobChunk,
     Attachment,
+    Template,
     Meta,
 ]

@@ -164,7 +164,23 @@ class RecordActions:
         def created(result: FormResult | None) -> None:
             if result is None:
                 return
-            if result.terms is not None:
+            if start.template_id is not None:
+                from ..domain.templates import create_from_template
+
+                job = lambda: create_from_template(  # noqa: E731
+                    self.session,
+                    start.template_id,
+                    title=result.title,
+                    body=result.body,
+                    when=result.when,
+                    parent_id=parent_id,
+                    cloud=cloud,
+                    terms=result.terms,
+                    contact=result.contact,
+                    participant_ids=result.participant_ids,
+                    new_people=result.new_people,
+                )
+            elif result.terms is not None:
                 job = lambda: sales.create_proposal(  # noqa: E731
                     self.session,
                     parent_id,

@@ -36,6 +36,7 @@ from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_history, show_record
 from .person_filter import PERSON_BINDING, PersonFilter
 from .sales_actions import SALES_BINDINGS, SalesActions
+from .templates import TEMPLATE_BINDINGS, TemplateActions
 from .time_entries import TimeScreen
 
 # What a new child most likely is, by the parent's type.
@@ -48,7 +49,9 @@ DEFAULT_CHILD = {
 NOTES_LINES = 3
 
 
-class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
+class FeedScreen(
+    TemplateActions, PersonFilter, SalesActions, RecordActions, DataScreen
+):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         # `esc Back` takes the room of `m Move` in the footer at 80 columns
@@ -58,6 +61,7 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             for b in RECORD_BINDINGS
         ),
         *SALES_BINDINGS,
+        *TEMPLATE_BINDINGS,
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
         PERSON_BINDING,
@@ -216,6 +220,15 @@ class FeedScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
             type=DEFAULT_CHILD.get(parent.type, TASK), parent_title=parent.title
         )
         self.open_new_form(start, parent_id=parent.id)
+
+    def template_parent(self) -> tuple[int | None, str, str | None]:
+        if self.header is None:
+            return self.record_id, "", None
+        record = self.header.record
+        return record.id, record.title, record.type
+
+    def template_source(self):
+        return self.header.record if self.header is not None else None
 
     def quick_context(self) -> tuple[int | None, str]:
         if self.header is None:

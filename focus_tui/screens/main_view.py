@@ -21,14 +21,16 @@ from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_record
 from .person_filter import cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
+from .templates import TEMPLATE_BINDINGS, TemplateActions
 
 
-class MainScreen(SalesActions, RecordActions, DataScreen):
+class MainScreen(TemplateActions, SalesActions, RecordActions, DataScreen):
     """Overdue / Today / Tomorrow / This week / Later / No date."""
 
     BINDINGS = [
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
+        *TEMPLATE_BINDINGS,
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         cloud_binding("cycle_cloud", show=False),
         DETAIL_BINDING,

@@ -63,6 +63,16 @@ class FormStart:
     one_time: str = ""
     monthly: str = ""
     currency: str = field(default_factory=default_currency)
+    date: str = ""  # the Date field as it opens (a template's day)
+    # From a template (`t`): its id, name and how many records it brings.
+    template_id: int | None = None
+    template_name: str = ""
+    template_children: int = 0
+
+    @property
+    def fixed_type(self) -> bool:
+        """An edit keeps the record's type, a template's form the template's."""
+        return self.editing or self.template_id is not None
 
 
 NEW_PERSON = -1
@@ -131,11 +141,21 @@ class RecordForm(ModalScreen[FormResult | None]):
     def compose(self) -> ComposeResult:
         start = self.start
         heading = f"Edit {start.type.name}" if start.editing else "New record"
+        if start.template_id is not None:
+            heading = f"New {start.type.name} from “{one_line(start.template_name)}”"
         if start.parent_title:
             heading += " in " + one_line(start.parent_title)
         with VerticalScroll(id="dialog", classes="dialog form"):
             yield Label(Text(heading), classes="dialog-title")
-            if not start.editing:
+            if start.template_children:
+                count = start.template_children
+                yield Static(
+                    Text(
+                        f"With the {count} record{'s' if count > 1 else ''} under it."
+                    ),
+                    classes="hint",
+                )
+            if not start.fixed_type:
                 with Horizontal(classes="field", id="type-row"):
                     yield Label("Type", classes="field-label")
                     yield Select(
@@ -156,6 +176,7 @@ class RecordForm(ModalScreen[FormResult | None]):
             with Horizontal(classes="field", id="date-row"):
                 yield Label("Date", classes="field-label")
                 yield Input(
+                    start.date,
                     id="date",
                     placeholder="today, fri, +3d, 3.12. (empty: none)",
                     compact=True,
@@ -235,7 +256,7 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     @property
     def chosen_type(self) -> RecordType:
-        if self.start.editing:
+        if self.start.fixed_type:
             return self.start.type
         value = self.query_one("#type", Select).value
         return type_of(value) if isinstance(value, str) else self.start.type
@@ -246,7 +267,7 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "pick_type":
-            return not self.start.editing  # an edit keeps the record's type
+            return not self.start.fixed_type  # an edit keeps the record's type
         return super().check_action(action, parameters)
 
     def action_pick_type(self, key: str) -> None:
@@ -261,7 +282,7 @@ class RecordForm(ModalScreen[FormResult | None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # With the Type field focused, the letters alone pick a type.
-        if not self.start.editing:
+        if not self.start.fixed_type:
             on_type = self._on_type_field()
             self.query_one("#type-keys", Static).update(self._type_keys(not on_type))
 
@@ -390,7 +411,7 @@ class RecordForm(ModalScreen[FormResult | None]):
         # Up/down in the people field move through the suggestions; focus
         # stays in the field, so typing always goes where it is seen.
         if (
-            not self.start.editing
+            not self.start.fixed_type
             and self._on_type_field()
             and event.character in TYPE_LETTERS
         ):

@@ -28,6 +28,7 @@ from ..domain.access import get_record, sale_of
 from ..domain.deals import deal_of
 from ..views.listing import RecordRow
 from .step_dialog import (
+    CHOICE,
     DATE_MARK,
     DATED_LINES,
     DAY,
@@ -242,11 +243,12 @@ class SalesActions:
 
         def load():
             record = get_record(self.session, row.id)
-            return sale_of(self.session, row.id), deal_of(self.session, record)
+            sale, deal = sale_of(self.session, row.id), deal_of(self.session, record)
+            return sale, deal, _order_templates(self.session, row.id)
 
         self.run_db(load, lambda result: self._sold(row, *result))
 
-    def _sold(self, row: RecordRow, sale, deal) -> None:
+    def _sold(self, row: RecordRow, sale, deal, order_templates=()) -> None:
         if deal is None:
             note = "No Sales Lead above it: no Client Relationship will be made."
         elif deal.type == SALES_LEAD.key:
@@ -261,13 +263,27 @@ class SalesActions:
         ]
         if deal is not None:
             fields.append(Field("relationship", "Client on", WHEN, "+1 month"))
+        typed = [f"{task} {DATE_MARK} {TASK_WHEN}" for task in sales.DEFAULT_TASKS]
+        fields.append(Field("tasks", "Tasks", DATED_LINES, typed))
+        if order_templates:
+            # An Order template's tasks, dated today (the sold day) + offset,
+            # into the Tasks above (after them: tab reaches the tasks first).
+            fields.append(
+                Field(
+                    "template",
+                    "Template",
+                    CHOICE,
+                    0,
+                    options=(("none: the tasks above", 0),)
+                    + tuple((name, tid) for tid, name, _ in order_templates),
+                    fills={0: {"tasks": typed}}
+                    | {
+                        tid: {"tasks": [_task_text(t) for t in tasks]}
+                        for tid, _, tasks in order_templates
+                    },
+                )
+            )
         fields += [
-            Field(
-                "tasks",
-                "Tasks",
-                DATED_LINES,
-                [f"{task} {DATE_MARK} {TASK_WHEN}" for task in sales.DEFAULT_TASKS],
-            ),
             Field("check", "Check on", WHEN, "+2w", hint="when to check the order"),
         ]
         form = StepForm(
@@ -277,14 +293,20 @@ class SalesActions:
             terms=("one_time", "monthly"),
         )
 
+        chosen = {tid: tasks for tid, _, tasks in order_templates}
+
         def go(v: dict) -> None:
+            tasks = v["tasks"]
+            template = chosen.get(v.get("template") or 0)
+            if template is not None and [(t, w) for t, w, _ in template] == tasks:
+                tasks = template  # as the template has them, notes too
             self.run_db(
                 lambda: sales.mark_sold(
                     self.session,
                     row.id,
                     terms=v["terms"],
                     relationship_when=v.get("relationship"),
-                    tasks=v["tasks"],
+                    tasks=tasks,
                     check_when=v["check"],
                 ),
                 lambda sold: self._after_step(
@@ -386,3 +408,23 @@ def ask_lost(screen, row: RecordRow, question: str = "Lost:", note: str = "") ->
 
 def _amount(cents: int | None) -> str:
     return format_amount(from_cents(cents)) if cents is not None else ""
+
+
+def _order_templates(session, record_id: int) -> list[tuple[int, str, list]]:
+    """(id, name, tasks) of each Order template the user may use, its tasks
+    dated from today (the Sold dialog's sold day)."""
+    from ..core.process import ORDER
+    from ..domain import templates
+    from ..views.templates import template_rows
+
+    templates.ensure_builtins(session)
+    return [
+        (t.id, t.name, templates.fulfilment_tasks(session, t.id, record_id))
+        for t in template_rows(session, (ORDER.key,))
+    ]
+
+
+def _task_text(task) -> str:
+    title, when, _notes = task
+    day = when.date.isoformat() if when is not None and when.date else ""
+    return f"{title} {DATE_MARK} {day}" if day else title

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from ..core.clock import Clock
 from ..core.dates import When, day_label, describe_when, parse_day, parse_when
@@ -34,6 +34,7 @@ TEXT = "text"  # free text, one line
 FLAG = "flag"  # yes/no
 LINES = "lines"  # one item per line -> list[str]
 DATED_LINES = "dated_lines"  # "title | when" per line -> list[(str, When | None)]
+CHOICE = "choice"  # one of `options` -> its value; may fill other fields
 
 # Between a line's title and its date in a DATED_LINES field.
 DATE_MARK = "|"
@@ -47,6 +48,10 @@ class Field:
     default: Any = ""
     required: bool = False
     hint: str = ""
+    # CHOICE: (label, value) pairs, and what each value writes into other
+    # fields ({value: {field name: lines}}), e.g. a template's tasks.
+    options: tuple = ()
+    fills: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +115,17 @@ class StepDialog(ModalScreen[dict | None]):
                         f.label, value=bool(f.default), id=f.name, compact=True
                     )
                     continue
+                if f.kind == CHOICE:
+                    with Horizontal(classes="field"):
+                        yield Label(f.label, classes="field-label")
+                        yield Select(
+                            [(Text(label), value) for label, value in f.options],
+                            value=f.default,
+                            allow_blank=False,
+                            id=f.name,
+                            compact=True,
+                        )
+                    continue
                 lines = f.kind in (LINES, DATED_LINES)
                 with Horizontal(classes="field notes" if lines else "field"):
                     yield Label(f.label, classes="field-label")
@@ -162,6 +178,12 @@ class StepDialog(ModalScreen[dict | None]):
             f = self._field(event.input.id)
             if f.kind in CHECKED:
                 self._safe_check(f)
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        f = self._field(event.select.id or "")
+        for name, lines in f.fills.get(event.value, {}).items():
+            self.query_one(f"#{name}").text = "\n".join(lines)
 
     def on_text_area_changed(self, event) -> None:  # TextArea.Changed
         f = self._field(event.text_area.id or "")
@@ -263,6 +285,8 @@ class StepDialog(ModalScreen[dict | None]):
         for f in self.form.fields:
             if f.kind == FLAG:
                 values[f.name] = self.query_one(f"#{f.name}", Checkbox).value
+            elif f.kind == CHOICE:
+                values[f.name] = self.query_one(f"#{f.name}", Select).value
             elif f.kind == DATED_LINES:
                 ok, value = self._safe_check(f)
                 if not ok:

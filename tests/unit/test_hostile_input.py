@@ -384,6 +384,12 @@ def every_kind(tmp_path: Path) -> list[list[str]]:
     commands += [["attach", "1", str(tmp_path / "frames")], ["files", "1"]]
     commands += [["file", "get", "1", "--out", str(tmp_path / "got")]]
     commands += [["file", "delete", "1"]]
+    commands += [["templates"], ["template", "save", "1", "x"]]
+    commands += [["template", "rename", "x", "y"], ["template", "delete", "x"]]
+    commands += [
+        ["add", "task", "x", "--template", "x"],
+        ["sold", "1", "--template", "x"],
+    ]
     assert {c[0] for c in commands} | {"check"} == set(_cli_commands())
     return commands
 

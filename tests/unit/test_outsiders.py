@@ -142,12 +142,30 @@ def data(session: Session) -> Data:
     from focus_tui.domain.attachments import BytesFile, attach
 
     attach(alice, lead.id, [BytesFile("Secret plan.txt", "text/plain", b"secret")])
+    from focus_tui.domain import templates
+
+    templates.ensure_builtins(alice)
+    kept = [
+        templates.save_template(alice, lead.id, "Secret template"),
+        templates.save_template(alice, task.id, "Secret own template", cloud=None),
+    ]
     session.clock = alice.clock  # mallory lives at the same moment
     running = tracker.current_focus(alice)
     assert running is not None and running.record_id == draft.id
     ids = [
         r.id
-        for r in (lead, note, proposal, lost, draft, task, zed, hidden, *sold.tasks)
+        for r in (
+            lead,
+            note,
+            proposal,
+            lost,
+            draft,
+            task,
+            zed,
+            hidden,
+            *sold.tasks,
+            *kept,
+        )
     ]
     return Data(
         ids=ids,
@@ -196,6 +214,15 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "user_ids": [[data.alice.id]],
         "actor_id": [None, data.alice.id],
         "name": ["Secret Team", "alice"],
+        # templates: alice's (mallory has her own built-ins of the same names)
+        "template": ["Secret template", "Sales Lead", f"#{data.ids[-1]}"],
+        "template_id": [data.ids[-2], data.ids[-1]],
+        "type_keys": [(), ("order", "sales_lead")],
+        "own_title": [None, "Outsider's lead"],
+        "rtype": [None],
+        "data": [{}, {"valid_days": 30}],
+        "final": [True],
+        "replace": [True],
         "cloud": ["Secret Team"],
         "cloud_id": [None, *data.clouds],
         "text": ["Zed", "secret", "Secretco", "note Secret #Secret @alice"],
