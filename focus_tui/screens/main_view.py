@@ -17,18 +17,20 @@ from ..widgets.record_list import GroupLine, PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
+from .attach import ATTACH_BINDING, AttachActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_record
 from .person_filter import cloud_binding
 from .sales_actions import SALES_BINDINGS, SalesActions
 
 
-class MainScreen(SalesActions, RecordActions, DataScreen):
+class MainScreen(AttachActions, SalesActions, RecordActions, DataScreen):
     """Overdue / Today / Tomorrow / This week / Later / No date."""
 
     BINDINGS = [
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
+        dataclasses.replace(ATTACH_BINDING, show=False),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         cloud_binding("cycle_cloud", show=False),
         DETAIL_BINDING,

@@ -4,6 +4,8 @@ type; `P` goes straight to People)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -30,6 +32,7 @@ from ..views.places import count_of_type, type_page
 from ..widgets.record_list import PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
+from .attach import ATTACH_BINDING, AttachActions, Target
 from .base import DataScreen, key_footer
 
 # The picker's keys: one letter each, shown beside the type.
@@ -66,7 +69,7 @@ class TypePicker(ModalScreen[str | None]):
         self.dismiss(type_key)
 
 
-class TypeListScreen(DataScreen):
+class TypeListScreen(AttachActions, DataScreen):
     """Every record of one type in my clouds, by date (newest first) or by
     title; `enter` opens the feed."""
 
@@ -74,6 +77,7 @@ class TypeListScreen(DataScreen):
         Binding("escape", "back", "Back", id="places_back"),
         Binding("o", "toggle_order", "Sort", id="places_order"),
         Binding("c", "cycle_cloud", "Cloud", id="places_cloud"),
+        dataclasses.replace(ATTACH_BINDING, show=False),
     ]
 
     def __init__(self, type_key: str, order: str | None = None) -> None:
@@ -111,6 +115,12 @@ class TypeListScreen(DataScreen):
     def current_id(self) -> int | None:
         line = self.query_one(RecordList).current
         return line.id if isinstance(line, RecordRow | PersonRow) else None
+
+    def attach_target(self) -> Target | None:
+        line = self.query_one(RecordList).current
+        if isinstance(line, RecordRow | PersonRow):
+            return Target(line.id, line.title, "highlighted")
+        return None
 
     def reload(self, keep: int | None = None) -> None:
         session, key, order, cloud_id = (
