@@ -32,7 +32,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from ..core.errors import UserError
-from ..core.text import format_size, one_line, shown, strip_controls, visible
+from ..core.text import format_size, one_line, shown, strip_controls
 
 ATTACH_BINDING = Binding("a", "attach", "Attach / import", id="attach")
 # On a feed's file line (not in the footer, full at 80 columns; `?` lists
@@ -150,16 +150,26 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
                 compact=True,
             )
             yield Static("", id="attach-preview", classes="preview")
-            keys = "enter attach · tab completes · ctrl+o pick a file"
-            if len(self.targets) > 1:
-                keys += " · ctrl+t the other record"
-            yield Static(Text(keys + " · esc cancel"), classes="hint")
+            yield Static(
+                Text("enter attach · tab completes · ctrl+o pick a file · esc cancel"),
+                classes="hint",
+            )
+            yield Static("", id="attach-other", classes="hint")
 
     def _title(self) -> Text:
         target = self.target
         return Text(f"Attach to #{target.record_id} {one_line(target.title)}")
 
+    def _show_target(self) -> None:
+        self.query_one("#attach-title", Label).update(self._title())
+        if len(self.targets) > 1:
+            other = self.targets[(self.at + 1) % len(self.targets)]
+            self.query_one("#attach-other", Static).update(
+                Text(f"ctrl+t: to #{other.record_id} {_cut(other.title, 44)} instead")
+            )
+
     def on_mount(self) -> None:
+        self._show_target()
         self._preview(self.query_one(PathInput).value)
 
     def _subtitle(self) -> str:
@@ -188,7 +198,7 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
                 elif os.path.isfile(path):
                     text = f"→ attached to {where}"
                 else:
-                    ok, text = False, f"✗ There is no file {shown(path)}."
+                    ok, text = False, f"✗ No file {shown(path)} (yet: tab completes)"
         preview.update(Text(text))
         preview.set_class(not ok, "-error")
         return ok and bool(path)
@@ -211,7 +221,7 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
     def action_other_target(self) -> None:
         if len(self.targets) > 1:
             self.at = (self.at + 1) % len(self.targets)
-            self.query_one("#attach-title", Label).update(self._title())
+            self._show_target()
             self._preview(self.query_one(PathInput).value)
 
     def action_pick(self) -> None:
@@ -234,6 +244,11 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _cut(title: str, width: int) -> str:
+    title = one_line(title)
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 def _is_mail(path: str) -> bool:
@@ -352,7 +367,7 @@ class AttachActions:
             info = added[0]
             self.say(
                 f"Attached {info.name} ({info.size_text}) to #{target.record_id} "
-                f"{one_line(target.title)}."
+                f"“{one_line(target.title)}”."
             )
             self.reload(keep=self.current_id())
 
@@ -574,7 +589,7 @@ class FileActions:
             from .detail import DetailScreen
 
             text = file_facts(info, self.session.clock)
-            text.append("\n\nNot text: o opens it in its own program, D saves it.")
+            text.append("\nNot text: o opens it in its own program, D saves it.")
             self.app.push_screen(DetailScreen(one_line(info.name), text))
 
     def _preview(self, info) -> None:
@@ -632,15 +647,14 @@ def file_facts(info, clock) -> Text:
     """A file's name, kind, size, hash, who added it and when."""
     added = clock.to_local(info.added_at)
     text = Text()
-    text.append(visible(info.name), style="bold")
     for label, value in (
         ("Type", info.media_type),
         ("Size", f"{info.size_text} ({info.size:,} bytes)".replace(",", " ")),
         ("SHA-256", info.sha256),
         ("Added", f"{added:%a %-d %b %Y %H:%M} by {info.added_by or 'someone gone'}"),
     ):
-        text.append(f"\n{label}: ", style="bold")
-        text.append(one_line(value))
+        text.append(f"{label}: ", style="bold")
+        text.append(one_line(value) + "\n")
     return text
 
 
@@ -650,7 +664,7 @@ def file_text(session, info) -> Text:
     from ..domain.attachments import file_bytes, read_text
 
     text = file_facts(info, session.clock)
-    text.append("\n\n")
+    text.append("\n")
     if info.media_type == "message/rfc822":
         from ..importing.mail import MAX_MESSAGE, parse_message
 

@@ -79,7 +79,7 @@ async def test_a_attaches_a_file_to_the_focused_activity(session, tmp_path):
         await pilot.press(*str(offer))
         await pilot.press("enter")
         await settle(pilot)
-        assert f"Attached offer.pdf (3 KB) to #{focused.id} Call Acme." in said(app)
+        assert f"Attached offer.pdf (3 KB) to #{focused.id} “Call Acme”." in said(app)
     [info] = attachments.files(session, focused.id)
     assert info.name == "offer.pdf" and info.media_type == "application/pdf"
     assert info.sha256 == hashlib.sha256(offer.read_bytes()).hexdigest()
