@@ -21,7 +21,12 @@ from focus_tui.domain.access import records as visible_records
 from focus_tui.domain.attachments import BytesFile
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.models import Record
-from focus_tui.screens.attach import AttachDialog, PicturePreview, SaveDialog
+from focus_tui.screens.attach import (
+    AttachDialog,
+    PathInput,
+    PicturePreview,
+    SaveDialog,
+)
 from focus_tui.screens.detail import DetailScreen
 from focus_tui.screens.feed import FeedScreen
 from focus_tui.screens.time_entries import ConfirmDialog
@@ -214,7 +219,7 @@ async def test_the_feed_lists_files_and_saves_one_owner_only(session, tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, SaveDialog)
         # The default: the export folder (Downloads; here the test's folder).
-        assert str(tmp_path / "plan.txt") in screen_text(app)
+        assert app.screen.query_one(PathInput).value == str(tmp_path / "plan.txt")
         await pilot.press("enter")
         await settle(pilot)
         saved = tmp_path / "plan.txt"
