@@ -94,7 +94,7 @@ def _complete(value: str) -> str | None:
 class PathInput(Input):
     """An Input for a path: `tab` takes the completion shown (`→` too)."""
 
-    BINDINGS = [Binding("tab", "complete", "Complete", id="path_complete", show=False)]
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
 
     def action_complete(self) -> None:
         if self._suggestion and self._suggestion != self.value:
