@@ -377,3 +377,27 @@ async def test_an_outsider_sees_no_file_lines_a_teammate_does(session):
             text = screen_text(app)
             assert ("price-floor.txt" in text) is sees
             assert ("Files (" in text) is sees
+
+
+async def test_a_maildir_folder_is_imported(session, tmp_path):
+    lead = records.create_record(session, "sales_lead", "Fleet deal")
+    maildir = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1.host").write_bytes(plain(message_id="<md-1@x>").as_bytes())
+    (maildir / "cur" / "2.host:2,S").write_bytes(
+        plain("Re: Offer for the fleet", message_id="<md-2@x>").as_bytes()
+    )
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_to(pilot, lead.id)
+        await attach_by_keys(pilot, str(maildir))
+        assert "2 messages" in said(app) and "2 imported" in said(app)
+    titles = {
+        n.title
+        for n in visible_records(session).where(
+            (Record.parent == lead.id) & (Record.type == CONTACT_NOTE.key)
+        )
+    }
+    assert titles == {"Offer for the fleet", "Re: Offer for the fleet"}
