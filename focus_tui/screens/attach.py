@@ -13,23 +13,15 @@ readers' own messages; nothing is stored then.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.suggester import Suggester
-from textual.widgets import Input, Label, ProgressBar, Static
 
 from ..core.errors import UserError
 from ..core.text import format_size, one_line, shown, strip_controls
@@ -47,71 +39,11 @@ READ_LIMIT = 256 * 1024
 PROGRESS_AFTER_S = 0.3
 
 
-# -- paths as typed ---------------------------------------------------------------
-
-
-def typed_path(text: str) -> str:
-    """A path as typed: surrounding blanks and quotes off, `~` expanded."""
-    text = text.strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return os.path.expanduser(text)
-
-
-class PathSuggester(Suggester):
-    """Completes the last part of a path as typed (`~` too), as a shell's
-    tab would: the first name in the folder that starts so, a folder with
-    its slash. The folder is listed off the event loop."""
-
-    def __init__(self) -> None:
-        super().__init__(use_cache=False, case_sensitive=True)
-
-    async def get_suggestion(self, value: str) -> str | None:
-        if not value.strip():
-            return None
-        return await asyncio.to_thread(_complete, value)
-
-
-def _complete(value: str) -> str | None:
-    folder, start = os.path.split(typed_path(value))
-    try:
-        names = sorted(
-            n
-            for n in os.listdir(folder or ".")
-            if n.startswith(start) and (start.startswith(".") or n[0] != ".")
-        )
-    except OSError:
-        return None
-    if not names or names[0] == start:
-        return None
-    name = names[0]
-    completed = value + name[len(start) :]
-    if os.path.isdir(os.path.join(folder or ".", name)):
-        completed += os.sep
-    return completed
-
-
-class PathInput(Input):
-    """An Input for a path: `tab` takes the completion shown (`→` too)."""
-
-    BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
-
-    def action_complete(self) -> None:
-        if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
-        else:
-            self.screen.focus_next()
-
-
-# -- the attach dialog ------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Target:
     record_id: int
     title: str
-    why: str  # "focused" / "under the cursor"
+    why: str  # "focused" / "highlighted" / "in view"
 
 
 @dataclass(frozen=True)
@@ -121,171 +53,9 @@ class AttachRequest:
     is_mail: bool
 
 
-class AttachDialog(ModalScreen[AttachRequest | None]):
-    """A path (completed as typed, or picked with ctrl+o) and the record it
-    goes to; says as you type whether it will be attached or imported."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="attach_cancel"),
-        Binding("ctrl+o", "pick", "Pick a file", id="attach_pick"),
-        Binding("ctrl+t", "other_target", "The other record", id="attach_other"),
-    ]
-
-    def __init__(self, targets: list[Target]) -> None:
-        super().__init__()
-        self.targets = targets
-        self.at = 0
-
-    @property
-    def target(self) -> Target:
-        return self.targets[self.at]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
-            yield Label(self._title(), id="attach-title", classes="dialog-title")
-            yield PathInput(
-                placeholder="a file, an .eml, an mbox or a Maildir folder",
-                suggester=PathSuggester(),
-                id="attach-path",
-                compact=True,
-            )
-            yield Static("", id="attach-preview", classes="preview")
-            yield Static(
-                Text("enter attach · tab completes · ctrl+o pick a file · esc cancel"),
-                classes="hint",
-            )
-            yield Static("", id="attach-other", classes="hint")
-
-    def _title(self) -> Text:
-        target = self.target
-        return Text(f"Attach to #{target.record_id} {one_line(target.title)}")
-
-    def _show_target(self) -> None:
-        self.query_one("#attach-title", Label).update(self._title())
-        if len(self.targets) > 1:
-            other = self.targets[(self.at + 1) % len(self.targets)]
-            self.query_one("#attach-other", Static).update(
-                Text(f"ctrl+t: to #{other.record_id} {_cut(other.title, 44)} instead")
-            )
-
-    def on_mount(self) -> None:
-        self._show_target()
-        self._preview(self.query_one(PathInput).value)
-
-    def _subtitle(self) -> str:
-        return f"(the {self.target.why} record)"
-
-    @on(Input.Changed, "#attach-path")
-    def _changed(self, event: Input.Changed) -> None:
-        self._preview(event.value)
-
-    def _preview(self, value: str) -> bool:
-        """Say what enter will do; False when it cannot."""
-        preview = self.query_one("#attach-preview", Static)
-        where = f"#{self.target.record_id} {self._subtitle()}"
-        ok, text = True, ""
-        path = typed_path(value)
-        if not path:
-            text = f"→ goes to {where}"
-        else:
-            try:
-                mail = _is_mail(path)
-            except UserError as exc:
-                ok, text = False, f"✗ {exc}"
-            else:
-                if mail:
-                    text = f"→ e-mail: imported as Contact Notes under {where}"
-                elif os.path.isfile(path):
-                    text = f"→ attached to {where}"
-                else:
-                    ok, text = False, f"✗ No file {shown(path)} (yet: tab completes)"
-        preview.update(Text(text))
-        preview.set_class(not ok, "-error")
-        return ok and bool(path)
-
-    @on(Input.Submitted, "#attach-path")
-    def _submit(self, event: Input.Submitted) -> None:
-        path = typed_path(event.value)
-        if not path:
-            self.app.bell()
-            return
-        try:
-            mail = _is_mail(path)
-        except UserError:
-            self.app.bell()  # the preview says why
-            return
-        # A file that is not there is the attach command's to refuse, with
-        # its own words; the preview has said so already.
-        self.dismiss(AttachRequest(path, self.target, mail))
-
-    def action_other_target(self) -> None:
-        if len(self.targets) > 1:
-            self.at = (self.at + 1) % len(self.targets)
-            self._show_target()
-            self._preview(self.query_one(PathInput).value)
-
-    def action_pick(self) -> None:
-        """ctrl+o: textual-fspicker's file picker, from the folder typed."""
-        from textual_fspicker import FileOpen
-
-        typed = typed_path(self.query_one(PathInput).value)
-        start = typed if os.path.isdir(typed) else os.path.dirname(typed)
-        if not start or not os.path.isdir(start):
-            start = str(Path.home())
-
-        def picked(path: Path | None) -> None:
-            field = self.query_one(PathInput)
-            if path is not None:
-                field.value = str(path)
-                field.cursor_position = len(field.value)
-            field.focus()
-
-        self.app.push_screen(FileOpen(start, title="Attach a file"), picked)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 def _cut(title: str, width: int) -> str:
     title = one_line(title)
     return title if len(title) <= width else title[: width - 1] + "…"
-
-
-def _is_mail(path: str) -> bool:
-    from ..importing.mail import is_mail
-
-    return is_mail(path)
-
-
-class ImportProgress(ModalScreen[None]):
-    """A long e-mail import: how far it is; escape stops it after the
-    message at hand (each message is whole or not there at all)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Stop the import", id="import_cancel")]
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.import_title = title
-        self.cancelled = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
-            yield Label(Text(self.import_title), classes="dialog-title")
-            yield ProgressBar(total=None, show_eta=False, id="import-bar")
-            yield Static("", id="import-counts")
-            yield Static(
-                Text("esc stops after this message (what is in stays in)"),
-                classes="hint",
-            )
-
-    def update_progress(self, done: int, total: int, counts: str) -> None:
-        if self.is_attached:
-            self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
-            self.query_one("#import-counts", Static).update(Text(counts))
-
-    def action_cancel(self) -> None:
-        self.cancelled = True
-        self.query_one("#import-counts", Static).update(Text("Stopping…"))
 
 
 class ImportStopped(Exception):
@@ -351,6 +121,8 @@ class AttachActions:
             else:
                 self._attach_file(request)
 
+        from .attach_dialogs import AttachDialog
+
         self.app.push_screen(AttachDialog(targets), chosen)
 
     def _attach_file(self, request: AttachRequest) -> None:
@@ -366,7 +138,7 @@ class AttachActions:
             self.changed(target.record_id)
             info = added[0]
             self.say(
-                f"Attached {info.name} ({info.size_text}) to #{target.record_id} "
+                f"Attached {one_line(info.name)} ({info.size_text}) to #{target.record_id} "
                 f"“{one_line(target.title)}”."
             )
             self.reload(keep=self.current_id())
@@ -378,6 +150,8 @@ class AttachActions:
         from ..importing.mail import MailReader
 
         session, target, app = self.session, request.target, self.app
+        from .attach_dialogs import ImportProgress
+
         progress = ImportProgress(
             f"Importing e-mail into #{target.record_id} {one_line(target.title)}"
         )
@@ -499,6 +273,8 @@ class FileActions:
             else:
                 self._save(info, target, force=False)
 
+        from .attach_dialogs import SaveDialog
+
         self.app.push_screen(SaveDialog(info.name, default), chosen)
 
     def _save(self, info, target: Path, *, force: bool) -> None:
@@ -508,7 +284,7 @@ class FileActions:
 
         def done(path: Path) -> None:
             self.say(
-                f"Saved {info.name} to {shown(str(path))} (readable by you alone)."
+                f"Saved {one_line(info.name)} to {shown(str(path))} (readable by you alone)."
             )
 
         self.run_db(
@@ -565,7 +341,9 @@ class FileActions:
 
         self.run_db(
             work,
-            lambda _path: self.say(f"Opened {info.name} with {command[0]}."),
+            lambda _path: self.say(
+                f"Opened {one_line(info.name)} with {shown(command[0])}."
+            ),
             group="file",
         )
 
@@ -597,7 +375,7 @@ class FileActions:
 
         if find_spec("textual_image") is None:
             self.notify(
-                f"{info.name} is a picture of {info.size_text}. To see it here, "
+                f"{one_line(info.name)} is a picture of {info.size_text}. To see it here, "
                 "install the picture preview: pip install 'focus-tui[pictures]' "
                 "(then start again); o opens it meanwhile.",
                 markup=False,
@@ -607,7 +385,7 @@ class FileActions:
         if not graphics_terminal(self.app):
             self.notify(
                 f"No preview in this terminal: it shows neither Kitty nor Sixel "
-                f"graphics. {info.name} is {info.size_text}; o opens it, D saves it.",
+                f"graphics. {one_line(info.name)} is {info.size_text}; o opens it, D saves it.",
                 markup=False,
                 timeout=8,
             )
@@ -618,6 +396,8 @@ class FileActions:
         session = self.session
 
         def show(data: bytes) -> None:
+            from .attach_dialogs import PicturePreview
+
             self.app.push_screen(PicturePreview(info, data))
 
         self.run_db(
@@ -631,6 +411,8 @@ _PRIVATE: list[str] = []
 def _private_folder() -> str:
     """A folder of this user alone (0700) for files handed to the opener;
     removed when the app ends."""
+    import tempfile
+
     folder = tempfile.mkdtemp(prefix="focus-tui-open-")
     _PRIVATE.append(folder)
     if len(_PRIVATE) == 1:
@@ -746,79 +528,3 @@ def _ask_textual_image() -> bool:
     import textual_image.widget  # noqa: F401 - it measures the cells at import
 
     return found.Image in (found.SixelImage, found.TGPImage)
-
-
-class PicturePreview(ModalScreen[None]):
-    """A picture as the terminal's graphics show it; any key closes it."""
-
-    BINDINGS = [Binding("escape,v,q,enter", "close", "Close", id="picture_close")]
-
-    def __init__(self, info, data: bytes) -> None:
-        super().__init__()
-        self.info = info
-        self.data = data
-
-    def compose(self) -> ComposeResult:
-        from io import BytesIO
-
-        from PIL import Image as Picture
-        from textual_image.widget import Image
-
-        with Vertical(id="detail", classes="dialog"):
-            yield Label(
-                Text(f"{one_line(self.info.name)} · {self.info.size_text}"),
-                classes="dialog-title",
-            )
-            yield Image(Picture.open(BytesIO(self.data)), id="picture")
-            yield Static(Text("esc closes"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#detail").styles.width = "100%"
-        picture = self.query_one("#picture")
-        picture.styles.width = "100%"
-        picture.styles.height = max(3, self.app.size.height - 6)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class SaveDialog(ModalScreen[str | None]):
-    """Where to save a file: a path, completed as typed; enter saves."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_cancel")]
-
-    def __init__(self, name: str, default: str) -> None:
-        super().__init__()
-        self.file_name = name
-        self.default = default
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="dialog"):
-            yield Label(
-                Text(f"Save {one_line(self.file_name)} to"), classes="dialog-title"
-            )
-            yield PathInput(
-                self.default, suggester=PathSuggester(), id="save-path", compact=True
-            )
-            yield Static(
-                Text(
-                    "a file or a folder · owner-only (0600) · enter save · esc cancel"
-                ),
-                classes="hint",
-            )
-
-    def on_mount(self) -> None:
-        field = self.query_one(PathInput)
-        field.focus()
-        field.cursor_position = len(field.value)
-
-    @on(Input.Submitted, "#save-path")
-    def _submit(self, event: Input.Submitted) -> None:
-        path = typed_path(event.value)
-        if not path:
-            self.app.bell()
-            return
-        self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -21,7 +21,7 @@ from focus_tui.domain.access import records as visible_records
 from focus_tui.domain.attachments import BytesFile
 from focus_tui.domain.session import Session, ensure_user
 from focus_tui.models import Record
-from focus_tui.screens.attach import (
+from focus_tui.screens.attach_dialogs import (
     AttachDialog,
     PathInput,
     PicturePreview,

@@ -36,7 +36,7 @@ def test_a_fifo_is_not_waited_on(tmp_path):
 
 
 def test_a_path_completes_from_home_and_folders_get_their_slash(tmp_path, monkeypatch):
-    from focus_tui.screens.attach import _complete, typed_path
+    from focus_tui.screens.attach_dialogs import _complete, typed_path
 
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "Downloads").mkdir()
