@@ -122,6 +122,7 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
 
     def _show_target(self) -> None:
         self.query_one("#attach-title", Label).update(self._title())
+        self.query_one("#attach-other").display = len(self.targets) > 1
         if len(self.targets) > 1:
             other = self.targets[(self.at + 1) % len(self.targets)]
             self.query_one("#attach-other", Static).update(

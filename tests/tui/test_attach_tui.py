@@ -401,3 +401,53 @@ async def test_a_maildir_folder_is_imported(session, tmp_path):
         )
     }
     assert titles == {"Offer for the fleet", "Re: Offer for the fleet"}
+
+
+# -- how it looks at 80×24 (fixed clock, fixed data) ---------------------------------
+
+
+def _feed_with_files(session):
+    lead = records.create_record(session, "sales_lead", "Acme renewal 2027")
+    records.create_record(session, "task", "Send proposal draft", parent_id=lead.id)
+    attachments.attach(
+        session,
+        lead.id,
+        [
+            BytesFile("requirements [draft].txt", "text/plain", b"x" * 2500),
+            BytesFile("site.png", "image/png", PHOTO, (64, 48)),
+            BytesFile("Offer accepted.eml", "message/rfc822", plain().as_bytes()),
+        ],
+    )
+    return lead
+
+
+def test_snapshot_feed_with_files(snap_compare, session):
+    lead = _feed_with_files(session)
+
+    async def open_feed(pilot: Pilot) -> None:
+        await settle(pilot)
+        await cursor_to(pilot, lead.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        await to_first_file(pilot)
+        await settle(pilot)
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=open_feed)
+
+
+def test_snapshot_attach_dialog(snap_compare, session, tmp_path, monkeypatch):
+    lead = _feed_with_files(session)
+    tracker.focus(session, lead.id)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "offer.pdf").write_bytes(b"%PDF-1.7")
+
+    async def dialog(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        for field in pilot.app.screen.query(PathInput):
+            field.cursor_blink = False
+        await pilot.press(*"offer.pdf")
+        await settle(pilot)
+
+    assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=dialog)
