@@ -805,6 +805,7 @@ _HERE_ONLY = frozenset(
         *("delivered", "billed", "undo", "next_step", "step_back", "back"),
         *("week_before", "week_after"),  # the Timesheet's, when it is shown
         "cloud_back",
+        "attach",  # to the focused activity, else the highlighted record
     }
 )
 

@@ -96,6 +96,22 @@ def export_folder() -> Path:
     return Path.home()
 
 
+def opener() -> list[str]:
+    """The command that opens a file in the system's viewer, the file's
+    path to go after it: $FOCUS_TUI_OPENER (split into words as a shell
+    would), else `open` on macOS, `xdg-open` elsewhere. Whether it is
+    installed is the caller's to check (and to say)."""
+    import shlex
+
+    custom = os.environ.get("FOCUS_TUI_OPENER", "").strip()
+    if custom:
+        try:
+            return shlex.split(custom) or [custom]
+        except ValueError:  # an unclosed quote: the whole text is the command
+            return [custom]
+    return ["open" if sys.platform == "darwin" else "xdg-open"]
+
+
 @cache
 def _read_settings() -> tuple[dict, str]:
     """(settings.toml's tables, "" or why the file could not be read).

@@ -150,11 +150,32 @@ def _info(row: Attachment) -> FileInfo:
     )
 
 
-def files(session: Session, record_id: int) -> list[FileInfo]:
-    """The files on a record the user may see, oldest first."""
+def files(
+    session: Session,
+    record_id: int,
+    offset: int = 0,
+    limit: int | None = None,
+    user_id: int | None = None,
+) -> list[FileInfo]:
+    """The files on a record the user may see, oldest first; a page of
+    them with `offset` / `limit` (a feed), those `user_id` added with it."""
+    query = _files_of(session, record_id, user_id).order_by(Attachment.id)
+    if limit is not None:
+        query = query.offset(max(0, offset)).limit(max(0, limit))
+    return [_info(row) for row in query]
+
+
+def file_count(session: Session, record_id: int, user_id: int | None = None) -> int:
+    """How many files `files` lists."""
+    return _files_of(session, record_id, user_id).count()
+
+
+def _files_of(session: Session, record_id: int, user_id: int | None) -> pw.Select:
     record = get_record(session, record_id)
     query = _scope(session).where(Attachment.record == record.id)
-    return [_info(row) for row in query.order_by(Attachment.id)]
+    if user_id is not None:
+        query = query.where(Attachment.added_by == user_id)
+    return query
 
 
 def file_counts(session: Session, record_ids: Iterable[int]) -> dict[int, int]:
@@ -259,7 +280,7 @@ def save_file(
     info = file_info(session, attachment_id)
     target = Path(checked_path(os.fspath(path)))
     if target.is_dir():
-        target = target / _safe_name(info.name)
+        target = target / safe_file_name(info.name)
     if target.exists() and not force:
         raise UserError(
             f"{shown(str(target))} exists already: name another file "
@@ -290,7 +311,7 @@ def save_file(
     return target
 
 
-def _safe_name(name: str) -> str:
+def safe_file_name(name: str) -> str:
     """A stored name as a file name in a folder: no folders, no dot files."""
     base = name.replace("/", "_").replace("\\", "_").replace("\x00", "_")
     return base.lstrip(".") or "attachment"

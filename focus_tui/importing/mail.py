@@ -248,6 +248,40 @@ def _size(path: str) -> int:
     return total
 
 
+# Names that say "e-mail" whatever their content (a mailbox may be empty).
+MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
+
+
+def is_mail(path: str | os.PathLike) -> bool:
+    """Whether a path names e-mail to import (an .eml or mbox file, a
+    Maildir folder) rather than a file to attach: the TUI's `a` decides by
+    it. An mbox without its suffix is known by its first line ("From ").
+    A folder that is not a Maildir is a UserError: only e-mail comes in
+    as a folder. A path that cannot be read is no e-mail (attaching it
+    then says why)."""
+    name = checked_path(path)
+    if os.path.isdir(name):
+        if _is_maildir(name):
+            return True
+        raise UserError(
+            f"{shown(name)} is a folder, not a file or a Maildir (one with "
+            "cur/ and new/ in it); nothing was stored."
+        )
+    if name.lower().endswith(MAIL_SUFFIXES):
+        return True
+    from .files import open_regular  # non-blocking: a FIFO is not waited on
+
+    try:
+        handle, _ = open_regular(name)
+    except UserError:
+        return False
+    with handle:
+        try:
+            return handle.read(5) == b"From "
+        except OSError:
+            return False
+
+
 def _is_maildir(path: str) -> bool:
     return all(os.path.isdir(os.path.join(path, sub)) for sub in ("cur", "new"))
 

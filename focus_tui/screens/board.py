@@ -31,6 +31,7 @@ from ..widgets.board_column import Board, BoardColumn, CardPages
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RecordActions
+from .attach import ATTACH_BINDING, AttachActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, column_text, show_record
 from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
@@ -46,7 +47,7 @@ STEP_ACTIONS = {
 }
 
 
-class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
+class BoardScreen(AttachActions, PersonFilter, SalesActions, RecordActions, DataScreen):
     """Columns of cards; keys move between them and move cards along."""
 
     help_title = "Sales Process board"
@@ -75,6 +76,7 @@ class BoardScreen(PersonFilter, SalesActions, RecordActions, DataScreen):
         Binding("m", "move", "Move", id="move", show=False),
         Binding("f", "focus_record", "Focus", id="focus", show=False),
         DETAIL_BINDING,
+        dataclasses.replace(ATTACH_BINDING, show=False),
         # The sales keys of the other screens work here too; `>` picks one.
         *(dataclasses.replace(b, show=False) for b in SALES_BINDINGS),
     ]

@@ -31,6 +31,7 @@ from ..widgets.record_list import PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
+from .attach import ATTACH_BINDING, AttachActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_record
 from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
@@ -41,7 +42,7 @@ _STATES = (None, False, True)  # both, open, finished
 _STATE_NAMES = {None: "open and finished", False: "open", True: "finished"}
 
 
-class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
+class CloudFeedScreen(AttachActions, PersonFilter, RecordActions, DataScreen):
     help_title = "A cloud's feed"
 
     BINDINGS = [
@@ -57,6 +58,7 @@ class CloudFeedScreen(PersonFilter, RecordActions, DataScreen):
         Binding("E", "rename_cloud", "Rename cloud", id="cloud_rename", show=False),
         Binding("A", "archive_cloud", "Archive cloud", id="cloud_archive", show=False),
         DETAIL_BINDING,
+        dataclasses.replace(ATTACH_BINDING, show=False),
     ]
 
     def __init__(self, cloud_id: int | None = None) -> None:

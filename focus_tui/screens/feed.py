@@ -25,6 +25,7 @@ from ..core.process import (
     type_of,
 )
 from ..core.text import format_duration, one_line, visible
+from ..domain.attachments import FileInfo
 from ..views import feed
 from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
@@ -32,6 +33,7 @@ from ..widgets.record_list import GroupLine, PagedLines, RecordList, SelfLine
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
+from .attach import ATTACH_BINDING, FILE_BINDINGS, AttachActions, FileActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_history, show_record
 from .person_filter import PERSON_BINDING, PersonFilter
@@ -50,7 +52,13 @@ NOTES_LINES = 3
 
 
 class FeedScreen(
-    TemplateActions, PersonFilter, SalesActions, RecordActions, DataScreen
+    TemplateActions,
+    FileActions,
+    AttachActions,
+    PersonFilter,
+    SalesActions,
+    RecordActions,
+    DataScreen,
 ):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -65,7 +73,9 @@ class FeedScreen(
         Binding("p", "parent", "Parent", id="parent", show=False),
         Binding("T", "time", "Time entries", id="time_entries", show=False),
         PERSON_BINDING,
-        DETAIL_BINDING,
+        dataclasses.replace(DETAIL_BINDING, description="Read in full (a file too)"),
+        dataclasses.replace(ATTACH_BINDING, show=False),
+        *FILE_BINDINGS,
     ]
 
     def __init__(self, record_id: int) -> None:
@@ -97,20 +107,27 @@ class FeedScreen(
             header = feed.feed_header(session, record_id)
             own = feed.own_row(session, record_id)
             count = feed.feed_count(session, record_id, user_id)
-            first = feed.feed_page(session, record_id, 0, PagedLines.PAGE, user_id)
-            return header, own, count, first
+            files = feed.file_count(session, record_id, user_id)
+            first = feed.feed_and_files(
+                session, record_id, 0, PagedLines.PAGE, files, user_id
+            )
+            return header, own, count, files, first
 
         self.read_now(load, lambda result: self._show(*result, keep=keep))
 
-    def _show(self, header, own: RecordRow, count: int, first, keep) -> None:
+    def _show(self, header, own: RecordRow, count: int, files: int, first, keep):
         self.header = header
         session, record_id, user_id = self.session, self.record_id, self.person.user_id
+        fixed = [(0, SelfLine(own))]
+        if files:
+            fixed.append((0, GroupLine(self._files_heading(), files)))
+        fixed.append((files, GroupLine("Feed" + self._whose(), count)))
         lines = PagedLines(
-            count,
-            lambda start, limit: feed.feed_page(
-                session, record_id, start, limit, user_id
+            files + count,
+            lambda start, limit: feed.feed_and_files(
+                session, record_id, start, limit, files, user_id
             ),
-            [(0, SelfLine(own)), (0, GroupLine("Feed" + self._whose(), count))],
+            fixed,
         )
         lines.seed(0, first)
         title = f"{type_of(own.type).name} #{own.id}{self._whose()}"
@@ -179,6 +196,36 @@ class FeedScreen(
                 shown[-1] += " …"
             text.append("\n" + "\n".join(shown), style="italic")
         return text
+
+    def _files_heading(self) -> str:
+        """'Files (v read · o open · D save)', with the user's keys."""
+        app = self.app
+        keys = {b.id: b for b in self.BINDINGS if isinstance(b, Binding)}
+
+        def key(binding_id: str) -> str:
+            binding = keys[binding_id]
+            mine = app._keymap.get(binding_id)
+            return app.get_key_display(
+                binding if mine is None else binding.with_key(mine, None)
+            )
+
+        return (
+            f"Files ({key('read_in_full')} read · {key('file_open')} open · "
+            f"{key('file_save')} save)"
+        )
+
+    def attach_target(self):
+        """The record under the cursor; on a file or history line, the
+        feed's own."""
+        from .attach import Target
+
+        row = self.target()
+        if row is not None:
+            return Target(row.id, row.title, "highlighted")
+        if self.header is not None:
+            record = self.header.record
+            return Target(record.id, record.title, "in view")
+        return None
 
     @on(RecordList.Highlighted)
     def _highlighted(self) -> None:
@@ -253,14 +300,16 @@ class FeedScreen(
     def _open_child(self, event: RecordList.Selected) -> None:
         if isinstance(event.line, RecordRow):
             self.app.push_screen(FeedScreen(event.line.id))
-        elif isinstance(event.line, HistoryItem):
-            self.action_read_in_full()  # a history line opens nothing else
+        elif isinstance(event.line, HistoryItem | FileInfo):
+            self.action_read_in_full()  # a history or file line opens nothing else
 
     def action_read_in_full(self) -> None:
         """v: the highlighted line in full (a history line, a child, the
         record itself)."""
         line = self.query_one(RecordList).current
-        if isinstance(line, HistoryItem) and self.header is not None:
+        if isinstance(line, FileInfo):
+            self.read_file(line)
+        elif isinstance(line, HistoryItem) and self.header is not None:
             show_history(self, line, self.header.record.title)
         elif (row := self.target()) is not None:
             show_record(self, row.id)

@@ -17,6 +17,7 @@ from ..widgets.record_list import GroupLine, PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
 from .actions import RECORD_BINDINGS, RecordActions
+from .attach import ATTACH_BINDING, AttachActions
 from .base import DataScreen, key_footer
 from .detail import DETAIL_BINDING, show_record
 from .person_filter import cloud_binding
@@ -24,13 +25,16 @@ from .sales_actions import SALES_BINDINGS, SalesActions
 from .templates import TEMPLATE_BINDINGS, TemplateActions
 
 
-class MainScreen(TemplateActions, SalesActions, RecordActions, DataScreen):
+class MainScreen(
+    TemplateActions, AttachActions, SalesActions, RecordActions, DataScreen
+):
     """Overdue / Today / Tomorrow / This week / Later / No date."""
 
     BINDINGS = [
         *RECORD_BINDINGS,
         *SALES_BINDINGS,
         *TEMPLATE_BINDINGS,
+        dataclasses.replace(ATTACH_BINDING, show=False),
         Binding("r", "refresh", "Refresh", id="refresh", show=False),
         cloud_binding("cycle_cloud", show=False),
         DETAIL_BINDING,

@@ -33,6 +33,7 @@ from ..views.places import count_of_type, type_page
 from ..widgets.record_list import PagedLines, RecordList
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
+from .attach import ATTACH_BINDING, AttachActions, Target
 from .base import DataScreen, key_footer
 from .person_filter import PERSON_BINDING, PersonFilter, cloud_binding
 
@@ -70,7 +71,7 @@ class TypePicker(ModalScreen[str | None]):
         self.dismiss(type_key)
 
 
-class TypeListScreen(PersonFilter, DataScreen):
+class TypeListScreen(AttachActions, PersonFilter, DataScreen):
     """Every record of one type in my clouds, by date (newest first) or by
     title; `enter` opens the feed."""
 
@@ -79,6 +80,7 @@ class TypeListScreen(PersonFilter, DataScreen):
         Binding("o", "toggle_order", "Sort", id="places_order"),
         cloud_binding("cycle_cloud"),
         replace(PERSON_BINDING, show=True),
+        replace(ATTACH_BINDING, show=False),
     ]
 
     def __init__(self, type_key: str, order: str | None = None) -> None:
@@ -118,6 +120,12 @@ class TypeListScreen(PersonFilter, DataScreen):
     def current_id(self) -> int | None:
         line = self.query_one(RecordList).current
         return line.id if isinstance(line, RecordRow | PersonRow) else None
+
+    def attach_target(self) -> Target | None:
+        line = self.query_one(RecordList).current
+        if isinstance(line, RecordRow | PersonRow):
+            return Target(line.id, line.title, "highlighted")
+        return None
 
     def reload(self, keep: int | None = None) -> None:
         session, key, order = self.session, self.rtype.key, self.order

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..domain import attachments
 from ..domain.access import (
     actor_exists,
     cloud_names,
@@ -50,7 +51,7 @@ class FeedHeader:
     focused_now: tuple[TeamFocus, ...] = ()
 
 
-FeedItem = RecordRow | HistoryItem
+FeedItem = RecordRow | HistoryItem | attachments.FileInfo
 
 
 def feed_header(session: Session, record_id: int) -> FeedHeader:
@@ -145,6 +146,34 @@ def feed_page(
         item = events.get(item_id) if is_event else rows.get(item_id)
         if item is not None:
             items.append(item)
+    return items
+
+
+def file_count(session: Session, record_id: int, user_id: int | None = None) -> int:
+    """How many files the record has (those `user_id` added)."""
+    return attachments.file_count(session, record_id, user_id)
+
+
+def feed_and_files(
+    session: Session,
+    record_id: int,
+    offset: int,
+    limit: int,
+    files: int,
+    user_id: int | None = None,
+) -> list[FeedItem]:
+    """Items [offset, offset+limit) of the feed as the TUI lists it: the
+    record's `files` files first (oldest first, as attached), then the
+    feed (`feed_page`). Each part is read a page at a time."""
+    offset, limit = max(0, offset), max(0, limit)
+    items: list[FeedItem] = []
+    if offset < files:
+        items += attachments.files(
+            session, record_id, offset, min(limit, files - offset), user_id
+        )
+    rest = limit - len(items)
+    if rest > 0:
+        items += feed_page(session, record_id, max(0, offset - files), rest, user_id)
     return items
 
 

@@ -27,6 +27,7 @@ from ..core.clock import Clock
 from ..core.dates import day_label
 from ..core.process import type_of
 from ..core.text import format_duration, one_line
+from ..domain.attachments import FileInfo
 from ..views.feed import HistoryItem
 from ..views.listing import RecordRow
 from ..views.people import PersonRow
@@ -48,7 +49,7 @@ class SelfLine:
     row: RecordRow
 
 
-Line = GroupLine | SelfLine | RecordRow | PersonRow | HistoryItem
+Line = GroupLine | SelfLine | RecordRow | PersonRow | HistoryItem | FileInfo
 Fetch = Callable[[int, int], list]
 
 
@@ -145,7 +146,8 @@ class PagedLines:
 
 def selectable(line: Line | None) -> bool:
     # A history line too: `v` / `enter` on it shows the whole of it.
-    return isinstance(line, RecordRow | PersonRow | SelfLine | HistoryItem)
+    # A file line too: keys save, open or read it.
+    return isinstance(line, RecordRow | PersonRow | SelfLine | HistoryItem | FileInfo)
 
 
 class RecordList(ScrollView, can_focus=True):
@@ -432,6 +434,8 @@ class RecordList(ScrollView, can_focus=True):
             return [Segment(_fit(text, width), dim)]
         if isinstance(line, PersonRow):
             return self._person_segments(line, width)
+        if isinstance(line, FileInfo):
+            return self._file_segments(line, width)
         is_self = isinstance(line, SelfLine)
         row = line.row if is_self else line
         return self._record_segments(row, width, is_self)
@@ -486,6 +490,38 @@ class RecordList(ScrollView, can_focus=True):
             Segment(set_cell_size(organisation, rest), dim),
             Segment(right, dim),
         ]
+
+    def _file_segments(self, info: FileInfo, width: int) -> list[Segment]:
+        """An attachment: its kind, name, size (a picture's pixels), who
+        added it and when (`v` shows the rest)."""
+        dim = self._style("record-list--dim")
+        added = self.clock.to_local(info.added_at).date()
+        who = set_cell_size(_fit(one_line(info.added_by), 10), 10)
+        right = f" {info.size_text:>17} {who} {day_label(added, self._today):>11} "
+        room = max(4, width - 3 - 9 - cell_len(right))
+        name = set_cell_size(_fit(one_line(info.name), room), room)
+        return [
+            Segment("   ", dim),
+            Segment(f"{file_kind(info.media_type):<8} ", dim),
+            Segment(name, self._style()),
+            Segment(right, dim),
+        ]
+
+
+# What a file is, in a word that fits the kind column.
+_FILE_KINDS = {"message/rfc822": "e-mail", "application/pdf": "PDF"}
+
+
+def file_kind(media_type: str) -> str:
+    """'picture', 'e-mail', 'text', 'PDF', else the media subtype, short."""
+    if media_type in _FILE_KINDS:
+        return _FILE_KINDS[media_type]
+    major, _, minor = media_type.partition("/")
+    if major == "image":
+        return "picture"
+    if major == "text":
+        return "text"
+    return one_line(minor.removeprefix("x-"))[:8] or "file"
 
 
 def _fit(text: str, width: int) -> str:

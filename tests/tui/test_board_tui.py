@@ -464,6 +464,11 @@ async def test_filters_cloud_and_actor(session, deals):
         assert "everyone" in screen_text(app) and draft.totals.count == 4
         await pilot.press("a")  # a is attach's (DESIGN §4): not a filter here
         await settle(pilot)
+        from focus_tui.screens.attach_dialogs import AttachDialog
+
+        assert isinstance(app.screen, AttachDialog)  # for the card's record
+        await pilot.press("escape")
+        await settle(pilot)
         assert draft.totals.count == 4
         # #: each of my clouds in turn, then all of them again.
         seen = []

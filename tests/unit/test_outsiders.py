@@ -269,6 +269,7 @@ def samples(mallory: Session, data: Data, tmp_path: Path) -> dict[str, list]:
         "offset": [0],
         "limit": [50],
         "dated_count": [100],
+        "files": [0, 5],
         "cursor": [0],
         "batch": [2000],
         "page": [2000],

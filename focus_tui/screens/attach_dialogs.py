@@ -1,0 +1,320 @@
+"""The dialogs of `a` and of a feed's file lines: a path (completed as
+typed, or picked with textual-fspicker), an import's progress, a picture.
+Imported when first opened (start-up)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from ..core.errors import UserError
+from ..core.text import one_line, shown
+from .attach import AttachRequest, Target, _cut
+
+# -- paths as typed ---------------------------------------------------------------
+
+
+def typed_path(text: str) -> str:
+    """A path as typed: surrounding blanks and quotes off, `~` expanded."""
+    text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return os.path.expanduser(text)
+
+
+class PathSuggester(Suggester):
+    """Completes the last part of a path as typed (`~` too), as a shell's
+    tab would: the first name in the folder that starts so, a folder with
+    its slash. The folder is listed off the event loop."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value.strip():
+            return None
+        return await asyncio.to_thread(_complete, value)
+
+
+def _complete(value: str) -> str | None:
+    folder, start = os.path.split(typed_path(value))
+    try:
+        names = sorted(
+            n
+            for n in os.listdir(folder or ".")
+            if n.startswith(start) and (start.startswith(".") or n[0] != ".")
+        )
+    except OSError:
+        return None
+    if not names or names[0] == start:
+        return None
+    name = names[0]
+    completed = value + name[len(start) :]
+    if os.path.isdir(os.path.join(folder or ".", name)):
+        completed += os.sep
+    return completed
+
+
+class PathInput(Input):
+    """An Input for a path: `tab` takes the completion shown (`→` too)."""
+
+    BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
+
+    def action_complete(self) -> None:
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
+
+
+# -- the attach dialog ------------------------------------------------------------
+
+
+class AttachDialog(ModalScreen[AttachRequest | None]):
+    """A path (completed as typed, or picked with ctrl+o) and the record it
+    goes to; says as you type whether it will be attached or imported."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="attach_cancel"),
+        Binding("ctrl+o", "pick", "Pick a file", id="attach_pick"),
+        Binding("ctrl+t", "other_target", "The other record", id="attach_other"),
+    ]
+
+    def __init__(self, targets: list[Target]) -> None:
+        super().__init__()
+        self.targets = targets
+        self.at = 0
+
+    @property
+    def target(self) -> Target:
+        return self.targets[self.at]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(self._title(), id="attach-title", classes="dialog-title")
+            yield PathInput(
+                placeholder="a file, an .eml, an mbox or a Maildir folder",
+                suggester=PathSuggester(),
+                id="attach-path",
+                compact=True,
+            )
+            yield Static("", id="attach-preview", classes="preview")
+            yield Static(
+                Text("enter attach · tab completes · ctrl+o pick a file · esc cancel"),
+                classes="hint",
+            )
+            yield Static("", id="attach-other", classes="hint")
+
+    def _title(self) -> Text:
+        target = self.target
+        return Text(f"Attach to #{target.record_id} {one_line(target.title)}")
+
+    def _show_target(self) -> None:
+        self.query_one("#attach-title", Label).update(self._title())
+        self.query_one("#attach-other").display = len(self.targets) > 1
+        if len(self.targets) > 1:
+            other = self.targets[(self.at + 1) % len(self.targets)]
+            self.query_one("#attach-other", Static).update(
+                Text(f"ctrl+t: to #{other.record_id} {_cut(other.title, 44)} instead")
+            )
+
+    def on_mount(self) -> None:
+        self._show_target()
+        self._preview(self.query_one(PathInput).value)
+
+    def _subtitle(self) -> str:
+        return f"(the {self.target.why} record)"
+
+    @on(Input.Changed, "#attach-path")
+    def _changed(self, event: Input.Changed) -> None:
+        self._preview(event.value)
+
+    def _preview(self, value: str) -> bool:
+        """Say what enter will do; False when it cannot."""
+        preview = self.query_one("#attach-preview", Static)
+        where = f"#{self.target.record_id} {self._subtitle()}"
+        ok, text = True, ""
+        path = typed_path(value)
+        if not path:
+            text = f"→ goes to {where}"
+        else:
+            try:
+                mail = _is_mail(path)
+            except UserError as exc:
+                ok, text = False, f"✗ {exc}"
+            else:
+                if mail:
+                    text = f"→ e-mail: imported as Contact Notes under {where}"
+                elif os.path.isfile(path):
+                    text = f"→ attached to {where}"
+                else:
+                    ok, text = False, f"✗ No file {shown(path)} (yet: tab completes)"
+        preview.update(Text(text))
+        preview.set_class(not ok, "-error")
+        return ok and bool(path)
+
+    @on(Input.Submitted, "#attach-path")
+    def _submit(self, event: Input.Submitted) -> None:
+        path = typed_path(event.value)
+        if not path:
+            self.app.bell()
+            return
+        try:
+            mail = _is_mail(path)
+        except UserError:
+            self.app.bell()  # the preview says why
+            return
+        # A file that is not there is the attach command's to refuse, with
+        # its own words; the preview has said so already.
+        self.dismiss(AttachRequest(path, self.target, mail))
+
+    def action_other_target(self) -> None:
+        if len(self.targets) > 1:
+            self.at = (self.at + 1) % len(self.targets)
+            self._show_target()
+            self._preview(self.query_one(PathInput).value)
+
+    def action_pick(self) -> None:
+        """ctrl+o: textual-fspicker's file picker, from the folder typed."""
+        from textual_fspicker import FileOpen
+
+        typed = typed_path(self.query_one(PathInput).value)
+        start = typed if os.path.isdir(typed) else os.path.dirname(typed)
+        if not start or not os.path.isdir(start):
+            start = str(Path.home())
+
+        def picked(path: Path | None) -> None:
+            field = self.query_one(PathInput)
+            if path is not None:
+                field.value = str(path)
+                field.cursor_position = len(field.value)
+            field.focus()
+
+        self.app.push_screen(FileOpen(start, title="Attach a file"), picked)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _is_mail(path: str) -> bool:
+    from ..importing.mail import is_mail
+
+    return is_mail(path)
+
+
+class ImportProgress(ModalScreen[None]):
+    """A long e-mail import: how far it is; escape stops it after the
+    message at hand (each message is whole or not there at all)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Stop the import", id="import_cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.import_title = title
+        self.cancelled = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(Text(self.import_title), classes="dialog-title")
+            yield ProgressBar(total=None, show_eta=False, id="import-bar")
+            yield Static("", id="import-counts")
+            yield Static(
+                Text("esc stops after this message (what is in stays in)"),
+                classes="hint",
+            )
+
+    def update_progress(self, done: int, total: int, counts: str) -> None:
+        if self.is_attached:
+            self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+            self.query_one("#import-counts", Static).update(Text(counts))
+
+    def action_cancel(self) -> None:
+        self.cancelled = True
+        self.query_one("#import-counts", Static).update(Text("Stopping…"))
+
+
+class PicturePreview(ModalScreen[None]):
+    """A picture as the terminal's graphics show it; any key closes it."""
+
+    BINDINGS = [Binding("escape,v,q,enter", "close", "Close", id="picture_close")]
+
+    def __init__(self, info, data: bytes) -> None:
+        super().__init__()
+        self.info = info
+        self.data = data
+
+    def compose(self) -> ComposeResult:
+        from io import BytesIO
+
+        from PIL import Image as Picture
+        from textual_image.widget import Image
+
+        with Vertical(id="detail", classes="dialog"):
+            yield Label(
+                Text(f"{one_line(self.info.name)} · {self.info.size_text}"),
+                classes="dialog-title",
+            )
+            yield Image(Picture.open(BytesIO(self.data)), id="picture")
+            yield Static(Text("esc closes"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#detail").styles.width = "100%"
+        picture = self.query_one("#picture")
+        picture.styles.width = "100%"
+        picture.styles.height = max(3, self.app.size.height - 6)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class SaveDialog(ModalScreen[str | None]):
+    """Where to save a file: a path, completed as typed; enter saves."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="save_cancel")]
+
+    def __init__(self, name: str, default: str) -> None:
+        super().__init__()
+        self.file_name = name
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(
+                Text(f"Save {one_line(self.file_name)} to"), classes="dialog-title"
+            )
+            yield PathInput(
+                self.default, suggester=PathSuggester(), id="save-path", compact=True
+            )
+            yield Static(
+                Text(
+                    "a file or a folder · owner-only (0600) · enter save · esc cancel"
+                ),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        field = self.query_one(PathInput)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    @on(Input.Submitted, "#save-path")
+    def _submit(self, event: Input.Submitted) -> None:
+        path = typed_path(event.value)
+        if not path:
+            self.app.bell()
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
