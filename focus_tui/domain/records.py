@@ -25,7 +25,7 @@ from ..core.process import (
 from ..core.text import checked_text, one_line_field
 from ..models import Record, Sale
 from . import write
-from .access import cloud_by_name, get_record, participants
+from .access import cloud_by_name, get_record, get_records, participants
 from .session import Session, private_cloud
 from .tracker import stop_if_focused
 from .undo import snapshot
@@ -292,14 +292,12 @@ def toggle_finished(session: Session, record_id: int) -> Record:
 
 
 def _visible_people(session: Session, person_ids) -> list[Record]:
-    people = []
-    for pid in dict.fromkeys(person_ids):  # keep order, drop repeats
-        person = get_record(session, pid)
+    people = get_records(session, person_ids)  # in order, repeats dropped
+    for person in people:
         if person.type != CONTACT_PERSON.key:
             raise UserError(
                 f"#{person.id} is a {type_of(person.type).name}, not a person."
             )
-        people.append(person)
     return people
 
 
