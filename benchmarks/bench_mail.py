@@ -118,11 +118,25 @@ def big_messages(megabytes: int):
 
 def environment(code: Path | None) -> dict[str, str]:
     """The environment of a child that runs the package in `code` (None:
-    this checkout's)."""
+    this checkout's). Children run in the temporary folder: `python -m`
+    puts its working folder first on the path, where a checkout would win
+    over PYTHONPATH."""
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = str(code)
     return env
+
+
+def package_of(code: Path | None, folder: Path) -> str:
+    """Where the child's focus_tui comes from (to print: no mix-up)."""
+    return subprocess.run(
+        [sys.executable, "-c", "import focus_tui; print(focus_tui.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment(code),
+        cwd=folder,
+    ).stdout.strip()
 
 
 def focus(database: Path, *args: str, code: Path | None = None):
@@ -132,6 +146,7 @@ def focus(database: Path, *args: str, code: Path | None = None):
         capture_output=True,
         text=True,
         env=environment(code),
+        cwd=database.parent,
     )
 
 
@@ -149,6 +164,7 @@ def timed_import(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=environment(code),
+        cwd=database.parent,
     )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - began
@@ -184,6 +200,8 @@ def main() -> None:
         start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
         size = write_mbox(mailbox, (typical(n, start) for n in range(args.messages)))
         print(f"typical mailbox: {args.messages:,} messages, {size / 2**20:.1f} MB")
+        for label, code in codes.items():
+            print(f"{label}: {package_of(code, folder)}")
         times: dict[str, list[float]] = {label: [] for label in codes}
         summaries = {}
         for run in range(args.runs):

@@ -26,6 +26,7 @@ import codecs
 import contextlib
 import email
 import email.errors
+import email.parser
 import email.policy
 import email.utils
 import functools
@@ -237,6 +238,46 @@ class MailReader:
         self.bytes_read += size
 
 
+# What a file's name says it is: e-mail, read as messages however it reads.
+MAIL_TYPES = frozenset({"message/rfc822", "application/mbox"})
+_SNIFFED = 64 * 1024  # bytes of a file's start read to tell whether it is mail
+
+
+def is_mail(path: str | os.PathLike) -> bool:
+    """Whether `focus-tui import` reads this path as e-mail (else it is a
+    file to attach as it is).
+
+    A folder is e-mail (a Maildir, or a folder of .eml files). A file's
+    name decides when it names a kind: .eml and .mbox are e-mail (one that
+    is not, after all, is reported with the reason), a picture, a PDF or a
+    .txt is a file to attach. A name that says nothing (a Maildir's message
+    file) leaves it to the content: an mbox's "From " line, or a header
+    block with From, To, Subject or Date. A file that cannot be read is left
+    to the reader, which says why."""
+    from .files import type_by_name
+
+    name = os.fspath(path)
+    if os.path.isdir(name):
+        return True
+    kind = type_by_name(os.path.basename(name))
+    if kind is not None:
+        return kind in MAIL_TYPES
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(_SNIFFED)
+    except OSError:
+        return True
+    if head.startswith(b"From "):
+        return True
+    if not head.strip() or b"\x00" in _header_part(head):
+        return False
+    try:
+        headers = email.parser.BytesHeaderParser(policy=_POLICY).parsebytes(head)
+    except Exception:  # the e-mail package on input it never met: not mail
+        return False
+    return _has_mail_headers(headers) and not headers.defects
+
+
 def _too_big() -> str:
     return f"too big (over {MAX_MESSAGE // 2**20} MB): not imported."
 
@@ -365,7 +406,7 @@ def _parse(data: bytes, source: str, cut_short: bool | None) -> MailItem:
     if b"\x00" in _header_part(data):
         return Unreadable(source, "not an e-mail: it holds binary data.")
     msg = email.message_from_bytes(data, policy=_POLICY)
-    if not any(name.lower() in _MAIL_HEADERS for name in msg):
+    if not _has_mail_headers(msg):
         return Unreadable(source, NOT_MAIL)
     if cut_short is not False and _left_open(msg):
         return Unreadable(
@@ -394,6 +435,10 @@ def _parse(data: bytes, source: str, cut_short: bool | None) -> MailItem:
         content_hash=content_hash(data),
         warnings=tuple(warnings),
     )
+
+
+def _has_mail_headers(msg: EmailMessage) -> bool:
+    return any(name.lower() in _MAIL_HEADERS for name in msg)
 
 
 def _header_part(data: bytes) -> bytes:
@@ -487,7 +532,7 @@ def _addresses(msg: EmailMessage, name: str) -> tuple[Address, ...]:
 def _usable(address: str) -> bool:
     # Not a group's name, "undisclosed-recipients", or half an address.
     local, at, domain = (address or "").rpartition("@")
-    return bool(at and local and domain) and not any(c.isspace() for c in address)
+    return bool(at and local and domain) and len(address.split()) == 1
 
 
 def _date(msg: EmailMessage) -> tuple[datetime | None, str | None]:

@@ -311,13 +311,14 @@ def test_cli_imports_files_and_prints_the_summary(db_path, tmp_path):
     (tmp_path / "inbox.mbox").write_bytes(
         as_mbox(plain(), with_picture(), b"no headers here")
     )
-    (tmp_path / "junk.bin").write_bytes(b"\x00\x01\x02" * 50)
+    # Named as e-mail: read as e-mail, and why it is not one is said.
+    (tmp_path / "junk.eml").write_bytes(b"\x00\x01\x02" * 50)
     code, out, err = run_cli(
         db_path,
         "import",
         str(tmp_path / "offer.eml"),
         str(tmp_path / "inbox.mbox"),
-        str(tmp_path / "junk.bin"),
+        str(tmp_path / "junk.eml"),
         "--to",
         "1",
     )
@@ -327,7 +328,7 @@ def test_cli_imports_files_and_prints_the_summary(db_path, tmp_path):
         assert line in out
     assert "van.png (10 KB), The damaged van.eml" in out
     assert "inbox.mbox, message 2: #" in out and "has it" in out
-    assert "junk.bin: not an e-mail: it holds binary data." in out
+    assert "junk.eml: not an e-mail: it holds binary data." in out
     code, out, _ = run_cli(
         db_path, "import", str(tmp_path / "inbox.mbox"), "--to", "1", "--format", "json"
     )
