@@ -163,6 +163,9 @@ def import_mail(
                 )
         if progress is not None:
             progress(summary)
+        # Let it go before the next one is read (a big mailbox's memory
+        # follows its largest message, not two of them).
+        del message
     return summary
 
 
