@@ -264,6 +264,34 @@ def test_a_message_refused_half_way_leaves_nothing_of_it(session, lead, monkeypa
     assert ImportedMail.select().count() == 2
 
 
+def test_a_message_is_let_go_before_the_next_is_read(
+    session, lead, monkeypatch, tmp_path
+):
+    """A big mailbox's memory follows its largest message, not two: while
+    the next message is parsed, nothing holds the one imported before."""
+    import sys
+
+    from focus_tui.importing import mail
+
+    raws: list[bytes] = []
+    held: list[int] = []
+    real = mail.parse_message
+
+    def parse(data, *args, **kwargs):
+        if raws:  # `raws` and getrefcount's argument: 2 when nothing else
+            held.append(sys.getrefcount(raws[-1]))
+        item = real(data, *args, **kwargs)
+        raws.append(item.raw)
+        return item
+
+    monkeypatch.setattr(mail, "parse_message", parse)
+    box = tmp_path / "inbox.mbox"
+    box.write_bytes(as_mbox(*(plain(f"m{n}", message_id=f"<{n}@x>") for n in range(3))))
+    done = import_mail(session, MailReader([box]), lead.id)
+    assert done.imported == 3
+    assert held == [2, 2]
+
+
 def test_a_long_subject_and_body_are_cut_to_what_a_note_holds(session, lead):
     msg = plain("Long " * 200, text="word " * 30_000)
     (outcome,) = import_mail(session, [message(msg)], lead.id).outcomes
