@@ -1,6 +1,7 @@
 """E-mail import: a typical mailbox's time, and a large mbox's memory.
 
     python benchmarks/bench_mail.py [--messages 1000] [--runs 3] [--mbox-mb 500]
+                                    [--before DIR]
 
 Both run `focus-tui import FILE --to ID` in a fresh process, as a user does,
 on a new SQLite file with one Sales Lead as the target:
@@ -13,6 +14,10 @@ on a new SQLite file with one Sales Lead as the target:
   (attachments as base64), written to a temporary folder as it is made and
   never held whole; the import's peak RSS from os.wait4 (budget: 200 MB for
   500 MB). 0 leaves it out.
+
+`--before DIR`: the same imports also with the code of another checkout
+(DIR holds its `focus_tui` package, e.g. `git worktree add DIR main`), run
+in turns with this one's, so both meet the same load on the machine.
 
 Nothing is kept: the files live in a temporary folder.
 """
@@ -111,30 +116,65 @@ def big_messages(megabytes: int):
         n += 1
 
 
-def focus(database: Path, *args: str) -> subprocess.CompletedProcess:
+def environment(code: Path | None) -> dict[str, str]:
+    """The environment of a child that runs the package in `code` (None:
+    this checkout's). Children run in the temporary folder: `python -m`
+    puts its working folder first on the path, where a checkout would win
+    over PYTHONPATH."""
+    env = dict(os.environ)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def package_of(code: Path | None, folder: Path) -> str:
+    """Where the child's focus_tui comes from (to print: no mix-up)."""
+    return subprocess.run(
+        [sys.executable, "-c", "import focus_tui; print(focus_tui.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment(code),
+        cwd=folder,
+    ).stdout.strip()
+
+
+def focus(database: Path, *args: str, code: Path | None = None):
     return subprocess.run(
         [sys.executable, "-m", "focus_tui", "--db", str(database), *args],
         check=True,
         capture_output=True,
         text=True,
+        env=environment(code),
+        cwd=database.parent,
     )
 
 
-def timed_import(database: Path, mbox: Path) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MB, the summary's first lines) of one import in
-    a fresh process."""
-    lead = focus(database, "add", "sales_lead", "Acme Oy").stdout.strip()
+def timed_import(
+    database: Path, mbox: Path, code: Path | None = None
+) -> tuple[float, float, int, str]:
+    """(seconds, CPU seconds, peak RSS in MB, the summary's first lines) of
+    one import in a fresh process. The CPU time is the steadier figure on a
+    machine shared with other work: waiting for a core does not count."""
+    lead = focus(database, "add", "sales_lead", "Acme Oy", code=code).stdout.strip()
     command = [sys.executable, "-m", "focus_tui", "--db", str(database)]
     command += ["import", str(mbox), "--to", lead]
     began = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment(code),
+        cwd=database.parent,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - began
     out = child.stdout.read().decode()
     err = child.stderr.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"import failed: {err or out}")
-    return seconds, usage.ru_maxrss // 1024, "\n".join(out.splitlines()[:6])
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss // 1024, "\n".join(out.splitlines()[:6])
 
 
 def main() -> None:
@@ -142,8 +182,19 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mbox-mb", type=int, default=500)
+    parser.add_argument("--before", type=Path, metavar="DIR")
     args = parser.parse_args()
     compile_package()
+    codes: dict[str, Path | None] = {"this": None}
+    if args.before is not None:
+        before = args.before.resolve()
+        if not (before / "focus_tui" / "__init__.py").is_file():
+            raise SystemExit(f"{before} holds no focus_tui package")
+        codes = {"before": before, "this": None}
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(before / "focus_tui")],
+            check=True,
+        )
     os.environ.setdefault("FOCUS_TUI_USER", "bench")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -151,16 +202,30 @@ def main() -> None:
         start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
         size = write_mbox(mailbox, (typical(n, start) for n in range(args.messages)))
         print(f"typical mailbox: {args.messages:,} messages, {size / 2**20:.1f} MB")
-        times = []
+        for label, code in codes.items():
+            print(f"{label}: {package_of(code, folder)}")
+        times: dict[str, list[float]] = {label: [] for label in codes}
+        cpus: dict[str, list[float]] = {label: [] for label in codes}
+        summaries = {}
         for run in range(args.runs):
-            seconds, rss, summary = timed_import(folder / f"t{run}.db", mailbox)
-            times.append(seconds)
-            print(f"  run {run + 1}: {seconds:.2f} s, peak RSS {rss} MB")
-        print(summary)
-        print(
-            f"median import of {args.messages:,} messages: "
-            f"{statistics.median(times):.2f} s (n={len(times)})"
-        )
+            for label, code in codes.items():
+                database = folder / f"{label}{run}.db"
+                seconds, cpu, rss, summary = timed_import(database, mailbox, code)
+                times[label].append(seconds)
+                cpus[label].append(cpu)
+                summaries[label] = summary
+                print(
+                    f"  run {run + 1} ({label}): {seconds:.2f} s, CPU {cpu:.2f} s, "
+                    f"peak RSS {rss} MB"
+                )
+        for label in codes:
+            print(f"{label}:")
+            print(summaries[label])
+            print(
+                f"median import of {args.messages:,} messages ({label}): "
+                f"{statistics.median(times[label]):.2f} s, CPU "
+                f"{statistics.median(cpus[label]):.2f} s (n={len(times[label])})"
+            )
         if args.mbox_mb:
             big = folder / "big.mbox"
             made = time.perf_counter()
@@ -169,9 +234,15 @@ def main() -> None:
                 f"large mbox: {size / 2**20:.0f} MB written in "
                 f"{time.perf_counter() - made:.0f} s"
             )
-            seconds, rss, summary = timed_import(folder / "big.db", big)
-            print(summary)
-            print(f"large mbox import: {seconds:.1f} s, peak RSS {rss} MB")
+            for label, code in codes.items():
+                seconds, cpu, rss, summary = timed_import(
+                    folder / f"big-{label}.db", big, code
+                )
+                print(summary)
+                print(
+                    f"large mbox import ({label}): {seconds:.1f} s, CPU {cpu:.1f} s, "
+                    f"peak RSS {rss} MB"
+                )
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"machine load average (1, 5, 15 min): {load}")
     print("command: python benchmarks/bench_mail.py " + " ".join(sys.argv[1:]))

@@ -461,7 +461,9 @@ def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, _OnlyOne]:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = sub.add_parser(
-        "import", parents=[common], help="e-mail (.eml, mbox, Maildir) as Contact Notes"
+        "import",
+        parents=[common],
+        help="e-mail (.eml, mbox, Maildir) as Contact Notes; other files attached",
     )
     p.add_argument("paths", metavar="FILE|DIR", nargs="+")
     p.add_argument(
@@ -2343,17 +2345,29 @@ def _cmd_file(session, args) -> int:
 
 
 def _cmd_import(session, args) -> int:
-    from .domain.mail_import import import_mail, import_target
-    from .importing.mail import MailReader
+    from .domain.attachments import attach, check_size
+    from .domain.mail_import import MailImportSummary, import_mail, import_target
+    from .importing.files import local_file
+    from .importing.mail import MailReader, is_mail
 
-    import_target(session, args.to)  # a wrong target: before reading a byte
-    reader = MailReader(args.paths)
-    tick = _import_progress(reader) if sys.stderr.isatty() else None
-    try:
-        done = import_mail(session, reader, args.to, progress=tick)
-    finally:
-        if tick is not None:
-            print("\r\x1b[K", end="", file=sys.stderr)
+    target, _ = import_target(session, args.to)  # wrong: before reading a byte
+    # E-mail becomes notes; any other file (a picture, a PDF) is attached
+    # to the target as it is. Every path is checked before anything is
+    # written.
+    mail = [path for path in args.paths if is_mail(path)]
+    files = [local_file(path) for path in args.paths if path not in mail]
+    for source in files:
+        check_size(source)
+    done = MailImportSummary(target_id=target.id)
+    if mail:
+        reader = MailReader(mail)
+        tick = _import_progress(reader) if sys.stderr.isatty() else None
+        try:
+            done = import_mail(session, reader, args.to, progress=tick)
+        finally:
+            if tick is not None:
+                print("\r\x1b[K", end="", file=sys.stderr)
+    attached = attach(session, target.id, files) if files else []
     if args.format == "json":
         print(
             json_text(
@@ -2381,12 +2395,22 @@ def _cmd_import(session, args) -> int:
                         }
                         for o in done.outcomes
                     ],
+                    "attached": [
+                        {
+                            "id": f.id,
+                            "name": f.name,
+                            "type": f.media_type,
+                            "size": f.size,
+                            "sha256": f.sha256,
+                        }
+                        for f in attached
+                    ],
                 },
                 indent=1,
             )
         )
         return 0
-    for line in _import_lines(done):
+    for line in _import_lines(done, attached, mail=bool(mail)):
         print(_plain(line))
     return 0
 
@@ -2418,20 +2442,28 @@ def _import_progress(reader):
 _IMPORT_LISTED = 20
 
 
-def _import_lines(done) -> Iterator[str]:
+def _import_lines(done, attached=(), *, mail: bool = True) -> Iterator[str]:
     from .domain.mail_import import ALREADY_THERE, FAILED, IMPORTED, SKIPPED
 
     total = len(done.outcomes)
-    yield (
-        f"{total} "
-        + ("message" if total == 1 else "messages")
-        + (f" for #{done.target_id}:")
-    )
-    yield f"  {'imported':<16}{done.imported}"
-    yield f"  {'already there':<16}{done.already_there}"
-    yield f"  {'skipped':<16}{done.skipped}"
-    yield f"  {'failed':<16}{done.failed}"
-    yield (f"  {'people':<16}{done.people_found} found, {done.people_created} created")
+    counted = []
+    if mail:
+        counted.append(f"{total} " + ("message" if total == 1 else "messages"))
+    if attached:
+        counted.append(
+            f"{len(attached)} " + ("file" if len(attached) == 1 else "files")
+        )
+    yield " and ".join(counted) + f" for #{done.target_id}:"
+    if mail:
+        yield f"  {'imported':<16}{done.imported}"
+        yield f"  {'already there':<16}{done.already_there}"
+        yield f"  {'skipped':<16}{done.skipped}"
+        yield f"  {'failed':<16}{done.failed}"
+        yield (
+            f"  {'people':<16}{done.people_found} found, {done.people_created} created"
+        )
+    if attached:
+        yield f"  {'attached':<16}{len(attached)}"
     for outcome in (IMPORTED, ALREADY_THERE, SKIPPED, FAILED):
         rows = [o for o in done.outcomes if o.outcome == outcome]
         if not rows:
@@ -2450,6 +2482,13 @@ def _import_lines(done) -> Iterator[str]:
                 yield f"  {o.source}: {o.reason}"
         if len(rows) > _IMPORT_LISTED:
             yield f"  … and {len(rows) - _IMPORT_LISTED} more (--format json lists all)"
+    if attached:
+        yield "Attached:"
+        for info in attached[:_IMPORT_LISTED]:
+            yield f"  {info.id}  {info.name} ({info.size_text})"
+        if len(attached) > _IMPORT_LISTED:
+            more = len(attached) - _IMPORT_LISTED
+            yield f"  … and {more} more (focus-tui files {done.target_id} lists all)"
     if total and done.imported == 0 and done.already_there == total:
         yield "Nothing new: every message was imported before."
 

@@ -31,7 +31,7 @@ from ..config import attachment_limit
 from ..core.errors import NotFound, UserError
 from ..core.process import EventKind
 from ..core.text import checked_path, format_size, one_line_field, shown
-from ..models import Attachment, Blob, BlobChunk, Record, User, is_sqlite
+from ..models import Attachment, Blob, BlobChunk, Record, User, is_sqlite, prepared
 from . import write
 from .access import get_record, visible
 from .session import Session
@@ -407,7 +407,7 @@ def store(
     check_size(source)
     sha256, size = _hashed(source, limit)
     _lock_content(session, sha256)
-    if Blob.get_or_none(Blob.sha256 == sha256) is None:
+    if not _stored(session, sha256):
         written = _write_content(session, sha256, size, source, limit)
         if written != (sha256, size):
             raise UserError(
@@ -427,7 +427,20 @@ def store(
         write.log_event(
             session, record_id, EventKind.ATTACHED, name=name, size=size, file=row.id
         )
-    return _info(_scope(session).where(Attachment.id == row.id).get())
+    # As `files` would list it, without reading back the row just written.
+    row.adder = session.user.display_name
+    return _info(row)
+
+
+def _stored(session: Session, sha256: str) -> bool:
+    """Whether the content is stored already (a lookup an import makes per
+    file: built once, see `models.prepared`)."""
+
+    def build(slots: prepared.Slots) -> pw.Select:
+        return Blob.select(Blob.size).where(Blob.sha256 == slots.text("sha256"))
+
+    cursor = prepared.run(session.db, ("blob.stored",), build, {"sha256": sha256})
+    return cursor.fetchone() is not None
 
 
 def _write_content(

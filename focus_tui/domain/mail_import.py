@@ -34,9 +34,9 @@ from ..core.dates import When
 from ..core.errors import UserError
 from ..core.process import CONTACT_NOTE, CONTACT_PERSON
 from ..core.text import one_line
-from ..models import ContactDetails, ImportedMail, Record
+from ..models import ContactDetails, ImportedMail, Record, prepared
 from . import write
-from .access import get_record, people, records
+from .access import get_record, people, probe, records
 from .attachments import BytesFile, FileSource, check_size, store
 from .records import MAX_BODY, MAX_FIELD, MAX_TITLE, ContactFields, create_record
 from .session import Session
@@ -163,6 +163,9 @@ def import_mail(
                 )
         if progress is not None:
             progress(summary)
+        # Let it go before the next one is read (a big mailbox's memory
+        # follows its largest message, not two of them).
+        del message
     return summary
 
 
@@ -178,13 +181,14 @@ def _import_one(
         _lock_message(session, message)
         there = _already_there(session, message)
         if there is not None:
+            note_id, there_parent_id, there_title = there
             return MailOutcome(
                 message.source,
                 ALREADY_THERE,
                 "imported before",
-                note_id=there.id,
-                target_id=there.parent_id,
-                title=there.title,
+                note_id=note_id,
+                target_id=there_parent_id,
+                title=there_title,
             )
         parent_id = target_id
         if not named:
@@ -276,19 +280,31 @@ def _lock_message(session: Session, message: ReadMessage) -> None:
 
 
 def _imported(session: Session) -> pw.Select:
-    """Imported e-mails on notes the user may see."""
+    """Imported e-mails on notes the user may see: (note id, parent id, title)."""
     return records(session, Record.id, Record.parent, Record.title).join(
         ImportedMail, on=(ImportedMail.record == Record.id)
     )
 
 
-def _already_there(session: Session, message: ReadMessage) -> Record | None:
-    query = _imported(session)
-    if message.message_id is not None:
-        query = query.where(ImportedMail.message_id == message.message_id)
-    else:
-        query = query.where(ImportedMail.content_hash == message.content_hash)
-    return query.order_by(Record.id).first()
+# The lookups below run once per message: each is built once (`prepared`)
+# from the access path's scopes, and run with the message's values.
+
+
+def _already_there(
+    session: Session, message: ReadMessage
+) -> tuple[int, int | None, str] | None:
+    """(note id, its parent, its title) of the note that has the message."""
+    by_id = message.message_id is not None
+    key = message.message_id if by_id else message.content_hash
+
+    def build(slots: prepared.Slots) -> pw.Select:
+        column = ImportedMail.message_id if by_id else ImportedMail.content_hash
+        query = _imported(probe(session, slots)).where(column == slots.text("key"))
+        return query.order_by(Record.id).limit(1)
+
+    values = {"user": session.user_id, "key": key}
+    cursor = prepared.run(session.db, ("mail.already_there", by_id), build, values)
+    return cursor.fetchone()
 
 
 def _thread_target(session: Session, message: ReadMessage) -> int | None:
@@ -296,13 +312,20 @@ def _thread_target(session: Session, message: ReadMessage) -> int | None:
     ids = list(message.in_reply_to)[-200:]
     if not ids:
         return None
-    earlier = (
-        _imported(session)
-        .where(ImportedMail.message_id.in_(ids) & Record.parent.is_null(False))
-        .order_by(Record.id.desc())
-        .first()
-    )
-    return earlier.parent_id if earlier is not None else None
+
+    def build(slots: prepared.Slots) -> pw.Select:
+        wanted = [slots.text(f"id{n}") for n in range(len(ids))]
+        return (
+            _imported(probe(session, slots))
+            .where(ImportedMail.message_id.in_(wanted) & Record.parent.is_null(False))
+            .order_by(Record.id.desc())
+            .limit(1)
+        )
+
+    values = {"user": session.user_id} | {f"id{n}": i for n, i in enumerate(ids)}
+    cursor = prepared.run(session.db, ("mail.thread", len(ids)), build, values)
+    earlier = cursor.fetchone()
+    return earlier[1] if earlier is not None else None
 
 
 def _participants(
@@ -344,15 +367,20 @@ def _people_by_address(
     the user may see: one in `cloud_id` first, then the oldest."""
     # SQLite's lower() folds ASCII only, PostgreSQL's every letter: ask for
     # both spellings, compare in Python.
-    keys = set(addresses) | {_ascii_lower(a) for a in addresses}
-    query = (
-        people(session, Record.id, Record.cloud, ContactDetails.email)
-        .join(ContactDetails, on=(ContactDetails.record == Record.id))
-        .where(pw.fn.LOWER(ContactDetails.email).in_(sorted(keys)))
-        .tuples()
-    )
+    keys = sorted(set(addresses) | {_ascii_lower(a) for a in addresses})
+
+    def build(slots: prepared.Slots) -> pw.Select:
+        wanted = [slots.text(f"a{n}") for n in range(len(keys))]
+        return (
+            people(probe(session, slots), Record.id, Record.cloud, ContactDetails.email)
+            .join(ContactDetails, on=(ContactDetails.record == Record.id))
+            .where(pw.fn.LOWER(ContactDetails.email).in_(wanted))
+        )
+
+    values = {"user": session.user_id} | {f"a{n}": k for n, k in enumerate(keys)}
+    cursor = prepared.run(session.db, ("mail.people", len(keys)), build, values)
     found: dict[str, tuple[bool, int]] = {}
-    for person_id, person_cloud, email in query:
+    for person_id, person_cloud, email in cursor.fetchall():
         key = email.strip().lower()
         rank = (person_cloud != cloud_id, person_id)
         if key in addresses and (key not in found or rank < found[key]):

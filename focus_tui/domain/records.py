@@ -25,7 +25,7 @@ from ..core.process import (
 from ..core.text import checked_text, one_line_field
 from ..models import Record, Sale
 from . import write
-from .access import cloud_by_name, get_record, participants
+from .access import cloud_by_name, get_record, get_records, participants
 from .session import Session, private_cloud
 from .tracker import stop_if_focused
 from .undo import snapshot
@@ -122,12 +122,12 @@ def create_record(
             get_record(session, parent_id, lock=True) if parent_id is not None else None
         )
         if cloud is not None:
-            target_cloud = cloud_by_name(session, cloud)
+            cloud_id = cloud_by_name(session, cloud).id
         elif parent is not None:
-            target_cloud = parent.cloud  # a child lives where its parent lives
+            cloud_id = parent.cloud_id  # a child lives where its parent lives
         else:
-            target_cloud = private_cloud(session.user)
-        if parent is not None and target_cloud.id != parent.cloud_id:
+            cloud_id = private_cloud(session.user).id
+        if parent is not None and cloud_id != parent.cloud_id:
             raise UserError(
                 "A child record lives in its parent's cloud; leave out --cloud."
             )
@@ -137,7 +137,7 @@ def create_record(
             session,
             rtype,
             title,
-            cloud_id=target_cloud.id,
+            cloud_id=cloud_id,
             parent_id=parent.id if parent else None,
             body=body,
             day=columns["date"],
@@ -147,9 +147,9 @@ def create_record(
         if rtype is CONTACT_PERSON and contact_fields:
             write.set_contact(session, record.id, **contact_fields)
         for name in new_names:
-            people.append(_new_person(session, name, target_cloud.id))
+            people.append(_new_person(session, name, cloud_id))
         if people:
-            _add_participants(session, record.id, people)
+            _add_participants(session, record.id, people, new=True)
     return record
 
 
@@ -292,14 +292,12 @@ def toggle_finished(session: Session, record_id: int) -> Record:
 
 
 def _visible_people(session: Session, person_ids) -> list[Record]:
-    people = []
-    for pid in dict.fromkeys(person_ids):  # keep order, drop repeats
-        person = get_record(session, pid)
+    people = get_records(session, person_ids)  # in order, repeats dropped
+    for person in people:
         if person.type != CONTACT_PERSON.key:
             raise UserError(
                 f"#{person.id} is a {type_of(person.type).name}, not a person."
             )
-        people.append(person)
     return people
 
 
@@ -309,13 +307,17 @@ def _tags(people: list[Record]) -> list[dict]:
     return [{"id": p.id, "name": p.title} for p in people]
 
 
-def _add_participants(session: Session, record_id: int, people: list[Record]) -> None:
-    existing = {p.id for p in participants(session, record_id)}
-    new = [p for p in people if p.id not in existing]
-    if not new:
+def _add_participants(
+    session: Session, record_id: int, people: list[Record], *, new: bool = False
+) -> None:
+    """Tag `people` on the record; `new`: it was made just now (no one is
+    tagged yet, nothing to read)."""
+    existing = set() if new else {p.id for p in participants(session, record_id)}
+    added = [p for p in people if p.id not in existing]
+    if not added:
         return
-    write.add_participants(session, record_id, [p.id for p in new])
-    write.log_event(session, record_id, EventKind.PARTICIPANTS, added=_tags(new))
+    write.add_participants(session, record_id, [p.id for p in added])
+    write.log_event(session, record_id, EventKind.PARTICIPANTS, added=_tags(added))
 
 
 def _set_participants(session: Session, record_id: int, people: list[Record]) -> None:

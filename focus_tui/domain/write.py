@@ -42,6 +42,7 @@ from ..models import (
     Template,
     TimeEntry,
     User,
+    is_sqlite,
 )
 from ..models.copies import COPIED, sync_copies
 from ..models.search import sync_search
@@ -73,21 +74,23 @@ def add_record(
     its actor (activities), a sale row (proposals, orders), contact details
     (people)."""
     now = session.clock.now_utc_naive()
-    record = Record.create(
-        type=rtype.key,
-        title=title,
-        body=body,
-        cloud=cloud_id,
-        creator=session.user_id,
-        parent=parent_id,
-        date=day if rtype.is_activity else None,
-        due_at=due_at if rtype.is_activity else None,
-        finished_at=finished_at,
-        created_at=now,
-        updated_at=now,
-    )
+    values = {
+        "type": rtype.key,
+        "title": title,
+        "body": body,
+        "cloud": cloud_id,
+        "creator": session.user_id,
+        "parent": parent_id,
+        "date": day if rtype.is_activity else None,
+        "due_at": due_at if rtype.is_activity else None,
+        "finished_at": finished_at,
+        "created_at": now,
+        "updated_at": now,
+    }
+    record = Record(id=_insert(session, Record, values, returning=True), **values)
+    record._dirty.clear()  # as read back: saved already
     if rtype.is_activity:
-        RecordActor.create(record=record.id, user=session.user_id)
+        _insert(session, RecordActor, {"record": record.id, "user": session.user_id})
     if rtype.key in SALE_KEYS:
         Sale.insert(
             record=record.id,
@@ -96,7 +99,7 @@ def add_record(
             currency=default_currency(),
         ).execute()
     if rtype is CONTACT_PERSON:
-        ContactDetails.create(record=record.id)
+        _insert(session, ContactDetails, {"record": record.id})
     sync_copies([record.id])
     sync_search([record.id])
     log_event(session, record.id, EventKind.CREATED, type=rtype.key)
@@ -206,18 +209,17 @@ def add_imported_mail(
     session: Session, record_id: int, message_id: str | None, content_hash: str
 ) -> None:
     """Mark a Contact Note as made from this e-mail (see domain.mail_import)."""
-    ImportedMail.insert(
-        record=record_id, message_id=message_id, content_hash=content_hash
-    ).execute()
+    row = {"record": record_id, "message_id": message_id}
+    _insert(session, ImportedMail, {**row, "content_hash": content_hash})
 
 
 def add_blob(session: Session, sha256: str, size: int) -> None:
     """A new content (its chunks follow: `add_blob_chunk`)."""
-    Blob.insert(sha256=sha256, size=size).execute()
+    _insert(session, Blob, {"sha256": sha256, "size": size})
 
 
 def add_blob_chunk(session: Session, sha256: str, seq: int, data: bytes) -> None:
-    BlobChunk.insert(blob=sha256, seq=seq, data=data).execute()
+    _insert(session, BlobChunk, {"blob": sha256, "seq": seq, "data": data})
 
 
 def add_attachment(
@@ -231,17 +233,20 @@ def add_attachment(
     picture_size: tuple[int, int] | None,
 ) -> Attachment:
     width, height = picture_size or (None, None)
-    return Attachment.create(
-        record=record_id,
-        blob=sha256,
-        name=name,
-        media_type=media_type,
-        size=size,
-        width=width,
-        height=height,
-        added_by=session.user_id,
-        added_at=session.clock.now_utc_naive(),
-    )
+    values = {
+        "record": record_id,
+        "blob": sha256,
+        "name": name,
+        "media_type": media_type,
+        "size": size,
+        "width": width,
+        "height": height,
+        "added_by": session.user_id,
+        "added_at": session.clock.now_utc_naive(),
+    }
+    row = Attachment(id=_insert(session, Attachment, values, returning=True), **values)
+    row._dirty.clear()
+    return row
 
 
 def remove_attachment(session: Session, attachment_id: int, sha256: str) -> None:
@@ -252,9 +257,8 @@ def remove_attachment(session: Session, attachment_id: int, sha256: str) -> None
 
 
 def add_participants(session: Session, record_id: int, person_ids: Iterable[int]):
-    rows = [{"record": record_id, "person": pid} for pid in person_ids]
-    if rows:
-        Participant.insert_many(rows).execute()
+    for person_id in dict.fromkeys(person_ids):
+        _insert(session, Participant, {"record": record_id, "person": person_id})
 
 
 def remove_participants(session: Session, record_id: int, person_ids: Iterable[int]):
@@ -357,15 +361,49 @@ def _seconds(started_at: datetime, ended_at: datetime) -> int:
 
 def log_event(session: Session, record_id: int, kind: EventKind, **data: Any) -> Event:
     """Append one line to a record's history."""
-    event = Event.create(
-        record=record_id,
-        user=session.user_id,
-        kind=kind,
-        at=session.clock.now_utc_naive(),
-        data=json.dumps(data, default=str, sort_keys=True),
-    )
+    values = {
+        "record": record_id,
+        "user": session.user_id,
+        "kind": kind,
+        "at": session.clock.now_utc_naive(),
+        "data": json.dumps(data, default=str, sort_keys=True),
+    }
+    event = Event(id=_insert(session, Event, values, returning=True), **values)
+    event._dirty.clear()
     session.own_events.add(event.id)
     return event
+
+
+# INSERT statements by (backend, table, columns, returning): the rows every
+# new record, history line and attachment is made of, written with SQL text
+# made once. Peewee built each INSERT anew in about a millisecond, most of
+# an e-mail import's time (see BENCHMARKS.md).
+_INSERTS: dict[tuple, str] = {}
+
+
+def _insert(
+    session: Session, model: type, row: dict[str, Any], *, returning: bool = False
+) -> int | None:
+    """Insert one row of `model` (values by field name, the fields' defaults
+    for the others, converted as Peewee converts them); the new row's id
+    with `returning`."""
+    db = session.db
+    fields = model._meta.fields
+    row = {**model._meta.get_default_dict(), **row}  # as Model.create does
+    key = (type(db), db.param, model, tuple(row), returning)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        columns = ", ".join(f'"{fields[name].column_name}"' for name in row)
+        marks = ", ".join([db.param] * len(row))
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        if returning and not is_sqlite(db):
+            sql += ' RETURNING "id"'
+        _INSERTS[key] = sql
+    values = [fields[name].db_value(value) for name, value in row.items()]
+    cursor = db.execute_sql(sql, values)
+    if not returning:
+        return None
+    return cursor.lastrowid if is_sqlite(db) else cursor.fetchone()[0]
 
 
 def add_user(name: str, display_name: str, now: datetime, private_name: str) -> User:

@@ -98,7 +98,7 @@ def local_file(path: str | os.PathLike) -> LocalFile:
 
 def media_type(name: str, head: bytes) -> str:
     """The file's kind: from its name, else from its first bytes."""
-    guessed, _ = mimetypes.guess_type(name, strict=False)
+    guessed = type_by_name(name)
     if guessed:
         return guessed
     for magic, kind in _MAGIC:
@@ -110,6 +110,11 @@ def media_type(name: str, head: bytes) -> str:
         return "application/octet-stream"
     printable = all(b >= 32 or b in b"\t\n\r\f" for b in head)
     return "text/plain" if head and printable else "application/octet-stream"
+
+
+def type_by_name(name: str) -> str | None:
+    """The kind a file's name says it is (None: the name does not say)."""
+    return mimetypes.guess_type(name, strict=False)[0]
 
 
 def picture_size(opener: Callable[[], BinaryIO]) -> tuple[int, int] | None:

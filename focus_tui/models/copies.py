@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..core.process import ACTIVITY_KEYS
-from .schema import Record, RecordActor, Sale
+from .db import database
+from .schema import RecordActor
 
 # Record columns that are copied elsewhere: a change to one needs a sync.
 COPIED = frozenset({"type", "date", "due_at", "finished_at", "cloud", "cloud_id"})
@@ -27,26 +28,30 @@ def sync_copies(record_ids: Iterable[int]) -> None:
     """Copy each record's open state, date and cloud onto its actor rows and
     its cloud onto its sale row. Call inside the change's transaction."""
     ids = sorted({int(i) for i in record_ids})
+    db = database.obj
+    mark = db.param
+    # SQL text, not Peewee queries: every new record passes here, and Peewee
+    # took about a millisecond to build each of these three statements.
+    actor = (
+        f'UPDATE record_actor SET is_open = {mark}, "date" = {mark}, '
+        f"due_at = {mark}, cloud_id = {mark} WHERE record_id = {mark}"
+    )
+    sale = (
+        f"UPDATE sale SET cloud_id = {mark} "
+        f"WHERE record_id = {mark} AND cloud_id <> {mark}"
+    )
+    is_open = RecordActor.is_open.db_value
     for start in range(0, len(ids), _CHUNK):
-        rows = (
-            Record.select(
-                Record.id,
-                Record.type,
-                Record.date,
-                Record.due_at,
-                Record.finished_at,
-                Record.cloud,
-            )
-            .where(Record.id.in_(ids[start : start + _CHUNK]))
-            .tuples()
-        )
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join([mark] * len(chunk))
+        rows = db.execute_sql(
+            'SELECT id, "type", "date", due_at, finished_at, cloud_id FROM record '
+            f"WHERE id IN ({marks})",
+            chunk,
+        ).fetchall()
+        # The stored date and times are written back as the database gave
+        # them: the same column types on both sides.
         for rid, rtype, day, due_at, finished_at, cloud_id in rows:
-            RecordActor.update(
-                is_open=finished_at is None and rtype in ACTIVITY_KEYS,
-                date=day,
-                due_at=due_at,
-                cloud_id=cloud_id,
-            ).where(RecordActor.record == rid).execute()
-            Sale.update(cloud_id=cloud_id).where(
-                (Sale.record == rid) & (Sale.cloud_id != cloud_id)
-            ).execute()
+            opened = is_open(finished_at is None and rtype in ACTIVITY_KEYS)
+            db.execute_sql(actor, (opened, day, due_at, cloud_id, rid))
+            db.execute_sql(sale, (cloud_id, rid, cloud_id))

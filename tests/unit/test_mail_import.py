@@ -264,6 +264,34 @@ def test_a_message_refused_half_way_leaves_nothing_of_it(session, lead, monkeypa
     assert ImportedMail.select().count() == 2
 
 
+def test_a_message_is_let_go_before_the_next_is_read(
+    session, lead, monkeypatch, tmp_path
+):
+    """A big mailbox's memory follows its largest message, not two: while
+    the next message is parsed, nothing holds the one imported before."""
+    import sys
+
+    from focus_tui.importing import mail
+
+    raws: list[bytes] = []
+    held: list[int] = []
+    real = mail.parse_message
+
+    def parse(data, *args, **kwargs):
+        if raws:  # `raws` and getrefcount's argument: 2 when nothing else
+            held.append(sys.getrefcount(raws[-1]))
+        item = real(data, *args, **kwargs)
+        raws.append(item.raw)
+        return item
+
+    monkeypatch.setattr(mail, "parse_message", parse)
+    box = tmp_path / "inbox.mbox"
+    box.write_bytes(as_mbox(*(plain(f"m{n}", message_id=f"<{n}@x>") for n in range(3))))
+    done = import_mail(session, MailReader([box]), lead.id)
+    assert done.imported == 3
+    assert held == [2, 2]
+
+
 def test_a_long_subject_and_body_are_cut_to_what_a_note_holds(session, lead):
     msg = plain("Long " * 200, text="word " * 30_000)
     (outcome,) = import_mail(session, [message(msg)], lead.id).outcomes
@@ -311,13 +339,14 @@ def test_cli_imports_files_and_prints_the_summary(db_path, tmp_path):
     (tmp_path / "inbox.mbox").write_bytes(
         as_mbox(plain(), with_picture(), b"no headers here")
     )
-    (tmp_path / "junk.bin").write_bytes(b"\x00\x01\x02" * 50)
+    # Named as e-mail: read as e-mail, and why it is not one is said.
+    (tmp_path / "junk.eml").write_bytes(b"\x00\x01\x02" * 50)
     code, out, err = run_cli(
         db_path,
         "import",
         str(tmp_path / "offer.eml"),
         str(tmp_path / "inbox.mbox"),
-        str(tmp_path / "junk.bin"),
+        str(tmp_path / "junk.eml"),
         "--to",
         "1",
     )
@@ -327,7 +356,7 @@ def test_cli_imports_files_and_prints_the_summary(db_path, tmp_path):
         assert line in out
     assert "van.png (10 KB), The damaged van.eml" in out
     assert "inbox.mbox, message 2: #" in out and "has it" in out
-    assert "junk.bin: not an e-mail: it holds binary data." in out
+    assert "junk.eml: not an e-mail: it holds binary data." in out
     code, out, _ = run_cli(
         db_path, "import", str(tmp_path / "inbox.mbox"), "--to", "1", "--format", "json"
     )

@@ -357,3 +357,22 @@ def test_an_mbox_is_read_in_one_pass_one_message_at_a_time(tmp_path):
         seen += 1
         assert reader.bytes_read < box.stat().st_size or seen == 50
     assert seen == 50 and reader.bytes_read == reader.bytes_total
+
+
+def test_badly_encoded_base64_is_read_as_the_mail_package_reads_it_with_a_warning():
+    body = b"QUJD\r\nQQ\r\n"  # "ABC" and a piece short of its padding
+    data = raw(
+        "Subject: Broken\nMIME-Version: 1.0\n"
+        'Content-Disposition: attachment; filename="x.bin"\n'
+        "Content-Transfer-Encoding: base64",
+        body,
+        "application/octet-stream",
+    )
+    message = read(data)
+    (part,) = message.attachments
+    assert part.data == b"ABCA"
+    assert message.warnings == ("attachment 1 was not cleanly encoded",)
+    clean = plain("Clean")
+    clean.add_attachment(b"\x00\xff" * 5000, maintype="application", subtype="pdf")
+    assert read(clean.as_bytes()).attachments[0].data == b"\x00\xff" * 5000
+    assert read(clean.as_bytes()).warnings == ()

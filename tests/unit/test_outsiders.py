@@ -72,6 +72,8 @@ NOT_ENTRY_POINTS = {
     "focus_tui.domain.deals.deal_chain_cte",
     "focus_tui.domain.deals.deal_tree_cte",
     "focus_tui.domain.access.cloud_ids_sql",
+    # A stand-in session for building prepared queries: reads nothing.
+    "focus_tui.domain.access.probe",
     # Undo's second half: puts back rows `undo` found in a visible record's
     # own history, after its checks (undo is tested here).
     "focus_tui.domain.time_edits.restore_entries",
