@@ -259,7 +259,8 @@ def is_mail(path: str | os.PathLike) -> bool:
     .txt is a file to attach. A name that says nothing (a Maildir's message
     file) leaves it to the content: an mbox's "From " line, or a header
     block with From, To, Subject or Date. A file that cannot be read is left
-    to the reader, which says why."""
+    to the reader, which says why; one that cannot be opened (missing, a
+    FIFO, a device) is no mail, and attaching it says why."""
     from .files import type_by_name
 
     name = os.fspath(path)
@@ -268,11 +269,17 @@ def is_mail(path: str | os.PathLike) -> bool:
     kind = type_by_name(os.path.basename(name))
     if kind is not None:
         return kind in MAIL_TYPES
+    from .files import open_regular  # non-blocking: a FIFO is not waited on
+
     try:
-        with open(name, "rb") as handle:
+        handle, _ = open_regular(name)
+    except UserError:
+        return False  # attaching it then says why (missing, a device, unreadable)
+    with handle:
+        try:
             head = handle.read(_SNIFFED)
-    except OSError:
-        return True
+        except OSError:
+            return True  # left to the reader, which says why
     if head.startswith(b"From "):
         return True
     if not head.strip() or b"\x00" in _header_part(head):
@@ -315,40 +322,6 @@ def _size(path: str) -> int:
             with contextlib.suppress(OSError):  # gone meanwhile
                 total += os.path.getsize(os.path.join(folder, name))
     return total
-
-
-# Names that say "e-mail" whatever their content (a mailbox may be empty).
-MAIL_SUFFIXES = (".eml", ".mbox", ".mbx")
-
-
-def is_mail(path: str | os.PathLike) -> bool:
-    """Whether a path names e-mail to import (an .eml or mbox file, a
-    Maildir folder) rather than a file to attach: the TUI's `a` decides by
-    it. An mbox without its suffix is known by its first line ("From ").
-    A folder that is not a Maildir is a UserError: only e-mail comes in
-    as a folder. A path that cannot be read is no e-mail (attaching it
-    then says why)."""
-    name = checked_path(path)
-    if os.path.isdir(name):
-        if _is_maildir(name):
-            return True
-        raise UserError(
-            f"{shown(name)} is a folder, not a file or a Maildir (one with "
-            "cur/ and new/ in it); nothing was stored."
-        )
-    if name.lower().endswith(MAIL_SUFFIXES):
-        return True
-    from .files import open_regular  # non-blocking: a FIFO is not waited on
-
-    try:
-        handle, _ = open_regular(name)
-    except UserError:
-        return False
-    with handle:
-        try:
-            return handle.read(5) == b"From "
-        except OSError:
-            return False
 
 
 def _is_maildir(path: str) -> bool:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 from focus_tui import config
-from focus_tui.core.errors import UserError
 from focus_tui.importing.mail import is_mail
 
 
@@ -25,9 +22,10 @@ def test_mail_is_known_by_name_by_first_line_or_as_a_maildir(tmp_path):
     assert not is_mail(tmp_path / "missing.pdf")  # attaching it says why
 
 
-def test_a_folder_that_is_no_maildir_is_refused(tmp_path):
-    with pytest.raises(UserError, match="is a folder, not a file or a Maildir"):
-        is_mail(tmp_path)
+def test_any_folder_is_read_as_mail(tmp_path):
+    # A Maildir or a folder of .eml files: the reader says what it skipped.
+    (tmp_path / "a.eml").write_bytes(b"")
+    assert is_mail(tmp_path)
 
 
 def test_a_fifo_is_not_waited_on(tmp_path):
