@@ -71,8 +71,11 @@ class PathInput(Input):
     BINDINGS = [Binding("tab", "complete", "Complete", show=False)]
 
     def action_complete(self) -> None:
-        if self._suggestion and self._suggestion != self.value:
-            self.value = self._suggestion
+        # Worked out here, not taken from the suggestion shown: a tab typed
+        # right after the text comes before the suggestion does.
+        completed = _complete(self.value) if self.value.strip() else None
+        if completed and completed != self.value:
+            self.value = completed
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()

@@ -109,6 +109,30 @@ async def test_ctrl_t_attaches_to_the_highlighted_record_instead(session, tmp_pa
     assert attachments.files(session, focused.id) == []
 
 
+async def test_tab_completes_even_when_pressed_right_after_the_text(
+    session, tmp_path, monkeypatch
+):
+    # A quick typist's tab comes before the suggestion shown as they type:
+    # here the suggestion never comes.
+    from focus_tui.screens import attach_dialogs
+
+    async def too_late(self, value):
+        return None
+
+    monkeypatch.setattr(attach_dialogs.PathSuggester, "get_suggestion", too_late)
+    focused = records.create_record(session, "task", "Call Acme")
+    tracker.focus(session, focused.id)
+    (tmp_path / "prices.txt").write_text("price list v2\n")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*str(tmp_path / "pri"), "tab", "enter")
+        await settle(pilot)
+    assert [f.name for f in attachments.files(session, focused.id)] == ["prices.txt"]
+
+
 async def test_an_eml_is_imported_as_a_contact_note_under_the_target(session, tmp_path):
     lead = records.create_record(session, "sales_lead", "Fleet deal")
     mail = tmp_path / "offer-reply.eml"
