@@ -369,9 +369,10 @@ def _too_big(name: str, size: int, limit: int) -> UserError:
     )
 
 
-def check_size(source: FileSource) -> None:
-    """Refuse, before reading it, a file bigger than the limit."""
-    limit = attachment_limit()
+def check_size(source: FileSource, limit: int | None = None) -> None:
+    """Refuse, before reading it, a file bigger than the limit (settings'
+    unless given)."""
+    limit = attachment_limit() if limit is None else limit
     if source.size > limit:
         raise _too_big(source.name, source.size, limit)
 
@@ -396,15 +397,20 @@ def attach(
 
 
 def store(
-    session: Session, record_id: int, source: FileSource, *, log: bool = True
+    session: Session,
+    record_id: int,
+    source: FileSource,
+    *,
+    log: bool = True,
+    limit: int | None = None,
 ) -> FileInfo:
     """Inside the caller's transaction: put `source` on a record the user
     may see. `log=False`: the record was made from this content just now
     (an imported e-mail), its history says so already."""
     record_id = get_record(session, record_id).id
     name = _checked_name(source.name)
-    limit = attachment_limit()
-    check_size(source)
+    limit = attachment_limit() if limit is None else limit
+    check_size(source, limit)
     sha256, size = _hashed(source, limit)
     _lock_content(session, sha256)
     if not _stored(session, sha256):

@@ -30,6 +30,7 @@ from typing import Protocol
 
 import peewee as pw
 
+from ..config import attachment_limit
 from ..core.dates import When
 from ..core.errors import UserError
 from ..core.process import CONTACT_NOTE, CONTACT_PERSON
@@ -234,11 +235,14 @@ def _attach_mail_files(
     `<subject>.eml`) on the note, inside the message's transaction; return
     (name, size) of each. One over the attachment limit refuses the whole
     message (nothing half-imported), with the reason."""
-    sources: list[FileSource] = list(message.attachments)
-    sources.append(BytesFile(eml_name(message.subject), "message/rfc822", message.raw))
-    for source in sources:
+    # The original is kept whole however big (the reader has bounded it): a
+    # 20 MB attachment makes a 27 MB message, and the limit is for files.
+    original = BytesFile(eml_name(message.subject), "message/rfc822", message.raw)
+    for source in message.attachments:
         check_size(source)
-    stored = [store(session, note_id, source, log=False) for source in sources]
+    stored = [store(session, note_id, f, log=False) for f in message.attachments]
+    kept = max(attachment_limit(), original.size)
+    stored.append(store(session, note_id, original, log=False, limit=kept))
     return tuple((f.name, f.size) for f in stored)
 
 

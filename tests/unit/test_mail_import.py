@@ -5,8 +5,10 @@ transaction per message, and nothing for someone who may not see it."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
+import os
 from datetime import date, datetime
 
 import pytest
@@ -226,6 +228,26 @@ def test_a_message_with_an_attachment_over_the_limit_is_not_imported(
     assert [o.outcome for o in done.outcomes] == [FAILED, IMPORTED]
     assert "b.pdf is too big to attach" in done.outcomes[0].reason
     assert Record.select().where(Record.type == CONTACT_NOTE.key).count() == notes + 1
+
+
+def test_an_attachment_under_the_limit_is_imported_with_its_bigger_original(
+    session, lead, tmp_path
+):
+    # As a 20 MB attachment under the 25 MB limit: its base64 message is
+    # bigger than the limit, and the message is imported whole all the same.
+    from focus_tui import config
+
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "settings.toml").write_text("[attachments]\nmax_mb = 1\n")
+    config.settings.cache_clear()
+    data = os.urandom(900 * 1024)
+    msg = plain("The brochure", message_id="<big@x>", text="Attached.\n")
+    msg.add_attachment(data, maintype="application", subtype="pdf", filename="b.pdf")
+    (outcome,) = import_mail(session, [message(msg)], lead.id).outcomes
+    assert outcome.outcome == IMPORTED
+    files = {f.name: f for f in attachments.files(session, outcome.note_id)}
+    assert files["b.pdf"].sha256 == hashlib.sha256(data).hexdigest()
+    assert files["The brochure.eml"].size > 2**20
 
 
 def test_bad_messages_are_counted_and_the_others_imported(session, lead):
