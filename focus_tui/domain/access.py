@@ -230,15 +230,29 @@ def search_matches(
     newest first. The index is read in id order from the newest down and the
     read stops at `limit`: a one-letter search over a million records reads
     only as many matches as it shows."""
-    from ..models.search import match_sql, matched_id
+    from ..models.search import match_sql, matched_id, pg_window_floor
 
     if not words:
         return []
     db = session.db
-    source, params = match_sql(db, words, title_only=title_only, type_key=type_key)
-    sql = f"SELECT {matched_id(db)} {source} AND record.cloud_id IN ({cloud_ids_sql(session)})"
-    sql += f" ORDER BY {matched_id(db)} DESC LIMIT {int(limit)}"
-    return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+    clouds = cloud_ids_sql(session)
+
+    def read(limit: int, **part) -> list[int]:
+        source, params = match_sql(
+            db, words, title_only=title_only, type_key=type_key, **part
+        )
+        sql = f"SELECT {matched_id(db)} {source} AND record.cloud_id IN ({clouds})"
+        sql += f" ORDER BY {matched_id(db)} DESC LIMIT {int(limit)}"
+        return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+
+    floor = None if is_sqlite(db) else pg_window_floor(db, type_key)
+    if floor is None:
+        return read(limit)
+    # PostgreSQL: the newest rows first, the index for the rest (match_sql).
+    found = read(limit, newest_from=floor)
+    if len(found) < limit:
+        found += read(limit - len(found), older_than=floor)
+    return found
 
 
 # -- clouds and people of the team -------------------------------------------
