@@ -375,7 +375,7 @@ def _m011_search(db: pw.Database) -> None:
         db.execute_sql("PRAGMA analysis_limit = 0")
 
 
-def _m013_search_kind(db: pw.Database) -> None:
+def _m012_search_kind(db: pw.Database) -> None:
     """PostgreSQL: each search row's record type, with an index by type and
     id, so a search of one type (People first) reads that type's newest rows
     instead of every match of a prefix (`models.search.match_sql`). SQLite's
@@ -403,8 +403,7 @@ MIGRATIONS: list[Migration] = [
     _m009_imported_mail,
     _m010_attachments,
     _m011_search,
-    # 12 is the templates'.
-    _m013_search_kind,
+    _m012_search_kind,
 ]
 
 LATEST = len(MIGRATIONS)
