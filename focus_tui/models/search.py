@@ -93,32 +93,12 @@ def index_records_between(db: pw.Database, first: int, last: int) -> None:
     )
 
 
-# PostgreSQL reads the newest index rows first, this many (see match_sql).
-PG_WINDOW = 4000
-
-
-def pg_window_floor(db: pw.Database, type_key: str | None = None) -> int | None:
-    """The lowest record id of the newest PG_WINDOW index rows (of one
-    type); None when there are no more than that (PostgreSQL only)."""
-    where, params = (
-        ("", []) if type_key is None else (f"WHERE kind = {db.param}", [type_key])
-    )
-    row = db.execute_sql(
-        f"SELECT record_id FROM {TABLE} {where} ORDER BY record_id DESC "
-        f"OFFSET {PG_WINDOW - 1} LIMIT 1",
-        params,
-    ).fetchone()
-    return None if row is None else row[0]
-
-
 def match_sql(
     db: pw.Database,
     words: list[str],
     *,
     title_only: bool,
     type_key: str | None,
-    newest_from: int | None = None,
-    older_than: int | None = None,
 ) -> tuple[str, list]:
     """FROM and WHERE text (and values) of the records (of one type) whose
     index row has every word as the start of a word (of the title, or of
@@ -130,14 +110,12 @@ def match_sql(
     people among a million records are then found as fast as the newest
     notes, where a filter on the record walked every newer match (1.1 s).
 
-    PostgreSQL: the GIN index answers "words starting with t" by reading
-    every match, a million of them for a common letter (0.5-2 s), where
-    FTS5 stops at the newest few. So the caller asks twice: the newest index
-    rows first (`newest_from`, the id `pg_window_floor` gives), each row's
-    tsvector checked in a plain scan of at most PG_WINDOW rows; then, only
-    if that did not fill the page, the GIN index for the older ones
-    (`older_than`). A common prefix is answered by the first; a rare word
-    by the second, where its few matches are cheap."""
+    PostgreSQL plans the matches and the join to `record` together: for a
+    common prefix it walks the index rows newest first and stops at the
+    page, for a rare word it asks the GIN index. It can choose well only
+    when the caller writes the user's clouds in as values
+    (`access.cloud_id_list_sql`), and the type is the index row's `kind`
+    (a type on `record` walked 400 ms of other records at 1M)."""
     if is_sqlite(db):
         column = "title" if title_only else "{title body person}"
         terms = [f'{column} : "{w}"*' for w in words]
@@ -150,33 +128,13 @@ def match_sql(
         )
     column = "title_doc" if title_only else "doc"
     query = " & ".join(f"{w}:*" for w in words)
-    kind, kinds = (
-        ("", []) if type_key is None else (f" AND kind = {db.param}", [type_key])
+    sql = (
+        f"FROM {TABLE} JOIN record ON record.id = {TABLE}.record_id "
+        f"WHERE {TABLE}.{column} @@ to_tsquery('simple', {db.param})"
     )
-    if newest_from is not None:
-        # The window's rows by id, then their tsvectors checked (OFFSET 0:
-        # the planner would otherwise take the GIN index for the @@).
-        sql = (
-            f"FROM (SELECT record_id, {column} FROM {TABLE} "
-            f"WHERE record_id >= {db.param}{kind} OFFSET 0) AS {TABLE} "
-            f"JOIN record ON record.id = {TABLE}.record_id "
-            f"WHERE {TABLE}.{column} @@ to_tsquery('simple', {db.param})"
-        )
-        params: list = [newest_from, *kinds, query]
-    else:
-        # The matches first (OFFSET 0 keeps the planner from folding them
-        # into the join): planned together, it walked every record of the
-        # user's clouds probing each one's title (4 s at 1M for a word
-        # nobody has).
-        older = "" if older_than is None else f" AND record_id < {db.param}"
-        sql = (
-            f"FROM (SELECT record_id FROM {TABLE} "
-            f"WHERE {column} @@ to_tsquery('simple', {db.param}){older}{kind} "
-            f"OFFSET 0) AS {TABLE} JOIN record ON record.id = {TABLE}.record_id "
-            "WHERE TRUE"
-        )
-        params = [query, *([] if older_than is None else [older_than]), *kinds]
-    return sql, params
+    if type_key is None:
+        return sql, [query]
+    return sql + f" AND {TABLE}.kind = {db.param}", [query, type_key]
 
 
 def matched_id(db: pw.Database) -> str:

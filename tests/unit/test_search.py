@@ -241,18 +241,14 @@ def test_a_type_list_pages_by_date_or_title(session, nordic, clock):
     assert type_page(mallory, "sales_lead", 0, 10) == []
 
 
-@pytest.mark.parametrize("window", [2, 3, 5, 1000])
-def test_the_newest_rows_first_then_the_index_finds_what_one_query_would(
-    session, nordic, monkeypatch, window
+def test_matches_are_every_visible_one_of_the_type_newest_first_to_the_limit(
+    session, nordic
 ):
-    """PostgreSQL reads the newest index rows first and the GIN index for
-    the older ones (models.search.match_sql); whatever the window, the
-    answer is the one query's: every match the user may see, newest first,
-    at most `limit`. (On SQLite there is one query, so the same holds.)"""
+    """The type is the index row's own (`kind` on PostgreSQL, a word on
+    SQLite) and the clouds are written in as values (access.search_matches):
+    the answer is still every match the user may see, newest first."""
     from focus_tui.domain.access import search_matches
-    from focus_tui.models import search as index
 
-    monkeypatch.setattr(index, "PG_WINDOW", window)
     mallory = other(session, "mallory")
     made = []
     for n in range(9):
