@@ -239,3 +239,42 @@ def test_a_type_list_pages_by_date_or_title(session, nordic, clock):
     mallory = other(session, "mallory")
     assert count_of_type(mallory, "sales_lead") == 0
     assert type_page(mallory, "sales_lead", 0, 10) == []
+
+
+def test_matches_are_every_visible_one_of_the_type_newest_first_to_the_limit(
+    session, nordic
+):
+    """The type is the index row's own (`kind` on PostgreSQL, a word on
+    SQLite) and the clouds are written in as values (access.search_matches):
+    the answer is still every match the user may see, newest first."""
+    from focus_tui.domain.access import search_matches
+
+    mallory = other(session, "mallory")
+    made = []
+    for n in range(9):
+        kind = ("task", "contact_person", "sales_lead")[n % 3]
+        who = mallory if n % 4 == 3 else session
+        cloud = None if who is mallory or n % 2 else nordic
+        title = ("Tractor", "Trailer", "Boat")[n % 3] + f" {n}"
+        made.append((records.create_record(who, kind, title, cloud=cloud), who, kind))
+    mine = [(r.id, r.title, kind) for r, who, kind in made if who is session]
+
+    def expected(prefix: str, type_key=None, limit=60) -> list[int]:
+        ids = [
+            rid
+            for rid, title, kind in mine
+            if fold(title).startswith(prefix) and type_key in (None, kind)
+        ]
+        return sorted(ids, reverse=True)[:limit]
+
+    for prefix in ("t", "tr", "tra", "trai", "boat", "zebra"):
+        assert search_matches(session, [prefix]) == expected(prefix)
+        assert search_matches(session, [prefix], limit=2) == expected(prefix, limit=2)
+        for type_key in ("contact_person", "task"):
+            assert search_matches(session, [prefix], type_key=type_key) == expected(
+                prefix, type_key
+            )
+    assert all(
+        rid not in search_matches(session, ["t"])
+        for rid, *_ in [(r.id,) for r, who, _ in made if who is mallory]
+    )
