@@ -64,3 +64,13 @@ async def cursor_to(pilot: Pilot, record_id: int) -> None:
             return
         await pilot.press("down")
     raise AssertionError(f"record #{record_id} not reachable in the list")
+
+
+async def open_feed(pilot: Pilot, record_id: int) -> None:
+    """From a list: the cursor to the record, enter, and its feed is shown."""
+    from focus_tui.screens.feed import FeedScreen
+
+    await cursor_to(pilot, record_id)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FeedScreen)

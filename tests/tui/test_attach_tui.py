@@ -10,7 +10,7 @@ import stat
 
 import pytest
 from conftest import count_rows
-from pilot_helpers import cursor_to, screen_text, settle
+from pilot_helpers import cursor_to, open_feed, screen_text, settle
 from textual.pilot import Pilot
 from unit.mail_samples import PHOTO, plain
 
@@ -227,10 +227,7 @@ async def test_the_feed_lists_files_and_saves_one_owner_only(session, tmp_path):
     app = FocusApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await cursor_to(pilot, lead.id)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, FeedScreen)
+        await open_feed(pilot, lead.id)
         text = screen_text(app)
         assert "Files (v read · o open · D save) 2" in text
         assert "plan.txt" in text and "1 KB" in text and "tester" in text

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pilot_helpers import current_id, cursor_to, screen_text, settle
+from pilot_helpers import current_id, cursor_to, open_feed, screen_text, settle
 from test_tui import type_text
 
 from focus_tui.app import FocusApp
@@ -97,10 +97,7 @@ async def test_save_a_feed_as_a_template_by_keys(session):
     app = FocusApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await cursor_to(pilot, lead.id)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, FeedScreen)
+        await open_feed(pilot, lead.id)
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, StepDialog)

@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from conftest import FIXED_NOW, ZONE, advance
-from pilot_helpers import current_id, cursor_to, screen_text, settle
+from pilot_helpers import current_id, cursor_to, open_feed, screen_text, settle
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -214,10 +214,7 @@ async def test_feed_new_contact_note_tags_people(session):
     app = FocusApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await cursor_to(pilot, lead.id)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, FeedScreen)
+        await open_feed(pilot, lead.id)
         header = widget_text(app.screen.query_one("#feed-header"))
         assert "Sales Lead Acme deal" in header
         assert "Open" in header and "Today" in header
