@@ -92,6 +92,10 @@ class FocusApp(App):
         "board": lambda: _screen("board", "BoardScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
     }
+    # Start in the main view's mode itself: switching to it from Textual's
+    # default mode parsed all the CSS twice more (~20 ms each) before the
+    # first frame.
+    DEFAULT_MODE = "main"
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -162,11 +166,12 @@ class FocusApp(App):
         self._user_keys = user_keymap(type(self))
         if self._user_keys.keymap:
             self.set_keymap(self._user_keys.keymap)
+        # The focus lives in the database: a focus started before a quit or
+        # a crash is still running now. Read before the main view's first
+        # rows (composed with the app), which mark the focused record.
+        self.set_reactive(FocusApp.running_focus, current_focus(session))
 
     def on_mount(self) -> None:
-        # The focus lives in the database: a focus started before a quit or
-        # a crash is still running now.
-        self.running_focus = current_focus(self.session)
         self._restore_theme()
         # (A real terminal's: headless runs, tests, keep the themes' colours.)
         if not self.is_headless and self.console.color_system in (
@@ -176,7 +181,6 @@ class FocusApp(App):
             # 16 colours: the themes' blended reds and greens round to
             # white or grey there; focus.tcss names plain ones instead.
             self.add_class("-sixteen-colours")
-        self.switch_mode("main")
         for problem in self._user_keys.problems:
             self.notify(problem, severity="warning", markup=False, timeout=12)
         self.set_interval(FOCUS_POLL_SECONDS, self._focus_tick)
