@@ -8,20 +8,20 @@ from typing import Any
 
 from textual import on
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker
 
+from ..widgets.key_footer import KeyFooter
 from .messages import RecordsChanged
 
 
-def key_footer() -> Footer:
+def key_footer() -> KeyFooter:
     """The footer of every screen: the most used keys, fitting 80 columns.
 
-    The palette key is left out: Textual docks it on the right, over the
-    last keys, which were cut mid-word at 80 columns. `?` (in every footer)
-    lists it with all the keys a footer leaves out.
+    The palette key is left out: at 80 columns it took the room of the last
+    keys. `?` (in every footer) lists it with all the keys a footer leaves
+    out.
     """
-    return Footer(compact=True, show_command_palette=False)
+    return KeyFooter()
 
 
 class DataScreen(Screen):

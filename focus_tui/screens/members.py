@@ -13,14 +13,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ..core.process import CloudRole
 from ..core.text import one_line
 from ..domain import clouds
 from ..widgets.title_bar import TitleBar
-from .base import DataScreen
+from .base import DataScreen, key_footer
 
 
 class MembersScreen(DataScreen):
@@ -46,7 +46,7 @@ class MembersScreen(DataScreen):
         yield TitleBar(f"Members · {one_line(self.cloud_name)}")
         yield OptionList(id="members")
         yield Input(placeholder="user name to add, enter adds, esc cancels")
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

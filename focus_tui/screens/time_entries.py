@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from ..core.clock import Clock
 from ..core.dates import parse_moment
@@ -30,7 +30,7 @@ from ..domain import time_edits, undo
 from ..views.time_log import EntryRow, entry_rows
 from ..widgets.timer_bar import TimerBar
 from ..widgets.title_bar import TitleBar
-from .base import DataScreen
+from .base import DataScreen, key_footer
 
 # How the domain words a refused overlap (time_edits._overlap_error).
 
@@ -259,7 +259,7 @@ class TimeScreen(DataScreen):
         table.add_column("Who", key="who")
         table.add_column("Phase", key="phase")
         yield table
-        yield Footer(compact=True)
+        yield key_footer()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -13,8 +13,6 @@ from decimal import Decimal
 from pilot_helpers import screen_text, settle
 from test_board_tui import active, cursor_to, deals, open_board  # noqa: F401
 from textual.pilot import Pilot
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from focus_tui.app import FocusApp
 from focus_tui.domain import records, sales
@@ -24,6 +22,7 @@ from focus_tui.screens.help import HelpScreen
 from focus_tui.screens.reports import ReportsScreen
 from focus_tui.screens.step_dialog import StepDialog
 from focus_tui.screens.time_entries import ConfirmDialog
+from focus_tui.widgets.key_footer import KeyFooter
 
 SIZE = (80, 24)
 
@@ -33,17 +32,13 @@ async def footer_fits(pilot: Pilot) -> str:
     await pilot.pause(0.4)  # the sales keys follow the cursor after 0.25 s
     await settle(pilot)
     app = pilot.app
-    footer = app.screen.query_one(Footer)
-    keys = list(footer.query(FooterKey))
+    footer = app.screen.query_one(KeyFooter)
+    keys = footer.keys()
     assert keys, "an empty footer"
-    for key in keys:
-        assert key.region.right <= SIZE[0], f"{key.description!r} is cut"
-    line = screen_text(app).splitlines()[SIZE[1] - 1].rstrip()
-    assert footer.virtual_size.width <= SIZE[0], line
     line = screen_text(app).splitlines()[SIZE[1] - 1].rstrip()
     for key in keys:
-        label = f"{key.key_display} {key.description}".strip()
-        assert label in line, (label, line)
+        assert key.end <= SIZE[0], f"{key.description!r} is cut: {line}"
+        assert key.label in line, (key.label, line)
     assert line.endswith("? Keys"), line
     return line
 
@@ -160,3 +155,15 @@ async def test_next_step_on_my_own_draft_asks_nothing_more(session, deals):  # n
 
 def current_id_on_board(app: FocusApp) -> int | None:
     return active(app).current_id
+
+
+async def test_a_click_on_a_footer_key_presses_it(session):
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeyFooter)
+        keys = {key.label: key for key in footer.keys()}
+        help_key = keys["? Keys"]
+        await pilot.click(KeyFooter, offset=(help_key.start + 2, 0))
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
