@@ -88,13 +88,13 @@ class FocusApp(App):
     # Each mode keeps its own stack of screens (a feed opened from the board
     # stays on the board's stack).
     MODES = {
-        "main": lambda: _screen("main_view", "MainScreen"),
         "board": lambda: _screen("board", "BoardScreen"),
         "reports": lambda: _screen("reports", "ReportsScreen"),
     }
-    # Start in the main view's mode itself: switching to it from Textual's
-    # default mode parsed all the CSS twice more (~20 ms each) before the
-    # first frame.
+    # The app starts in the main view's mode, its screen made by
+    # `get_default_screen`: a mode of MODES would be made and then have all
+    # the CSS parsed again, twice, before the first frame (~40 ms). The mode
+    # is added to the others in `on_mount`, so `1` switches back to it.
     DEFAULT_MODE = "main"
 
     BINDINGS = [
@@ -171,7 +171,11 @@ class FocusApp(App):
         # rows (composed with the app), which mark the focused record.
         self.set_reactive(FocusApp.running_focus, current_focus(session))
 
+    def get_default_screen(self):
+        return _screen("main_view", "MainScreen")
+
     def on_mount(self) -> None:
+        self.add_mode("main", lambda: _screen("main_view", "MainScreen"))
         self._restore_theme()
         # (A real terminal's: headless runs, tests, keep the themes' colours.)
         if not self.is_headless and self.console.color_system in (
