@@ -8,7 +8,6 @@ has no actors and so is left out) and the history lines they wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..domain import attachments
 from ..domain.access import (
@@ -24,16 +23,8 @@ from ..domain.session import Session
 from ..domain.tracker import TeamFocus, focused_seconds, team_focus
 from ..models import Event, Record, RecordActor, Sale, User
 from .history_text import describe_event, ids_in
-from .listing import LIST_COLUMNS, RecordRow, to_rows
+from .listing import LIST_COLUMNS, HistoryItem, RecordRow, to_rows
 from .people import contact_of, participants_of
-
-
-@dataclass(frozen=True)
-class HistoryItem:
-    id: int
-    at: datetime  # naive UTC
-    text: str
-    user: str
 
 
 @dataclass(frozen=True)

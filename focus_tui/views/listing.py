@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..core.process import CONTACT_PERSON
 from ..domain.access import actor_exists, records, sales
 from ..domain.session import Session
 from ..domain.tracker import focused_seconds
@@ -51,6 +52,31 @@ class RecordRow:
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+
+# The feed's and the People list's lines: here, beside RecordRow, so the
+# list widget that draws them needs none of the queries that make them.
+@dataclass(frozen=True)
+class HistoryItem:
+    id: int
+    at: datetime  # naive UTC
+    text: str
+    user: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A line of the People list: a Contact Person with their organisation
+    and the day they were last in a (visible) record they are tagged on."""
+
+    id: int
+    title: str
+    organisation: str
+    email: str
+    phone: str
+    cloud_id: int
+    last_contact: date | None
+    type: str = CONTACT_PERSON.key
 
 
 def to_rows(session: Session, query) -> list[RecordRow]:

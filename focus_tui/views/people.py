@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import peewee as pw
@@ -13,7 +12,7 @@ from ..domain.access import participants, people, records
 from ..domain.records import ContactFields
 from ..domain.session import Session
 from ..models import ContactDetails, Participant, Record
-from .listing import narrowed
+from .listing import PersonRow, narrowed
 
 
 def find_people(
@@ -77,21 +76,6 @@ def contact_of(session: Session, record: Record) -> ContactFields | None:
     if details is None:
         return None
     return ContactFields(details.organisation, details.email, details.phone)
-
-
-@dataclass(frozen=True)
-class PersonRow:
-    """A line of the People list: a Contact Person with their organisation
-    and the day they were last in a (visible) record they are tagged on."""
-
-    id: int
-    title: str
-    organisation: str
-    email: str
-    phone: str
-    cloud_id: int
-    last_contact: date | None
-    type: str = CONTACT_PERSON.key
 
 
 def count_people(

@@ -28,9 +28,7 @@ from ..core.dates import day_label
 from ..core.process import type_of
 from ..core.text import format_duration, one_line
 from ..domain.attachments import FileInfo
-from ..views.feed import HistoryItem
-from ..views.listing import RecordRow
-from ..views.people import PersonRow
+from ..views.listing import HistoryItem, PersonRow, RecordRow
 
 
 @dataclass(frozen=True)
