@@ -598,7 +598,7 @@ def save_template(
 ) -> Record:
     """The record and its children as a new template called `name`, in the
     record's cloud (or `cloud`); dates become offsets from the record's
-    date. `replace`: a template of that name there is replaced (how a
+    date (an Order's: from its sold day, as Sold uses them). `replace`: a template of that name there is replaced (how a
     template is edited: make a record from it, change it, save it over).
     Returns the template's root."""
     name = clean_name(name)
@@ -613,6 +613,13 @@ def save_template(
         _name_taken(session, cloud_id, name)
         tree = _work_tree(session, root)
         base = root.date or session.clock.today()
+        if root.type == ORDER.key:
+            # Sold dates an Order template's tasks from the sold day
+            # (fulfilment_tasks); the order's own date is its check date,
+            # often weeks later, which put the tasks in the past.
+            sale = Sale.get_or_none(Sale.record == root.id)
+            if sale is not None and sale.sold_date is not None:
+                base = sale.sold_date
         made: dict[int, int] = {}
         first = None
         for record, _depth in tree:

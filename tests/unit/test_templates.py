@@ -113,6 +113,40 @@ def test_an_order_from_the_template_has_its_tasks_dated_from_the_sold_day(sessio
     assert {"Pack and deliver", "Send the bill"} <= shown
 
 
+def test_an_order_saved_as_a_template_dates_its_tasks_from_the_next_sold_day(
+    session,
+):
+    lead = records.create_record(session, SALES_LEAD, "Fleet tracking for Nordlicht")
+    offer = sales.create_proposal(
+        session, lead.id, "Trackers", terms=Terms(Decimal(900))
+    )
+    sold_day = date(2026, 11, 20)
+    # Checked two weeks after the sale (the order's own date); tasks at +3, +10.
+    sold = sales.mark_sold(
+        session,
+        offer.id,
+        sold_date=sold_day,
+        check_when=When(sold_day + timedelta(14)),
+        tasks=[
+            ("Pack the trackers", When(sold_day + timedelta(3)), ""),
+            ("Install them", When(sold_day + timedelta(10)), ""),
+        ],
+    )
+    assert sold.order.date == sold_day + timedelta(14)
+    templates.save_template(session, sold.order.id, "Tracker order")
+
+    lead2 = records.create_record(session, SALES_LEAD, "Fleet tracking for Kaleva")
+    offer2 = sales.create_proposal(
+        session, lead2.id, "Trackers", terms=Terms(Decimal(900))
+    )
+    later = date(2026, 11, 27)
+    tasks = templates.fulfilment_tasks(session, "Tracker order", offer2.id, later)
+    assert [(title, when.date) for title, when, _notes in tasks] == [
+        ("Pack the trackers", later + timedelta(3)),
+        ("Install them", later + timedelta(10)),
+    ]
+
+
 def test_sold_refuses_a_template_of_another_type_and_changes_nothing(session):
     templates.ensure_builtins(session)
     offer = sales.create_proposal(session, None, "Trackers")
