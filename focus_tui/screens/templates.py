@@ -183,7 +183,10 @@ class TemplateActions:
                 Field("name", "Name", TEXT, one_line(row.title)[:60], required=True),
                 Field("replace", "Replace a template of that name", FLAG, False),
             ],
-            note="The record and everything under it; dates as days from its date.",
+            note=(
+                "The record and everything under it; dates as days from its "
+                "date (an order's: from its sold day)."
+            ),
         )
 
         def answered(values: dict | None) -> None:
@@ -195,8 +198,18 @@ class TemplateActions:
                     self.session, row.id, name, replace=replace
                 ),
                 lambda made: self.say(
-                    f"Saved as template “{one_line(name)}” (t uses it)."
+                    f"Saved as template “{one_line(name)}” ({_used_by(made)})."
                 ),
             )
 
         self.app.push_screen(StepDialog(form, self.session.clock), answered)
+
+
+def _used_by(template) -> str:
+    """Where a new template is offered: an Order's in the Sold step (its
+    tasks), every other type's under `t`."""
+    from ..core.process import ORDER
+
+    if template.type == ORDER.key:
+        return "Sold offers it for the fulfilment tasks"
+    return "t uses it"

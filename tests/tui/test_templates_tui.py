@@ -107,3 +107,22 @@ async def test_save_a_feed_as_a_template_by_keys(session):
         assert isinstance(app.screen, FeedScreen)
     rows = {r.name: r for r in template_rows(session)}
     assert rows["Trade fair"].type == "sales_lead" and rows["Trade fair"].children == 1
+
+
+async def test_an_order_saved_as_a_template_says_sold_offers_it(session):
+    lead = records.create_record(session, "sales_lead", "Fleet tracking")
+    offer = sales.create_proposal(session, lead.id, "Trackers")
+    sales.mark_sold(session, offer.id, tasks=["Pack and deliver"])
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_feed(pilot, offer.id)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Tracker order", "enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    # `t` does not list Order templates: the notice says where it is offered.
+    assert any("Sold offers it for the fulfilment tasks" in m for m in said), said
+    rows = {r.name: r for r in template_rows(session)}
+    assert rows["Tracker order"].type == "order"
