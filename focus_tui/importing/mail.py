@@ -172,31 +172,14 @@ class MailReader:
                 yield from self._file(path, shown(path), in_folder=False)
 
     def _folder(self, path: str) -> Iterator[MailItem]:
-        if _is_maildir(path):
-            yield from self._maildir(path)
-            return
-        for name in sorted(os.listdir(path)):
-            inner = os.path.join(path, name)
-            if os.path.isdir(inner):
-                if _is_maildir(inner):
-                    yield from self._maildir(inner)
-                continue
-            if not name.startswith(".") and os.path.isfile(inner):
+        for maildir, inner in _folder_parts(path):
+            if maildir:
+                yield from self._maildir(inner)
+            else:
                 yield from self._file(inner, shown(inner), in_folder=True)
 
     def _maildir(self, path: str) -> Iterator[MailItem]:
-        # Messages in new/ and cur/ (tmp/ holds ones still being delivered),
-        # in the order of their file names: delivery time first.
-        names = []
-        for sub in ("new", "cur"):
-            folder = os.path.join(path, sub)
-            names += [
-                os.path.join(folder, n)
-                for n in os.listdir(folder)
-                if not n.startswith(".")
-            ]
-        names.sort(key=os.path.basename)
-        for place, name in enumerate(names, 1):
+        for place, name in enumerate(_maildir_messages(path), 1):
             where = f"{shown(path)}, message {place}"
             try:
                 data = _read_file(name)
@@ -247,6 +230,47 @@ class MailReader:
 # What a file's name says it is: e-mail, read as messages however it reads.
 MAIL_TYPES = frozenset({"message/rfc822", "application/mbox"})
 _SNIFFED = 64 * 1024  # bytes of a file's start read to tell whether it is mail
+
+
+def _folder_parts(path: str) -> Iterator[tuple[bool, str]]:
+    """What a folder import reads, in order: (True, a Maildir) — the folder
+    itself or one in it — and (False, a file in it)."""
+    if _is_maildir(path):
+        yield True, path
+        return
+    for name in sorted(os.listdir(path)):
+        inner = os.path.join(path, name)
+        if os.path.isdir(inner):
+            if _is_maildir(inner):
+                yield True, inner
+            continue
+        if not name.startswith(".") and os.path.isfile(inner):
+            yield False, inner
+
+
+def _maildir_messages(path: str) -> list[str]:
+    # Messages in new/ and cur/ (tmp/ holds ones still being delivered),
+    # in the order of their file names: delivery time first.
+    names = []
+    for sub in ("new", "cur"):
+        folder = os.path.join(path, sub)
+        names += [
+            os.path.join(folder, n) for n in os.listdir(folder) if not n.startswith(".")
+        ]
+    names.sort(key=os.path.basename)
+    return names
+
+
+def files_in_folder(path: str | os.PathLike) -> int:
+    """How many files importing the folder reads (a Maildir's messages
+    counted one by one): said before a whole folder is imported."""
+    try:
+        return sum(
+            len(_maildir_messages(inner)) if maildir else 1
+            for maildir, inner in _folder_parts(os.fspath(path))
+        )
+    except OSError:
+        return 0
 
 
 def is_mail(path: str | os.PathLike) -> bool:

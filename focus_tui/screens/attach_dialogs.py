@@ -98,6 +98,9 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
         super().__init__()
         self.targets = targets
         self.at = 0
+        # A folder imports every file in it: the first enter says how many,
+        # the second (on the same folder and record) imports them.
+        self._folder_asked: tuple[str, int] | None = None
 
     @property
     def target(self) -> Target:
@@ -141,6 +144,7 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
 
     @on(Input.Changed, "#attach-path")
     def _changed(self, event: Input.Changed) -> None:
+        self._folder_asked = None
         self._preview(event.value)
 
     def _preview(self, value: str) -> bool:
@@ -157,7 +161,17 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
             except UserError as exc:
                 ok, text = False, f"✗ {exc}"
             else:
-                if mail:
+                if mail and os.path.isdir(path):
+                    count = files_in_folder(path)
+                    files = f"{count} file" + ("" if count == 1 else "s")
+                    if self._folder_asked == (path, self.target.record_id):
+                        text = f"→ enter again: the {files} imported under {where}"
+                    else:
+                        text = (
+                            f"→ a folder of {files}: its e-mail imported as "
+                            f"Contact Notes under {where}"
+                        )
+                elif mail:
                     text = f"→ e-mail: imported as Contact Notes under {where}"
                 elif os.path.isfile(path):
                     text = f"→ attached to {where}"
@@ -177,6 +191,11 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
             mail = _is_mail(path)
         except UserError:
             self.app.bell()  # the preview says why
+            return
+        asked = (path, self.target.record_id)
+        if mail and os.path.isdir(path) and self._folder_asked != asked:
+            self._folder_asked = asked
+            self._preview(event.value)
             return
         # A file that is not there is the attach command's to refuse, with
         # its own words; the preview has said so already.
@@ -214,6 +233,12 @@ def _is_mail(path: str) -> bool:
     from ..importing.mail import is_mail
 
     return is_mail(path)
+
+
+def files_in_folder(path: str) -> int:
+    from ..importing.mail import files_in_folder
+
+    return files_in_folder(path)
 
 
 class ImportProgress(ModalScreen[None]):

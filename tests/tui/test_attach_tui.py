@@ -46,13 +46,16 @@ def _as(session: Session, name: str) -> Session:
 
 
 async def attach_by_keys(pilot: Pilot, path: str) -> None:
-    """a, the path typed, enter."""
+    """a, the path typed, enter (and for a folder, enter again)."""
     await pilot.press("a")
     await settle(pilot)
     assert isinstance(pilot.app.screen, AttachDialog)
     await pilot.press(*path)
     await pilot.press("enter")
     await settle(pilot)
+    if os.path.isdir(path):
+        await pilot.press("enter")
+        await settle(pilot)
 
 
 async def to_first_file(pilot: Pilot) -> None:
@@ -410,7 +413,17 @@ async def test_a_maildir_folder_is_imported(session, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await cursor_to(pilot, lead.id)
-        await attach_by_keys(pilot, str(maildir))
+        # A whole folder: the first enter says how many files, and waits.
+        await pilot.press("a", *str(maildir))
+        await settle(pilot)
+        assert "a folder of 2 files" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AttachDialog)
+        assert "enter again: the 2 files" in screen_text(app)
+        assert not visible_records(session).where(Record.parent == lead.id).count()
+        await pilot.press("enter")
+        await settle(pilot)
         assert "2 messages" in said(app) and "2 imported" in said(app)
     titles = {
         n.title
