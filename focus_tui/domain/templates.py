@@ -22,6 +22,7 @@ for any new record), with the placeholders filled
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -50,6 +51,7 @@ from . import write
 from .access import (
     cloud_by_name,
     get_record,
+    get_records,
     participants,
     records,
     templates,
@@ -318,13 +320,15 @@ def placeholder_values(
     own_title: str | None = None,
     rtype: RecordType | None = None,
     data: dict | None = None,
+    person_ids: Iterable[int] = (),
     final: bool = False,
 ) -> dict[str, str]:
     """What `{client}`, `{today}`, `{me}`, `{lead}` (and `{valid_until}`)
     stand for where the new record goes: under `parent_id` the deal above it
     gives the lead's title and the client (the organisation of a person
     tagged on the deal, else its title); a new deal is its own lead and
-    client (`own_title`, known once typed). `final`: what is still unknown
+    client (`own_title`, known once typed), its client the organisation of
+    one of the people to be tagged on it (`person_ids`). `final`: what is still unknown
     becomes empty, so no brace reaches the record."""
     today = session.clock.today()
     values = {"today": today.isoformat(), "me": session.user.display_name}
@@ -341,6 +345,11 @@ def placeholder_values(
         values["client"] = _client_of(session, deal)
     elif own_title and rtype is not None and rtype.key in DEAL_KEYS:
         values["lead"] = values["client"] = own_title
+        person_ids = list(person_ids)
+        if person_ids:
+            values["client"] = _organisation(
+                session, get_records(session, person_ids), own_title
+            )
     if final:
         for key in ("client", "lead", "valid_until"):
             values.setdefault(key, "")
@@ -348,11 +357,17 @@ def placeholder_values(
 
 
 def _client_of(session: Session, deal: Record) -> str:
-    for person in participants(session, deal.id):
+    return _organisation(session, participants(session, deal.id), deal.title)
+
+
+def _organisation(session: Session, people: Iterable[Record], otherwise: str) -> str:
+    """The first organisation among the people (Contact Persons), else
+    `otherwise`."""
+    for person in people:
         details = ContactDetails.get_or_none(ContactDetails.record == person.id)
         if details is not None and details.organisation.strip():
             return details.organisation.strip()
-    return deal.title
+    return otherwise
 
 
 def _fill_title(text: str, values: dict[str, str], fallback: str) -> str:
@@ -457,6 +472,7 @@ def create_from_template(
             own_title=own_title or None,
             rtype=rtype,
             data=root.data,
+            person_ids=participant_ids,
             final=True,
         )
         title_text = _fill_title(own, values, template.name or rtype.name)

@@ -316,6 +316,11 @@ def test_placeholders_are_filled(session):
     # A new lead is its own client and lead: its title fills them.
     made = templates.create_from_template(session, "Sales Lead", title="Acme Oy")
     assert "who is Acme Oy," in made.body and "{" not in made.body
+    # ...unless a person tagged on it has an organisation: that is the client.
+    tagged = templates.create_from_template(
+        session, "Sales Lead", title="Fleet app", participant_ids=[anna.id]
+    )
+    assert "who is Nordlicht GmbH," in tagged.body
     # Nothing to fill them from: they go, no brace is left behind.
     bare = templates.create_from_template(session, "Contact Note")
     assert bare.title == "Call with" and "{" not in bare.body
