@@ -636,6 +636,14 @@ def _user(args) -> str | None:
 def _run_tui(args) -> int:
     from .app import run_app
 
+    if args.demo and args.db is not None:
+        # Opening the named database would not be a demo, and filling it
+        # would not be asked for: neither, silently.
+        raise UserError(
+            "--demo opens a throw-away database of its own: leave out --db, "
+            "or fill one with: focus-tui --db PATH demo"
+        )
+
     return run_app(
         db=None if args.demo else _target(args),
         user=_user(args),

@@ -455,3 +455,14 @@ def test_search_and_people(db_path):
     assert people[1].startswith(f"{person},Kalle Järvi,")
     # Someone of no cloud of these finds nothing and is not created.
     assert run(db_path, "search", "jarv", user="mallory").stdout == ""
+
+
+def test_demo_with_a_database_named_says_so_and_opens_nothing(tmp_path):
+    named = tmp_path / "mine.db"
+    proc = run(tmp_path / "other.db", "--demo", "--db", str(named), check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "focus-tui: --demo opens a throw-away database of its own: leave out "
+        "--db, or fill one with: focus-tui --db PATH demo"
+    ]
+    assert not named.exists()
