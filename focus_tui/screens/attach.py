@@ -78,7 +78,8 @@ def summary_text(done, stopped: bool = False) -> str:
         f"{done.skipped} skipped, {done.failed} failed."
     ]
     if done.people_created:
-        lines.append(f"{done.people_created} new Contact Persons.")
+        people = "Person" if done.people_created == 1 else "Persons"
+        lines.append(f"{done.people_created} new Contact {people}.")
     troubles = [o for o in done.outcomes if o.outcome in (SKIPPED, FAILED)]
     for outcome in troubles[:3]:
         lines.append(one_line(f"{outcome.source}: {outcome.reason}"))
