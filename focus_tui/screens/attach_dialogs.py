@@ -192,13 +192,18 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
         except UserError:
             self.app.bell()  # the preview says why
             return
+        if not os.path.lexists(path):
+            # A typo: the dialog stays, with the path to mend (the preview
+            # says there is no such file).
+            self.app.bell()
+            return
         asked = (path, self.target.record_id)
         if mail and os.path.isdir(path) and self._folder_asked != asked:
             self._folder_asked = asked
             self._preview(event.value)
             return
-        # A file that is not there is the attach command's to refuse, with
-        # its own words; the preview has said so already.
+        # A file that cannot be attached (a FIFO, too big) is the attach
+        # command's to refuse, with its own words.
         self.dismiss(AttachRequest(path, self.target, mail))
 
     def action_other_target(self) -> None:

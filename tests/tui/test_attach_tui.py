@@ -208,9 +208,12 @@ async def test_a_bad_path_says_why_and_stores_nothing(session, tmp_path, db_path
         await attach_by_keys(pilot, str(path))
         if kind == "folder":  # read as mail (a Maildir, a folder of .eml)
             assert "0 messages" in said(app)
+        elif kind == "missing":  # a typo: the dialog stays, the path to mend
+            assert isinstance(app.screen, AttachDialog)
+            assert "✗ No file" in screen_text(app)
+            assert app.screen.query_one(PathInput).value == str(path)
         else:
             expected = {
-                "missing": "There is no file",
                 "fifo": "is not a regular file",
                 "too big": "is too big to attach",
             }[kind]
