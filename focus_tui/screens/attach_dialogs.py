@@ -155,6 +155,8 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
         path = typed_path(value)
         if not path:
             text = f"→ goes to {where}"
+        elif not os.path.lexists(path):
+            ok, text = False, f"✗ No file {shown(path)} (yet: tab completes)"
         else:
             try:
                 mail = _is_mail(path)

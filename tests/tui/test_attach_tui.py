@@ -485,3 +485,15 @@ def test_snapshot_attach_dialog(snap_compare, session, tmp_path, monkeypatch):
         await settle(pilot)
 
     assert snap_compare(FocusApp(session), terminal_size=SIZE, run_before=dialog)
+
+
+async def test_a_missing_eml_is_said_to_be_missing_not_mail(session, tmp_path):
+    lead = records.create_record(session, "sales_lead", "Fleet deal")
+    app = FocusApp(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await cursor_to(pilot, lead.id)
+        await attach_by_keys(pilot, str(tmp_path / "offer.eml"))
+        assert isinstance(app.screen, AttachDialog)
+        text = screen_text(app)
+        assert "✗ No file" in text and "imported as Contact Notes" not in text
