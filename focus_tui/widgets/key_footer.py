@@ -70,7 +70,7 @@ class KeyFooter(Widget, can_focus=False):
         if screen is self.screen:
             self.refresh()
 
-    def keys(self) -> list[FooterKey]:
+    def shown_keys(self) -> list[FooterKey]:
         """What the line shows, in order: the first key of each shown action.
 
         Keys of one `Binding.Group` side by side share its description
@@ -114,7 +114,7 @@ class KeyFooter(Widget, can_focus=False):
         description_style = self.get_component_rich_style("key-footer--description")
         disabled = self.get_component_rich_style("key-footer--disabled", partial=True)
         line = Text(no_wrap=True, overflow="crop", end="")
-        for n, key in enumerate(self.keys()):
+        for n, key in enumerate(self.shown_keys()):
             if n:
                 line.append(" ")
             dim = disabled if not key.enabled else None
@@ -127,7 +127,7 @@ class KeyFooter(Widget, can_focus=False):
         return line
 
     def on_click(self, event: events.Click) -> None:
-        for key in self.keys():
+        for key in self.shown_keys():
             if key.start <= event.x < key.end:
                 if key.enabled:
                     self.app.simulate_key(key.key)

@@ -33,7 +33,7 @@ async def footer_fits(pilot: Pilot) -> str:
     await settle(pilot)
     app = pilot.app
     footer = app.screen.query_one(KeyFooter)
-    keys = footer.keys()
+    keys = footer.shown_keys()
     assert keys, "an empty footer"
     line = screen_text(app).splitlines()[SIZE[1] - 1].rstrip()
     for key in keys:
@@ -162,7 +162,7 @@ async def test_a_click_on_a_footer_key_presses_it(session):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         footer = app.screen.query_one(KeyFooter)
-        keys = {key.label: key for key in footer.keys()}
+        keys = {key.label: key for key in footer.shown_keys()}
         help_key = keys["? Keys"]
         await pilot.click(KeyFooter, offset=(help_key.start + 2, 0))
         await settle(pilot)
