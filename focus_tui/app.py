@@ -833,7 +833,13 @@ def _elsewhere_bindings(cls) -> list[Binding]:
 _APP_IDS = frozenset(b.id for b in FocusApp.BINDINGS if isinstance(b, Binding))
 
 
-def run_app(db: str | None, user: str | None, *, create_folder: bool = False) -> int:
+def run_app(
+    db: str | None,
+    user: str | None,
+    *,
+    create_folder: bool = False,
+    upgrading: Callable[[int, int], None] | None = None,
+) -> int:
     """Open the TUI on `db`, or on a throw-away demo database when None."""
     demo_dir: Path | None = None
     try:
@@ -850,7 +856,9 @@ def run_app(db: str | None, user: str | None, *, create_folder: bool = False) ->
                 clock=session.clock,
             )
         else:
-            session = open_session(db, user, create_folder=create_folder)
+            session = open_session(
+                db, user, create_folder=create_folder, upgrading=upgrading
+            )
         FocusApp(session).run()
         return 0
     finally:

@@ -648,6 +648,7 @@ def _run_tui(args) -> int:
         db=None if args.demo else _target(args),
         user=_user(args),
         create_folder=_default_location(args),
+        upgrading=say_upgrading,
     )
 
 
@@ -666,12 +667,26 @@ def _run_command(args) -> int:
         create_folder=_default_location(args),
         create_user=not _reads_only(args),
         user_on_first_write=True,
+        upgrading=say_upgrading,
     )
     handler = _COMMANDS[args.command]
     try:
         return handler(session, args) or 0
     finally:
         session.db.close()  # now, not at exit: SQLite folds its log back in
+
+
+def say_upgrading(old: int, new: int, stream=None) -> None:
+    """Before the schema of an older database is brought up to date: on a
+    terminal, why nothing else shows (a million records: a minute or so)."""
+    stream = stream or sys.stderr
+    if stream.isatty():
+        print(
+            f"focus-tui: Upgrading the database (version {old} to {new}), "
+            "once: a while if big…",
+            file=stream,
+            flush=True,
+        )
 
 
 def _reads_only(args) -> bool:

@@ -7,6 +7,7 @@ and the clock are never forgotten.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import peewee as pw
@@ -161,6 +162,7 @@ def open_session(
     create_folder: bool = False,
     create_user: bool = True,
     user_on_first_write: bool = False,
+    upgrading: Callable[[int, int], None] | None = None,
 ) -> Session:
     """A session of `user_name` on the database at `target` (None: the login
     on PostgreSQL, else $FOCUS_TUI_USER or the system login; see `_who`).
@@ -172,7 +174,7 @@ def open_session(
     `user_on_first_write` in the first write transaction (the CLI: a command
     that is refused adds nobody).
     """
-    db = open_database(target, create_folder=create_folder)
+    db = open_database(target, create_folder=create_folder, upgrading=upgrading)
     clock = clock or Clock()
     user_name = _who(db, user_name)
     if create_user and not user_on_first_write:

@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 
 import peewee
 
@@ -326,9 +327,13 @@ def _private_file(path: str) -> None:
 
 
 def open_database(
-    target: str | os.PathLike, *, create_folder: bool = False
+    target: str | os.PathLike,
+    *,
+    create_folder: bool = False,
+    upgrading: Callable[[int, int], None] | None = None,
 ) -> peewee.Database:
-    """Connect, bring the schema up to date, and bind the models to it."""
+    """Connect, bring the schema up to date (`upgrading`: see `migrate`),
+    and bind the models to it."""
     from .migrations import migrate
 
     db = make_database(target, create_folder=create_folder)
@@ -337,7 +342,7 @@ def open_database(
         db.connect(reuse_if_open=True)
         if isinstance(db, peewee.SqliteDatabase):
             _use_wal(db)
-        migrate(db)
+        migrate(db, upgrading)
     except (
         peewee.OperationalError,
         peewee.DatabaseError,

@@ -515,8 +515,13 @@ def _check_not_newer(version: int) -> None:
         )
 
 
-def migrate(db: pw.Database) -> int:
+def migrate(
+    db: pw.Database, upgrading: Callable[[int, int], None] | None = None
+) -> int:
     """Apply every migration the database has not seen; return the version.
+
+    `upgrading(old, new)` is told first when a database of an older version
+    is brought up to date (a million records take a minute or so).
 
     Safe when several processes open the same (new or old) database at
     once: the version is read again, and the migrations run, inside one
@@ -545,6 +550,8 @@ def migrate(db: pw.Database) -> int:
             db.create_tables([schema.Meta], safe=True)
         version = schema_version(db)
         _check_not_newer(version)
+        if upgrading is not None and 0 < version < LATEST:
+            upgrading(version, LATEST)
         for number in range(version + 1, LATEST + 1):
             MIGRATIONS[number - 1](db)
             schema.Meta.insert(key="schema_version", value=str(number)).on_conflict(

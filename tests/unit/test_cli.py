@@ -466,3 +466,32 @@ def test_demo_with_a_database_named_says_so_and_opens_nothing(tmp_path):
         "--db, or fill one with: focus-tui --db PATH demo"
     ]
     assert not named.exists()
+
+
+def test_an_older_database_says_it_is_upgraded_on_a_terminal(db_path):
+    import io
+
+    from test_database import _version_1_database
+
+    from focus_tui.cli import say_upgrading
+    from focus_tui.models import open_database
+    from focus_tui.models.migrations import LATEST
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    _version_1_database(db_path)
+    told = []
+    open_database(db_path, upgrading=lambda old, new: told.append((old, new))).close()
+    assert told == [(1, LATEST)]
+    # Up to date: nothing to say.
+    open_database(db_path, upgrading=lambda old, new: told.append((old, new))).close()
+    assert told == [(1, LATEST)]
+    shown, piped = Terminal(), io.StringIO()
+    say_upgrading(1, LATEST, shown)
+    say_upgrading(1, LATEST, piped)
+    assert shown.getvalue().startswith(
+        f"focus-tui: Upgrading the database (version 1 to {LATEST})"
+    )
+    assert piped.getvalue() == ""  # a script's stderr gets no chatter
