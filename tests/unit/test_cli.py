@@ -468,6 +468,7 @@ def test_demo_with_a_database_named_says_so_and_opens_nothing(tmp_path):
     assert not named.exists()
 
 
+@pytest.mark.sqlite_file  # the old database is made as a SQLite file
 def test_an_older_database_says_it_is_upgraded_on_a_terminal(db_path):
     import io
 
