@@ -172,10 +172,10 @@ class FocusApp(App):
         self.set_reactive(FocusApp.running_focus, current_focus(session))
 
     def get_default_screen(self):
-        return _screen("main_view", "MainScreen")
+        return _main_view()
 
     def on_mount(self) -> None:
-        self.add_mode("main", lambda: _screen("main_view", "MainScreen"))
+        self.add_mode("main", _main_view)
         self._restore_theme()
         # (A real terminal's: headless runs, tests, keep the themes' colours.)
         if not self.is_headless and self.console.color_system in (
@@ -783,6 +783,10 @@ def _still_there(owner: Any) -> bool:
 def _screen(module: str, name: str):
     """A mode's first screen, imported when the mode is first opened."""
     return _screen_class(module, name)()
+
+
+def _main_view():
+    return _screen(*MODE_HOMES["main"][:2])
 
 
 def _screen_class(module: str, name: str):
