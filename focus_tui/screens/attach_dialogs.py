@@ -101,6 +101,9 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
         # A folder imports every file in it: the first enter says how many,
         # the second (on the same folder and record) imports them.
         self._folder_asked: tuple[str, int] | None = None
+        # Each folder listed once: the preview follows every keystroke, on
+        # the event loop, and a Maildir may hold thousands of messages.
+        self._folder_sizes: dict[str, int] = {}
 
     @property
     def target(self) -> Target:
@@ -164,7 +167,9 @@ class AttachDialog(ModalScreen[AttachRequest | None]):
                 ok, text = False, f"✗ {exc}"
             else:
                 if mail and os.path.isdir(path):
-                    count = files_in_folder(path)
+                    count = self._folder_sizes.get(path)
+                    if count is None:
+                        count = self._folder_sizes[path] = files_in_folder(path)
                     files = f"{count} file" + ("" if count == 1 else "s")
                     if self._folder_asked == (path, self.target.record_id):
                         text = f"→ enter again: the {files} imported under {where}"
